@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/seal"
+)
+
+// Staff roles. Delegates are not accounts: they log in with one-time links.
+const (
+	StaffAdmin     = "admin"
+	StaffOrganiser = "organiser"
+	StaffReviewer  = "reviewer"
+)
+
+// StaffRoles lists the valid account roles.
+var StaffRoles = []string{StaffAdmin, StaffOrganiser, StaffReviewer}
+
+// Account is a staff member: admin, organiser or reviewer.
+type Account struct {
+	ID           string
+	EmailSealed  []byte
+	EmailIndex   []byte
+	DisplayName  string
+	PasswordHash string
+	Role         string
+	CanExport    bool
+	DisabledAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+
+	Email string `gorm:"-"`
+}
+
+const accountEmailPurpose = "account.email"
+
+// CreateAccount seals and inserts an account; a taken email gives ErrConflict.
+func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	a.EmailIndex = s.box.Index(accountEmailPurpose, seal.NormalizeEmail(a.Email))
+	a.EmailSealed = s.box.Seal("accounts", "email", a.ID, a.Email)
+	return notFound(s.write(ctx).Create(a).Error)
+}
+
+// AccountByEmail finds an account through the blind index of its email.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (*Account, error) {
+	var a Account
+	idx := s.box.Index(accountEmailPurpose, seal.NormalizeEmail(email))
+	if err := s.read(ctx).Where("email_index = ?", idx).Take(&a).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &a, s.openAccount(&a)
+}
+
+// Account finds an account by ID.
+func (s *Store) Account(ctx context.Context, id string) (*Account, error) {
+	var a Account
+	if err := s.read(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &a, s.openAccount(&a)
+}
+
+// CountAccounts returns how many staff accounts exist (zero before the first admin).
+func (s *Store) CountAccounts(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read(ctx).Model(&Account{}).Count(&n).Error
+	return n, err
+}
+
+func (s *Store) openAccount(a *Account) error {
+	var err error
+	a.Email, err = s.box.Open("accounts", "email", a.ID, a.EmailSealed)
+	return err
+}
+
+// Token kinds.
+const (
+	TokenStaffSession    = "staff_session"    // bearer token after password login
+	TokenDelegateSession = "delegate_session" // bearer token after a one-time link
+	TokenMagicLink       = "magic_link"       // one-time login link for a delegate
+	TokenConfirm         = "confirm"          // one-time registration confirmation link
+	TokenSetup           = "setup"            // one-time link to create the first admin
+)
+
+// AuthToken is a random secret stored only as its SHA-256 hash.
+type AuthToken struct {
+	ID            string
+	TokenHash     []byte
+	Kind          string
+	AccountID     *string
+	DelegateID    *string
+	ExpiresAt     time.Time
+	IdleExpiresAt *time.Time
+	UsedAt        *time.Time
+	CreatedAt     time.Time
+}
+
+// NewSecret returns a random 32-byte secret, URL-safe base64 encoded, and its hash.
+func NewSecret() (secret string, hash []byte) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(rand.Reader, b); err != nil {
+		panic(fmt.Sprintf("no randomness: %v", err))
+	}
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret returns the SHA-256 of a secret, the only form in which secrets are stored.
+func HashSecret(secret string) []byte {
+	h := sha256.Sum256([]byte(secret))
+	return h[:]
+}
+
+// IssueToken stores a new token of kind for an account or a delegate and returns its secret.
+func (s *Store) IssueToken(ctx context.Context, t *AuthToken) (string, error) {
+	secret, hash := NewSecret()
+	t.ID, t.TokenHash = NewID(), hash
+	t.CreatedAt = s.now()
+	if err := s.write(ctx).Create(t).Error; err != nil {
+		return "", fmt.Errorf("issue token: %w", err)
+	}
+	return secret, nil
+}
+
+// ValidToken finds an unexpired, unused token of one of kinds by its secret. For sessions with an
+// idle expiry it slides the idle window forward by idle.
+func (s *Store) ValidToken(ctx context.Context, secret string, idle time.Duration, kinds ...string) (*AuthToken, error) {
+	hash := HashSecret(secret)
+	var t AuthToken
+	now := s.now()
+	err := s.read(ctx).Where("token_hash = ? AND kind IN ? AND used_at IS NULL AND expires_at > ?", hash, kinds, now).Take(&t).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if subtle.ConstantTimeCompare(t.TokenHash, hash) != 1 {
+		return nil, ErrNotFound
+	}
+	if t.IdleExpiresAt != nil {
+		if !t.IdleExpiresAt.After(now) {
+			return nil, ErrNotFound
+		}
+		// Slide the idle window at most once a minute to keep reads cheap.
+		if next := now.Add(idle); idle > 0 && next.Sub(*t.IdleExpiresAt) > time.Minute {
+			s.write(ctx).Model(&AuthToken{}).Where("id = ?", t.ID).Update("idle_expires_at", next)
+			t.IdleExpiresAt = &next
+		}
+	}
+	return &t, nil
+}
+
+// UseToken consumes a single-use token: it succeeds for exactly one caller, even under races.
+func (s *Store) UseToken(ctx context.Context, secret string, kind string) (*AuthToken, error) {
+	hash := HashSecret(secret)
+	now := s.now()
+	var t AuthToken
+	err := s.Tx(ctx, func(tx *Store) error {
+		res := tx.write(ctx).Model(&AuthToken{}).
+			Where("token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > ?", hash, kind, now).
+			Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrNotFound
+		}
+		return tx.write(ctx).Where("token_hash = ?", hash).Take(&t).Error
+	})
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &t, nil
+}
+
+// RevokeToken deletes a token by its secret (logout).
+func (s *Store) RevokeToken(ctx context.Context, secret string) error {
+	return s.write(ctx).Where("token_hash = ?", HashSecret(secret)).Delete(&AuthToken{}).Error
+}
+
+// DeleteExpiredTokens removes tokens past their expiry and returns how many.
+func (s *Store) DeleteExpiredTokens(ctx context.Context) (int64, error) {
+	res := s.write(ctx).Where("expires_at <= ?", s.now()).Delete(&AuthToken{})
+	return res.RowsAffected, res.Error
+}

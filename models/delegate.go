@@ -1,0 +1,210 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/seal"
+)
+
+// Delegate statuses.
+const (
+	DelegatePending   = "pending_confirmation"
+	DelegateSubmitted = "submitted"
+	DelegateApproved  = "approved"
+	DelegateWaitlist  = "waitlisted"
+	DelegateRejected  = "rejected"
+	DelegateCancelled = "cancelled"
+)
+
+// Delegate roles, attendance modes and visibilities.
+const (
+	RoleDelegate = "delegate"
+	RoleObserver = "observer"
+	RolePress    = "press"
+	RoleGuest    = "guest"
+
+	AttendInPerson = "in_person"
+	AttendRemote   = "remote"
+
+	VisibilityPublic       = "public"
+	VisibilityParticipants = "participants"
+	VisibilityOrganisers   = "organisers"
+)
+
+// DelegateRoles, Attendances and Visibilities list the valid values.
+var (
+	DelegateRoles = []string{RoleDelegate, RoleObserver, RolePress, RoleGuest}
+	Attendances   = []string{AttendInPerson, AttendRemote}
+	Visibilities  = []string{VisibilityPublic, VisibilityParticipants, VisibilityOrganisers}
+)
+
+// Delegate is one registration for a conference. The personal fields without a column (Email,
+// LegalName, needs, notes) are sealed into the *Sealed columns by the Store and never stored in
+// plain text.
+type Delegate struct {
+	ID                        string
+	ConferenceID              string
+	OrganisationID            *string
+	Role                      string
+	Status                    string
+	DisplayName               string
+	EmailSealed               []byte
+	EmailIndex                []byte
+	Country                   string
+	Languages                 StringList
+	Attendance                string
+	Visibility                string
+	InterpretationNeedsSealed []byte
+	AccessibilityNeedsSealed  []byte
+	LegalNameSealed           []byte
+	NeedsVisaLetter           bool
+	NotesSealed               []byte
+	DecisionReasonSealed      []byte
+	NotifyAnnouncements       bool
+	NotifyAgenda              bool
+	FeedTokenHash             []byte
+	WaitlistSeq               *int64
+	ConsentAt                 *time.Time
+	ConfirmedAt               *time.Time
+	DecidedAt                 *time.Time
+	CancelledAt               *time.Time
+	ErasedAt                  *time.Time
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+
+	Email               string `gorm:"-"`
+	LegalName           string `gorm:"-"`
+	InterpretationNeeds string `gorm:"-"`
+	AccessibilityNeeds  string `gorm:"-"`
+	Notes               string `gorm:"-"`
+	DecisionReason      string `gorm:"-"`
+}
+
+// Lang is the language mail to this delegate is written in: the first of their languages.
+func (d *Delegate) Lang() string {
+	if len(d.Languages) > 0 {
+		return d.Languages[0]
+	}
+	return "en"
+}
+
+// IsPublic reports whether the delegate may be named in public lists and exports.
+func (d *Delegate) IsPublic() bool {
+	return d.Status == DelegateApproved && d.Visibility == VisibilityPublic && d.ErasedAt == nil
+}
+
+// Confirm marks the email address as confirmed: pending_confirmation → submitted.
+func (d *Delegate) Confirm(at time.Time) error {
+	if d.Status != DelegatePending {
+		return &TransitionError{Entity: "delegate", From: d.Status, To: DelegateSubmitted}
+	}
+	d.Status, d.ConfirmedAt = DelegateSubmitted, &at
+	return nil
+}
+
+// Decide applies an organiser's decision ("approve", "waitlist" or "reject"). Unconfirmed and
+// cancelled registrations cannot be decided.
+func (d *Delegate) Decide(decision string, at time.Time) error {
+	to, ok := map[string]string{"approve": DelegateApproved, "waitlist": DelegateWaitlist, "reject": DelegateRejected}[decision]
+	if !ok {
+		return fmt.Errorf("unknown decision %q", decision)
+	}
+	switch d.Status {
+	case DelegateSubmitted, DelegateWaitlist, DelegateApproved, DelegateRejected:
+	default:
+		return &TransitionError{Entity: "delegate", From: d.Status, To: to}
+	}
+	if d.Status == to {
+		return &TransitionError{Entity: "delegate", From: d.Status, To: to}
+	}
+	d.Status, d.DecidedAt = to, &at
+	if to != DelegateWaitlist {
+		d.WaitlistSeq = nil
+	}
+	return nil
+}
+
+// Cancel withdraws the registration at the delegate's request.
+func (d *Delegate) Cancel(at time.Time) error {
+	if d.Status == DelegateCancelled {
+		return &TransitionError{Entity: "delegate", From: d.Status, To: DelegateCancelled}
+	}
+	d.Status, d.CancelledAt, d.WaitlistSeq = DelegateCancelled, &at, nil
+	return nil
+}
+
+// EmailIndexPurpose scopes the blind index of delegate emails to one conference.
+func EmailIndexPurpose(conferenceID string) string { return "delegate.email:" + conferenceID }
+
+// sealDelegate encrypts the plaintext personal fields into their columns.
+func (s *Store) sealDelegate(d *Delegate) {
+	b := s.box
+	d.EmailSealed = b.Seal("delegates", "email", d.ID, d.Email)
+	d.LegalNameSealed = b.Seal("delegates", "legal_name", d.ID, d.LegalName)
+	d.InterpretationNeedsSealed = b.Seal("delegates", "interpretation_needs", d.ID, d.InterpretationNeeds)
+	d.AccessibilityNeedsSealed = b.Seal("delegates", "accessibility_needs", d.ID, d.AccessibilityNeeds)
+	d.NotesSealed = b.Seal("delegates", "notes", d.ID, d.Notes)
+	d.DecisionReasonSealed = b.Seal("delegates", "decision_reason", d.ID, d.DecisionReason)
+}
+
+// openDelegate decrypts the sealed columns into the plaintext fields.
+func (s *Store) openDelegate(d *Delegate) error {
+	b := s.box
+	var err error
+	open := func(col string, src []byte, dst *string) {
+		if err == nil {
+			*dst, err = b.Open("delegates", col, d.ID, src)
+		}
+	}
+	open("email", d.EmailSealed, &d.Email)
+	open("legal_name", d.LegalNameSealed, &d.LegalName)
+	open("interpretation_needs", d.InterpretationNeedsSealed, &d.InterpretationNeeds)
+	open("accessibility_needs", d.AccessibilityNeedsSealed, &d.AccessibilityNeeds)
+	open("notes", d.NotesSealed, &d.Notes)
+	open("decision_reason", d.DecisionReasonSealed, &d.DecisionReason)
+	if err != nil {
+		return fmt.Errorf("delegate %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// CreateDelegate seals and inserts a delegate. An email already registered for the conference
+// gives ErrConflict.
+func (s *Store) CreateDelegate(ctx context.Context, d *Delegate) error {
+	if d.ID == "" {
+		d.ID = NewID()
+	}
+	d.EmailIndex = s.box.Index(EmailIndexPurpose(d.ConferenceID), seal.NormalizeEmail(d.Email))
+	s.sealDelegate(d)
+	return notFound(s.write(ctx).Create(d).Error)
+}
+
+// UpdateDelegate re-seals and saves every field of d.
+func (s *Store) UpdateDelegate(ctx context.Context, d *Delegate) error {
+	if d.ErasedAt == nil {
+		d.EmailIndex = s.box.Index(EmailIndexPurpose(d.ConferenceID), seal.NormalizeEmail(d.Email))
+	}
+	s.sealDelegate(d)
+	return notFound(s.write(ctx).Save(d).Error)
+}
+
+// Delegate finds a delegate by ID and opens its personal fields.
+func (s *Store) Delegate(ctx context.Context, id string) (*Delegate, error) {
+	var d Delegate
+	if err := s.read(ctx).Where("id = ?", id).Take(&d).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &d, s.openDelegate(&d)
+}
+
+// DelegateByEmail finds a conference's delegate by email through the blind index.
+func (s *Store) DelegateByEmail(ctx context.Context, conferenceID, email string) (*Delegate, error) {
+	idx := s.box.Index(EmailIndexPurpose(conferenceID), seal.NormalizeEmail(email))
+	var d Delegate
+	if err := s.read(ctx).Where("conference_id = ? AND email_index = ?", conferenceID, idx).Take(&d).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &d, s.openDelegate(&d)
+}

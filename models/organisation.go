@@ -1,0 +1,97 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Organisation kinds.
+const (
+	OrgParty      = "party"
+	OrgUnion      = "union"
+	OrgMovement   = "movement"
+	OrgCollective = "collective"
+	OrgMedia      = "media"
+	OrgOther      = "other"
+)
+
+// OrganisationKinds lists the valid kinds.
+var OrganisationKinds = []string{OrgParty, OrgUnion, OrgMovement, OrgCollective, OrgMedia, OrgOther}
+
+// Organisation statuses.
+const (
+	OrgProposed = "proposed"
+	OrgVerified = "verified"
+	OrgRejected = "rejected"
+)
+
+// Organisation is a party, union, movement or other group that sends delegates.
+type Organisation struct {
+	ID            string
+	ConferenceID  string
+	Name          string
+	Country       string
+	Kind          string
+	Status        string
+	DelegateQuota int
+	Listed        bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// SetStatus moves a proposed organisation to verified or rejected; any other move is refused.
+func (o *Organisation) SetStatus(to string) error {
+	if o.Status == to {
+		return nil
+	}
+	ok := o.Status == OrgProposed && (to == OrgVerified || to == OrgRejected) ||
+		o.Status == OrgRejected && to == OrgVerified || o.Status == OrgVerified && to == OrgRejected
+	if !ok {
+		return &TransitionError{Entity: "organisation", From: o.Status, To: to}
+	}
+	o.Status = to
+	return nil
+}
+
+// CreateOrganisation inserts an organisation; a duplicate name in the conference gives ErrConflict.
+func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation) error {
+	if o.ID == "" {
+		o.ID = NewID()
+	}
+	return notFound(s.write(ctx).Create(o).Error)
+}
+
+// UpdateOrganisation saves every field of o.
+func (s *Store) UpdateOrganisation(ctx context.Context, o *Organisation) error {
+	return notFound(s.write(ctx).Save(o).Error)
+}
+
+// Organisation finds an organisation of a conference by ID.
+func (s *Store) Organisation(ctx context.Context, conferenceID, id string) (*Organisation, error) {
+	var o Organisation
+	if err := s.read(ctx).Where("id = ? AND conference_id = ?", id, conferenceID).Take(&o).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &o, nil
+}
+
+// OrganisationFilter selects organisations of a conference.
+type OrganisationFilter struct {
+	ConferenceID string
+	PublicOnly   bool // verified and listed only
+	Status       string
+}
+
+// ListOrganisations returns organisations ordered by name.
+func (s *Store) ListOrganisations(ctx context.Context, f OrganisationFilter) ([]Organisation, error) {
+	q := s.read(ctx).Where("conference_id = ?", f.ConferenceID)
+	if f.PublicOnly {
+		q = q.Where("status = ? AND listed = ?", OrgVerified, true)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var os []Organisation
+	err := q.Order("name, id").Find(&os).Error
+	return os, err
+}

@@ -1,0 +1,98 @@
+package models
+
+import (
+	"database/sql/driver"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm/clause"
+)
+
+// NewID returns a random (version 4) UUID string. IDs never reveal order or time.
+func NewID() string { return uuid.NewString() }
+
+// StringList is a list of strings stored as a JSON array in one text column.
+type StringList []string
+
+// Value encodes the list as JSON.
+func (l StringList) Value() (driver.Value, error) {
+	if l == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal([]string(l))
+	return string(b), err
+}
+
+// Scan decodes a JSON array from the database.
+func (l *StringList) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*l = nil
+		return nil
+	default:
+		return fmt.Errorf("string list: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, (*[]string)(l))
+}
+
+// Page is the keyset position of a list: the last item's creation time and ID.
+type Page struct {
+	Limit     int
+	AfterTime time.Time
+	AfterID   string
+}
+
+// DefaultLimit and MaxLimit bound list sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// ErrBadCursor is returned for a cursor that was not produced by EncodeCursor.
+var ErrBadCursor = errors.New("invalid cursor")
+
+// EncodeCursor returns the opaque cursor that continues after (t, id).
+func EncodeCursor(t time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(t.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+// ParsePage builds a Page from a limit and an optional cursor.
+func ParsePage(limit int, cursor string) (Page, error) {
+	p := Page{Limit: limit}
+	if p.Limit <= 0 {
+		p.Limit = DefaultLimit
+	}
+	if p.Limit > MaxLimit {
+		p.Limit = MaxLimit
+	}
+	if cursor == "" {
+		return p, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return p, ErrBadCursor
+	}
+	ts, id, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return p, ErrBadCursor
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil || uuid.Validate(id) != nil {
+		return p, ErrBadCursor
+	}
+	p.AfterTime, p.AfterID = t, id
+	return p, nil
+}
+
+// gormExpr is a raw SQL expression for an update map.
+func gormExpr(sql string) clause.Expr { return clause.Expr{SQL: sql} }
