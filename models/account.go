@@ -191,3 +191,17 @@ func (s *Store) DeleteExpiredTokens(ctx context.Context) (int64, error) {
 	res := s.write(ctx).Where("expires_at <= ?", s.now()).Delete(&AuthToken{})
 	return res.RowsAffected, res.Error
 }
+
+// ListAccounts returns every staff account with its email opened.
+func (s *Store) ListAccounts(ctx context.Context) ([]Account, error) {
+	var as []Account
+	if err := s.read(ctx).Order("created_at, id").Find(&as).Error; err != nil {
+		return nil, err
+	}
+	for i := range as {
+		if err := s.openAccount(&as[i]); err != nil {
+			return nil, err
+		}
+	}
+	return as, nil
+}

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zimmerwald/zimmerwald/internal/password"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+type accountRequest struct {
+	Email       string `json:"email" binding:"required,email_addr"`
+	Password    string `json:"password" binding:"required,min=12,max=256"`
+	Role        string `json:"role" binding:"required,oneof=admin organiser reviewer"`
+	DisplayName string `json:"display_name" binding:"max=100,nocrlf"`
+	CanExport   bool   `json:"can_export"`
+}
+
+type accountResponse struct {
+	ID          string    `json:"id"`
+	Email       string    `json:"email"`
+	Role        string    `json:"role"`
+	DisplayName string    `json:"display_name"`
+	CanExport   bool      `json:"can_export"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// createAccount adds a staff account (admin).
+func (s *Server) createAccount(c *gin.Context) error {
+	var req accountRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	hash, err := password.Hash(req.Password)
+	if err != nil {
+		return err
+	}
+	a := &models.Account{Email: req.Email, PasswordHash: hash, Role: req.Role, DisplayName: req.DisplayName, CanExport: req.CanExport}
+	err = s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
+		if err := tx.CreateAccount(c.Request.Context(), a); err != nil {
+			return err
+		}
+		return s.audit(c, tx, "", "account.create", "account", a.ID)
+	})
+	if err != nil {
+		return conflictField(err, "email", "an account with this email exists already")
+	}
+	c.JSON(http.StatusCreated, accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt})
+	return nil
+}
+
+// listAccounts lists staff accounts (admin).
+func (s *Server) listAccounts(c *gin.Context) error {
+	as, err := s.store.ListAccounts(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	items := make([]accountResponse, 0, len(as))
+	for _, a := range as {
+		items = append(items, accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt})
+	}
+	c.JSON(http.StatusOK, listResponse[accountResponse]{Items: items})
+	return nil
+}
+
+type auditResponse struct {
+	ID           string    `json:"id"`
+	ConferenceID *string   `json:"conference_id"`
+	ActorKind    string    `json:"actor_kind"`
+	ActorID      string    `json:"actor_id"`
+	Action       string    `json:"action"`
+	TargetKind   string    `json:"target_kind"`
+	TargetID     string    `json:"target_id"`
+	RequestID    string    `json:"request_id"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// listAudit lists audit events, newest first, filtered by ?action= and ?target_id= (admin).
+func (s *Server) listAudit(c *gin.Context) error {
+	pg, err := page(c)
+	if err != nil {
+		return err
+	}
+	es, err := s.store.ListAudit(c.Request.Context(), models.AuditFilter{Action: c.Query("action"), TargetID: c.Query("target_id"), Page: pg})
+	if err != nil {
+		return err
+	}
+	out := listResponse[auditResponse]{Items: make([]auditResponse, 0, len(es))}
+	for _, e := range es {
+		out.Items = append(out.Items, auditResponse{e.ID, e.ConferenceID, e.ActorKind, e.ActorID, e.Action, e.TargetKind, e.TargetID, e.RequestID, e.CreatedAt})
+	}
+	if len(es) == pg.Limit {
+		last := es[len(es)-1]
+		out.NextCursor = models.EncodeCursor(last.CreatedAt, last.ID)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,39 @@
+package api
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// listResponse is the shape of every list: items and the cursor of the next page ("" at the end).
+type listResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// page reads ?limit= and ?cursor=.
+func page(c *gin.Context) (models.Page, error) {
+	limit := 0
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return models.Page{}, malformed("invalid limit", map[string]string{"limit": "must be a positive whole number"})
+		}
+		limit = n
+	}
+	return models.ParsePage(limit, c.Query("cursor"))
+}
+
+// conflictField turns ErrConflict into a 409 that names the field at fault.
+func conflictField(err error, field, msg string) error {
+	if errors.Is(err, models.ErrConflict) {
+		p := problem(409, "this conflicts with an existing record")
+		p.Errors = map[string]string{field: msg}
+		return p
+	}
+	return err
+}

@@ -1,0 +1,70 @@
+package api
+
+// routes lists every route of the product, so the API can be read in one screen. Access rules are
+// the middleware in each line: public (no auth), s.staff(...) roles, s.delegate, s.anyone.
+func (s *Server) routes() {
+	e := s.engine
+	e.GET("/healthz", s.h(s.healthz))
+	e.GET("/readyz", s.h(s.readyz))
+	e.GET("/api/openapi.yaml", s.h(s.openAPI))
+
+	v1 := e.Group("/api/v1", s.authenticate)
+
+	// Staff authentication and accounts.
+	v1.POST("/auth/login", s.h(s.login))
+	v1.POST("/auth/logout", s.anyone, s.h(s.logout))
+	v1.GET("/accounts", s.staff(adminOnly...), s.h(s.listAccounts))
+	v1.POST("/accounts", s.staff(adminOnly...), s.h(s.createAccount))
+	v1.GET("/audit", s.staff(adminOnly...), s.h(s.listAudit))
+
+	// Conferences and organisations.
+	v1.GET("/conferences", s.h(s.listConferences))
+	v1.POST("/conferences", s.staff(adminOnly...), s.h(s.createConference))
+	v1.GET("/conferences/:slug", s.h(s.getConference))
+	v1.PATCH("/conferences/:slug", s.staff(organisers...), s.h(s.updateConference))
+	v1.GET("/conferences/:slug/organisations", s.h(s.listOrganisations))
+	v1.POST("/conferences/:slug/organisations", s.staff(organisers...), s.h(s.createOrganisation))
+	v1.GET("/conferences/:slug/organisations/:id", s.h(s.getOrganisation))
+	v1.PATCH("/conferences/:slug/organisations/:id", s.staff(organisers...), s.h(s.updateOrganisation))
+
+	// Registration, review and self-service (delegates.go, me.go, magiclink.go).
+	v1.POST("/auth/magic-link", s.h(s.requestMagicLink))
+	v1.POST("/auth/magic-link/verify", s.h(s.verifyMagicLink))
+	v1.POST("/conferences/:slug/delegates", s.h(s.registerDelegate))
+	v1.POST("/delegates/confirm", s.h(s.confirmDelegate))
+	v1.GET("/conferences/:slug/delegates", s.staff(staffAll...), s.h(s.listDelegates))
+	v1.GET("/conferences/:slug/participants", s.h(s.listParticipants))
+	v1.GET("/delegates/:id", s.staff(staffAll...), s.h(s.getDelegate))
+	v1.POST("/delegates/:id/decision", s.staff(organisers...), s.h(s.decideDelegate))
+	v1.GET("/me", s.delegate, s.h(s.getMe))
+	v1.PATCH("/me", s.delegate, s.h(s.updateMe))
+	v1.DELETE("/me", s.delegate, s.h(s.deleteMe))
+	v1.GET("/me/export", s.delegate, s.h(s.exportMe))
+
+	// Agenda: rooms, sessions, sign-ups, conflicts, releases, exports (sessions.go, agenda.go, exports.go).
+	v1.GET("/conferences/:slug/sessions", s.h(s.listSessions))
+	v1.POST("/conferences/:slug/sessions", s.staff(organisers...), s.h(s.createSession))
+	v1.PATCH("/sessions/:id", s.staff(organisers...), s.h(s.updateSession))
+	v1.DELETE("/sessions/:id", s.staff(organisers...), s.h(s.deleteSession))
+	v1.POST("/sessions/:id/attendance", s.delegate, s.h(s.attendSession))
+	v1.DELETE("/sessions/:id/attendance", s.delegate, s.h(s.leaveSession))
+	v1.GET("/conferences/:slug/agenda/conflicts", s.staff(organisers...), s.h(s.agendaConflicts))
+	v1.POST("/conferences/:slug/agenda/releases", s.staff(organisers...), s.h(s.createRelease))
+	v1.GET("/conferences/:slug/agenda", s.h(s.getAgenda))
+	v1.GET("/conferences/:slug/schedule.xml", s.h(s.scheduleXML))
+	v1.GET("/conferences/:slug/schedule.json", s.h(s.scheduleJSON))
+	v1.GET("/conferences/:slug/agenda.ics", s.h(s.agendaICS))
+
+	// Position statements (statements.go).
+	v1.GET("/conferences/:slug/statements", s.h(s.listStatements))
+	v1.POST("/conferences/:slug/statements", s.anyone, s.h(s.createStatement))
+	v1.POST("/statements/:id/submit", s.anyone, s.h(s.submitStatement))
+	v1.POST("/statements/:id/cosignatures", s.delegate, s.h(s.cosignStatement))
+	v1.POST("/statements/:id/decision", s.staff(reviewers...), s.h(s.decideStatement))
+	v1.POST("/statements/:id/amendments", s.delegate, s.h(s.proposeAmendment))
+	v1.POST("/statements/:id/votes", s.delegate, s.h(s.castVote))
+
+	// Mail: announcements and the delivery view (announcements.go).
+	v1.POST("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.createAnnouncement))
+	v1.GET("/conferences/:slug/outbox", s.staff(organisers...), s.h(s.listOutbox))
+}

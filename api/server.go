@@ -1,0 +1,84 @@
+package api
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/ratelimit"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// Options are the Server's dependencies, built by cmd/zimmerwald.
+type Options struct {
+	Store  *models.Store
+	Config config.Config
+	Logger *slog.Logger
+	// NotifyMail wakes the outbox worker after a commit that enqueued mail (may be nil).
+	NotifyMail func()
+	// Web serves every path outside /api, /healthz and /readyz (may be nil).
+	Web http.Handler
+}
+
+// Server holds what the handlers need. Handlers are its methods; there are no package globals.
+type Server struct {
+	store  *models.Store
+	cfg    config.Config
+	log    *slog.Logger
+	notify func()
+	web    http.Handler
+	engine *gin.Engine
+
+	publicLimiter *ratelimit.Limiter // public POSTs per client
+	loginLimiter  *ratelimit.Limiter // login attempts per client and per account
+}
+
+// NewServer builds the router with every route and middleware.
+func NewServer(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.NotifyMail == nil {
+		o.NotifyMail = func() {}
+	}
+	validatorEngine()
+	s := &Server{
+		store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
+		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
+		loginLimiter:  ratelimit.New(10, 5),
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New() // no default logger: Gin's prints client IPs (SECURITY T6)
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(o.Config.TrustedProxies); err != nil {
+		s.log.Warn("invalid trusted proxies, trusting none", "err", err)
+		e.SetTrustedProxies(nil)
+	}
+	e.Use(withRequestID, s.accessLog, s.recoverPanic, securityHeaders, limitBody)
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.h(func(c *gin.Context) error { return problem(http.StatusMethodNotAllowed, "method not allowed here") }))
+	s.engine = e
+	s.routes()
+	return s
+}
+
+// Handler returns the HTTP handler of the whole product.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// noRoute hands non-API paths to the web front and answers 404 problems for the rest.
+func (s *Server) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if s.web != nil && !isAPIPath(p) {
+		s.web.ServeHTTP(c.Writer, c.Request)
+		return
+	}
+	s.fail(c, errNotFound)
+}
+
+func isAPIPath(p string) bool {
+	return p == "/api" || len(p) >= 5 && p[:5] == "/api/"
+}

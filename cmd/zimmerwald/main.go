@@ -1,0 +1,154 @@
+// Command zimmerwald runs the conference backend and its maintenance tasks.
+//
+// Usage:
+//
+//	zimmerwald serve [--demo]     run the HTTP server and the mail worker
+//	zimmerwald migrate            apply pending database migrations and exit
+//	zimmerwald user add --email E --role R   create a staff account (password from ZW_NEW_PASSWORD or stdin)
+//
+// Configuration comes from ZW_ environment variables (see .env.example), optionally from .env.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/api"
+	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/web"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "zimmerwald:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() error {
+	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer")
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return usage()
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "load a demo conference into an empty database")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, *demo)
+	case "migrate":
+		st, err := openStore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		v, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("database at migration version %d\n", v)
+		return nil
+	case "user":
+		return userCommand(ctx, cfg, log, args[1:])
+	}
+	return usage()
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// openStore loads the data key and opens the configured database.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	box, err := loadKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), ReadConns: cfg.DatabaseMaxReadConns}, box)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) error {
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := bootstrap(ctx, cfg, st, log); err != nil {
+		return err
+	}
+	if demo {
+		if err := loadDemo(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	templates, err := mail.LoadTemplates()
+	if err != nil {
+		return fmt.Errorf("mail templates: %w", err)
+	}
+	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailDir(), log)
+	if err != nil {
+		return err
+	}
+	defer sender.Close()
+	worker := mail.NewWorker(api.NewOutboxQueue(st, cfg.MailFrom), sender, templates,
+		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate}, log)
+	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages})
+	httpSrv := &http.Server{
+		Addr: cfg.Addr, Handler: srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+	}
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- worker.Run(ctx) }()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.ListenAndServe() }()
+	log.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = httpSrv.Shutdown(sctx)
+	<-workerDone
+	return err
+}
+
+func mailMode(cfg config.Config) string {
+	if cfg.SMTPURL == "" {
+		return "files in " + cfg.MailDir()
+	}
+	return "smtp"
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/password"
+	"github.com/zimmerwald/zimmerwald/internal/seal"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// loadKey returns the sealer for ZW_SECRET_KEY, or for the key file in the data directory,
+// creating the file (mode 0600) on first start.
+func loadKey(cfg config.Config, log *slog.Logger) (*seal.Box, error) {
+	if cfg.SecretKey != "" {
+		k, err := seal.ParseKey(cfg.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("ZW_SECRET_KEY: %w", err)
+		}
+		return seal.New(k)
+	}
+	path := cfg.KeyFile()
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if cfg.DatabaseURL != "" {
+			return nil, errors.New("ZW_SECRET_KEY is required with ZW_DATABASE_URL (processes must share one key)")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data dir: %w", err)
+		}
+		k := seal.NewKey()
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create key file: %w", err)
+		}
+		_, werr := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n")
+		if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+			return nil, fmt.Errorf("write key file: %w", err)
+		}
+		log.Warn("created a new data key; back it up apart from the database: without it the personal data cannot be read", "path", path)
+		return seal.New(k)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read key file: %w", err)
+	}
+	k, err := seal.ParseKey(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return seal.New(k)
+}
+
+// bootstrap creates the first admin from ZW_BOOTSTRAP_ADMIN_* or, when there is no account at all,
+// prints a one-time link that lets whoever runs the server create it.
+func bootstrap(ctx context.Context, cfg config.Config, st *models.Store, log *slog.Logger) error {
+	n, err := st.CountAccounts(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	if cfg.BootstrapAdminEmail != "" {
+		if err := createAccount(ctx, st, cfg.BootstrapAdminEmail, cfg.BootstrapAdminPassword, models.StaffAdmin); err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+		log.Info("created the first admin account from ZW_BOOTSTRAP_ADMIN_EMAIL")
+		return nil
+	}
+	secret, err := st.IssueToken(ctx, &models.AuthToken{Kind: models.TokenSetup, ExpiresAt: st.Now().Add(24 * time.Hour)})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nNo staff account exists yet. Create the first admin within 24 hours at:\n\n    %s/setup?token=%s\n\n", cfg.BaseURL, secret)
+	fmt.Printf("(or set ZW_BOOTSTRAP_ADMIN_EMAIL and ZW_BOOTSTRAP_ADMIN_PASSWORD, or run: zimmerwald user add --email you@example.org --role admin)\n\n")
+	return nil
+}
+
+func createAccount(ctx context.Context, st *models.Store, email, pw, role string) error {
+	if len(pw) < password.MinLength {
+		return fmt.Errorf("the password must have at least %d characters", password.MinLength)
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	return st.CreateAccount(ctx, &models.Account{Email: email, PasswordHash: hash, Role: role, CanExport: role == models.StaffAdmin})
+}
+
+// userCommand implements "zimmerwald user add".
+func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: zimmerwald user add --email E --role admin|organiser|reviewer (password from ZW_NEW_PASSWORD or standard input)")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := fs.String("email", "", "the staff member's email")
+	role := fs.String("role", models.StaffOrganiser, "admin, organiser or reviewer")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	pw := os.Getenv("ZW_NEW_PASSWORD")
+	if pw == "" {
+		fmt.Fprint(os.Stderr, "password: ")
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("no password given")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	valid := false
+	for _, r := range models.StaffRoles {
+		valid = valid || r == *role
+	}
+	if !valid {
+		return fmt.Errorf("--role must be admin, organiser or reviewer")
+	}
+	if err := createAccount(ctx, st, *email, pw, *role); err != nil {
+		if errors.Is(err, models.ErrConflict) {
+			return errors.New("an account with this email exists already")
+		}
+		return err
+	}
+	fmt.Println("account created")
+	return nil
+}
+
+// loadDemo fills an empty database with the demo conference.
+func loadDemo(ctx context.Context, st *models.Store, log *slog.Logger) error {
+	loaded, err := st.LoadDemo(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if loaded {
+		log.Info("loaded the demo conference", "slug", models.DemoSlug)
+	} else {
+		log.Info("database not empty: demo not loaded")
+	}
+	return nil
+}
