@@ -36,7 +36,7 @@ func (q OutboxQueue) Claim(ctx context.Context, owner string, limit int, lease t
 	}
 	jobs := make([]zmail.Job, len(rows))
 	for i, r := range rows {
-		jobs[i] = zmail.Job{ID: r.ID, To: r.To, Template: r.Template, Lang: r.Lang, Data: r.Data, Attempts: r.Attempts,
+		jobs[i] = zmail.Job{ID: r.ID, To: r.To, Template: r.Template, Lang: r.Lang, Data: r.Data, Attempts: r.Attempts, EnqueuedAt: r.CreatedAt,
 			MessageID: "<" + r.ID + "@" + domain + ">"}
 	}
 	return jobs, nil

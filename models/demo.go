@@ -52,6 +52,7 @@ func (s *Store) LoadDemo(ctx context.Context) (bool, error) {
 			{"Jean-Marc", orgs[4].ID, DelegateApproved, VisibilityPublic, "fr"},
 			{"Observer 7", "", DelegateApproved, VisibilityOrganisers, "en"},
 		}
+		var delegates []*Delegate
 		for i, p := range people {
 			d := &Delegate{ConferenceID: conf.ID, Role: RoleDelegate, Status: p.status, DisplayName: p.name,
 				Email: fmt.Sprintf("demo%d@example.org", i+1), Languages: StringList{p.lang}, Attendance: AttendInPerson,
@@ -65,8 +66,12 @@ func (s *Store) LoadDemo(ctx context.Context) (bool, error) {
 			if err := tx.CreateDelegate(ctx, d); err != nil {
 				return err
 			}
+			delegates = append(delegates, d)
 		}
-		return nil
+		if err := tx.demoAgenda(ctx, conf, orgs, delegates); err != nil {
+			return err
+		}
+		return tx.demoStatements(ctx, conf, orgs, delegates)
 	})
 	return err == nil, err
 }
