@@ -1,0 +1,63 @@
+package api
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestOpenAPIMatchesRoutes fails when a Gin route is missing from api/openapi.yaml or the spec
+// names a route that does not exist, and when the spec is not valid OpenAPI 3.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(openAPISpec)
+	if err != nil {
+		t.Fatalf("parse openapi.yaml: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("openapi.yaml is not valid: %v", err)
+	}
+	param := regexp.MustCompile(`:([A-Za-z_]+)`)
+	routes := map[string]bool{}
+	e := sqliteEnv(t)
+	for _, r := range e.srv.engine.Routes() {
+		routes[r.Method+" "+param.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	spec := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			spec[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	var missing, extra []string
+	for r := range routes {
+		if !spec[r] {
+			missing = append(missing, r)
+		}
+	}
+	for s := range spec {
+		if !routes[s] {
+			extra = append(extra, s)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	if len(missing) > 0 {
+		t.Errorf("routes missing from openapi.yaml:\n  %s", strings.Join(missing, "\n  "))
+	}
+	if len(extra) > 0 {
+		t.Errorf("openapi.yaml names routes that do not exist:\n  %s", strings.Join(extra, "\n  "))
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	e := sqliteEnv(t)
+	r := e.do("GET", "/api/openapi.yaml", "", nil).want(t, 200)
+	if !strings.HasPrefix(string(r.Body), "openapi: 3") {
+		t.Errorf("got %.40q, want the spec", r.Body)
+	}
+}
