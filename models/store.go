@@ -49,6 +49,7 @@ type Store struct {
 	box     *seal.Box
 	now     func() time.Time
 	closers []*sql.DB
+	group   *committer // SQLite group commit (shared by copies of the Store)
 }
 
 // Open connects to the database described by opts. It does not migrate; call Migrate.
@@ -60,7 +61,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 	}
-	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }, group: &committer{}}
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 8
 	}
