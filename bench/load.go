@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// result is what one load run measured.
+type result struct {
+	N        int
+	Elapsed  time.Duration
+	Status   map[int]int
+	Errors   int // transport errors
+	P50, P99 time.Duration
+}
+
+// PerSecond is the throughput of the run.
+func (r result) PerSecond() float64 { return float64(r.N) / r.Elapsed.Seconds() }
+
+// ServerErrors counts 5xx answers and transport errors.
+func (r result) ServerErrors() int {
+	n := r.Errors
+	for code, c := range r.Status {
+		if code >= 500 {
+			n += c
+		}
+	}
+	return n
+}
+
+// load sends n requests from `clients` concurrent clients (closed loop) and records latencies.
+func load(client *http.Client, n, clients int, mk func(i int) *http.Request) result {
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var mu sync.Mutex
+	res := result{N: n, Status: map[int]int{}}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := map[int]int{}
+			errs := 0
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					break
+				}
+				req := mk(i)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					errs++
+					lat[i] = time.Since(t0)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat[i] = time.Since(t0)
+				local[resp.StatusCode]++
+			}
+			mu.Lock()
+			for k, v := range local {
+				res.Status[k] += v
+			}
+			res.Errors += errs
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	res.P50 = lat[n/2]
+	res.P99 = lat[n*99/100]
+	return res
+}
+
+// newClient returns an HTTP client that keeps enough idle connections for `clients`.
+func newClient(clients int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = clients * 2
+	t.MaxIdleConnsPerHost = clients * 2
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+)
+
+func main() {
+	figure := flag.String("figure", "all", "which figure: all, registration, agenda, fanout, conflicts")
+	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
+	flag.Parse()
+	fmt.Printf("zimmerwald bench — %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	figures := []struct {
+		name string
+		run  func(scale float64) error
+	}{
+		{"registration", benchRegistration},
+		{"agenda", benchAgenda},
+		{"fanout", benchFanout},
+		{"conflicts", benchConflicts},
+	}
+	ran := false
+	for _, f := range figures {
+		if *figure != "all" && *figure != f.name {
+			continue
+		}
+		ran = true
+		fmt.Printf("## %s\n", f.name)
+		if err := f.run(*scale); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", f.name, err)
+			os.Exit(1)
+		}
+		fmt.Println()
+	}
+	if !ran {
+		fmt.Fprintf(os.Stderr, "unknown figure %q\n", *figure)
+		os.Exit(2)
+	}
+}
+
+// verdict prints one figure line with its target.
+func verdict(name, value, target string, ok bool) {
+	mark := "MET"
+	if !ok {
+		mark = "MISSED"
+	}
+	fmt.Printf("  %-34s %-28s target %-22s %s\n", name, value, target, mark)
+}
+
+// rssMB reads the process's peak and current resident set size from /proc (Linux).
+func rssMB() (peak, now float64) {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		var kb float64
+		if strings.HasPrefix(line, "VmHWM:") {
+			fmt.Sscanf(strings.TrimPrefix(line, "VmHWM:"), "%f", &kb)
+			peak = kb / 1024
+		}
+		if strings.HasPrefix(line, "VmRSS:") {
+			fmt.Sscanf(strings.TrimPrefix(line, "VmRSS:"), "%f", &kb)
+			now = kb / 1024
+		}
+	}
+	return peak, now
+}

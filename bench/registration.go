@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// registrationBody is one public registration as a delegate sends it.
+func registrationBody(i int, orgID string) []byte {
+	return []byte(fmt.Sprintf(`{"email":"delegate%d@example.org","display_name":"Delegate %d","organisation_id":%q,`+
+		`"role":"delegate","country":"CH","languages":["de","en"],"attendance":"in_person","visibility":"participants",`+
+		`"interpretation_needs":"German to Russian","accessibility_needs":"","consent":true}`, i, i, orgID))
+}
+
+// benchRegistration: 10,000 registrations from 64 clients on SQLite with synchronous=FULL, against
+// a naive Gin+GORM handler (default GORM, one transaction per request) in the same run.
+func benchRegistration(scale float64) error {
+	n, clients := int(10000*scale), 64
+	in, err := startServer()
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	client := newClient(clients)
+	path := in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")
+	ours := load(client, n, clients, func(i int) *http.Request {
+		req, _ := http.NewRequest("POST", path, bytes.NewReader(registrationBody(i, in.org.ID)))
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	})
+	peak, _ := rssMB()
+
+	naive, err := startNaive()
+	if err != nil {
+		return err
+	}
+	defer naive.close()
+	base := load(client, n, clients, func(i int) *http.Request {
+		req, _ := http.NewRequest("POST", naive.base+"/register", bytes.NewReader(registrationBody(i, in.org.ID)))
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	})
+	fmt.Printf("  zimmerwald: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, ours.Elapsed.Round(time.Millisecond), ours.Status, ours.Errors, ours.P50, ours.P99)
+	fmt.Printf("  naive gin+gorm: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, base.Elapsed.Round(time.Millisecond), base.Status, base.Errors, base.P50, base.P99)
+	accepted := float64(ours.Status[http.StatusAccepted]) / ours.Elapsed.Seconds()
+	ratio := accepted / (float64(base.Status[http.StatusAccepted]) / base.Elapsed.Seconds())
+	verdict("registrations/s (202 answers)", fmt.Sprintf("%.0f/s", accepted), "≥ 5000/s", accepted >= 5000)
+	verdict("p99 latency", ours.P99.Round(100*time.Microsecond).String(), "≤ 50ms", ours.P99 <= 50*time.Millisecond)
+	verdict("errors (5xx + transport)", fmt.Sprint(ours.ServerErrors()), "0", ours.ServerErrors() == 0)
+	verdict("ratio to naive Gin+GORM", fmt.Sprintf("%.1f× (naive %.0f/s)", ratio, base.PerSecond()), "≥ 5×", ratio >= 5)
+	verdict("peak RSS during the run", fmt.Sprintf("%.0f MB", peak), "≤ 100 MB", peak <= 100)
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/api"
+	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/seal"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// instance is the real server on a fresh SQLite database, listening on loopback.
+type instance struct {
+	dir   string
+	store *models.Store
+	srv   *http.Server
+	base  string
+	conf  *models.Conference
+	org   *models.Organisation
+	cfg   config.Config
+}
+
+// startServer migrates a fresh database in a temp dir, creates an open conference and serves the
+// real router on 127.0.0.1.
+func startServer() (*instance, error) {
+	dir, err := os.MkdirTemp("", "zw-bench")
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	box, _ := seal.New(seal.NewKey())
+	st, err := models.Open(ctx, models.Options{SQLitePath: filepath.Join(dir, "zimmerwald.db")}, box)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	cfg, err := config.FromEnv(func(k string) (string, bool) {
+		switch k {
+		case "ZW_DATA_DIR":
+			return dir, true
+		case "ZW_PUBLIC_RATE_PER_MIN":
+			return "100000000", true
+		case "ZW_PUBLIC_RATE_BURST":
+			return "100000000", true
+		}
+		return "", false
+	})
+	if err != nil {
+		return nil, err
+	}
+	opens, closes := time.Now().Add(-time.Hour).UTC(), time.Now().Add(30*24*time.Hour).UTC()
+	conf := &models.Conference{Slug: "bench", Title: "Bench Conference", Timezone: "Europe/Zurich",
+		StartsOn: time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 9, 8, 0, 0, 0, 0, time.UTC),
+		Languages: models.StringList{"en", "ru", "uk", "de", "fr"}, RegistrationOpensAt: &opens, RegistrationClosesAt: &closes, QuotaPolicy: models.QuotaNone}
+	if err := st.CreateConference(ctx, conf); err != nil {
+		return nil, err
+	}
+	org := &models.Organisation{ConferenceID: conf.ID, Name: "Bench Union", Kind: models.OrgUnion, Status: models.OrgVerified, Listed: true}
+	if err := st.CreateOrganisation(ctx, org); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log})
+	base, hs, err := listen(srv.Handler())
+	if err != nil {
+		return nil, err
+	}
+	return &instance{dir: dir, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg}, nil
+}
+
+// listen serves h on a free loopback port.
+func listen(h http.Handler) (string, *http.Server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(l)
+	return "http://" + l.Addr().String(), hs, nil
+}
+
+func (in *instance) close() {
+	in.srv.Close()
+	in.store.Close()
+	os.RemoveAll(in.dir)
+}
+
+func (in *instance) url(path string) string { return in.base + path }
+
+func must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("bench: %v", err))
+	}
+}
