@@ -160,3 +160,42 @@ func TestMigrateAndUserAdd(t *testing.T) {
 		t.Errorf("unknown command: got %v: %s", err, out)
 	}
 }
+
+func TestBackupIsEncryptedAndRestores(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ZW_NEW_PASSWORD": "another long password"}
+	if out, err := command(dir, env, "user", "add", "--email", "backup.probe@example.org", "--role", "admin").CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v: %s", err, out)
+	}
+	out, err := command(dir, nil, "backup", "--out", "b.enc").CombinedOutput()
+	if err != nil {
+		t.Fatalf("backup: %v: %s", err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "b.enc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("SQLite format")) || bytes.Contains(raw, []byte("CREATE TABLE")) {
+		t.Error("backup is not encrypted")
+	}
+	if out, err := command(dir, nil, "backup", "decrypt", "--in", "b.enc", "--out", "restored.db").CombinedOutput(); err != nil {
+		t.Fatalf("decrypt: %v: %s", err, out)
+	}
+	db, err := os.ReadFile(filepath.Join(dir, "restored.db"))
+	if err != nil || !bytes.HasPrefix(db, []byte("SQLite format 3")) {
+		t.Fatalf("restored file is not a SQLite database: %v", err)
+	}
+	if bytes.Contains(db, []byte("backup.probe")) {
+		t.Error("restored database holds the account email in plain text")
+	}
+	// The restored database works as a data dir with the same key.
+	restoredDir := filepath.Join(dir, "restored")
+	os.MkdirAll(filepath.Join(restoredDir, "data"), 0o700)
+	os.Rename(filepath.Join(dir, "restored.db"), filepath.Join(restoredDir, "data", "zimmerwald.db"))
+	key, _ := os.ReadFile(filepath.Join(dir, "data", "secret.key"))
+	os.WriteFile(filepath.Join(restoredDir, "data", "secret.key"), key, 0o600)
+	out, err = command(restoredDir, env, "user", "add", "--email", "backup.probe@example.org", "--role", "admin").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "exists already") {
+		t.Errorf("restored database lacks the account: %v: %s", err, out)
+	}
+}
