@@ -5,6 +5,7 @@
 //	zimmerwald serve [--demo]     run the HTTP server and the mail worker
 //	zimmerwald migrate            apply pending database migrations and exit
 //	zimmerwald user add --email E --role R   create a staff account (password from ZW_NEW_PASSWORD or stdin)
+//	zimmerwald purge [--conference S [--now]] [--dry-run]   erase personal data after retention
 //	zimmerwald backup [--out FILE]          write an encrypted SQLite backup
 //	zimmerwald backup decrypt --in F --out DB   decrypt a backup with the data key
 //
@@ -38,7 +39,7 @@ func main() {
 }
 
 func usage() error {
-	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | backup [--out FILE] | backup decrypt --in FILE --out DB")
+	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB")
 }
 
 func run(args []string) error {
@@ -74,6 +75,8 @@ func run(args []string) error {
 		return nil
 	case "user":
 		return userCommand(ctx, cfg, log, args[1:])
+	case "purge":
+		return purgeCommand(ctx, cfg, log, args[1:])
 	case "backup":
 		return backupCommand(ctx, cfg, log, args[1:])
 	}

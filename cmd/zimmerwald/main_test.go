@@ -199,3 +199,26 @@ func TestBackupIsEncryptedAndRestores(t *testing.T) {
 		t.Errorf("restored database lacks the account: %v: %s", err, out)
 	}
 }
+
+func TestPurgeCommand(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cmd := command(dir, map[string]string{"ZW_ADDR": addr}, "serve", "--demo")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy(t, "http://"+addr)
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	out, err := command(dir, nil, "purge").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "kept") {
+		t.Fatalf("purge before retention: %v: %s", err, out)
+	}
+	out, err = command(dir, nil, "purge", "--conference", "zimmerwald-2027", "--now").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "erased 7 delegates") {
+		t.Fatalf("purge now: %v: %s", err, out)
+	}
+	if out, err := command(dir, nil, "purge", "--conference", "nope", "--now").CombinedOutput(); err == nil {
+		t.Errorf("unknown conference accepted: %s", out)
+	}
+}

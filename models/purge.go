@@ -1,0 +1,94 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// RetentionOver reports whether the conference's retention period has ended at now: it ends
+// RetentionDays after the conference's last day.
+func (c *Conference) RetentionOver(now time.Time) bool {
+	return now.After(c.EndsOn.AddDate(0, 0, c.RetentionDays+1))
+}
+
+// PurgeResult counts what a purge erased.
+type PurgeResult struct {
+	Delegates int64 // delegates whose personal data was erased
+	Mails     int64 // outbox messages deleted
+	Tokens    int64 // login and session tokens deleted
+}
+
+// PurgeConference erases the personal data of every delegate of a conference in one transaction:
+// sealed fields, blind index and feed token are cleared, the display name replaced, sessions and
+// one-time links deleted, and the conference's outbox (recipients and template data) deleted.
+// Organisations, the agenda and statements stay; they name no one who was not public.
+func (s *Store) PurgeConference(ctx context.Context, conferenceID string) (PurgeResult, error) {
+	var res PurgeResult
+	now := s.now()
+	err := s.Tx(ctx, func(tx *Store) error {
+		sub := tx.write(ctx).Model(&Delegate{}).Select("id").Where("conference_id = ?", conferenceID)
+		t := tx.write(ctx).Where("delegate_id IN (?)", sub).Delete(&AuthToken{})
+		if t.Error != nil {
+			return t.Error
+		}
+		res.Tokens = t.RowsAffected
+		d := tx.write(ctx).Model(&Delegate{}).Where("conference_id = ? AND erased_at IS NULL", conferenceID).Updates(map[string]any{
+			"email_sealed": nil, "email_index": nil, "legal_name_sealed": nil, "interpretation_needs_sealed": nil,
+			"accessibility_needs_sealed": nil, "notes_sealed": nil, "decision_reason_sealed": nil, "feed_token_hash": nil,
+			"display_name": ErasedName, "country": "", "languages": StringList{}, "needs_visa_letter": false,
+			"notify_announcements": false, "notify_agenda": false, "waitlist_seq": nil, "erased_at": now, "updated_at": now,
+		})
+		if d.Error != nil {
+			return d.Error
+		}
+		res.Delegates = d.RowsAffected
+		m := tx.write(ctx).Where("conference_id = ?", conferenceID).Delete(&OutboxMessage{})
+		if m.Error != nil {
+			return m.Error
+		}
+		res.Mails = m.RowsAffected
+		return tx.Audit(ctx, &AuditEvent{ConferenceID: &conferenceID, ActorKind: "system", Action: "conference.purge", TargetKind: "conference", TargetID: conferenceID})
+	})
+	if err != nil {
+		return res, fmt.Errorf("purge: %w", err)
+	}
+	return res, nil
+}
+
+// Compact makes erased data unrecoverable from the database files: on SQLite (secure_delete is
+// on) it checkpoints and truncates the WAL and rebuilds the file with VACUUM; on PostgreSQL it
+// runs VACUUM on the tables that held personal data.
+func (s *Store) Compact(ctx context.Context) error {
+	if s.dialect == SQLite {
+		sqlDB, err := s.w.DB()
+		if err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+		conn, err := sqlDB.Conn(ctx) // the single writer connection, outside GORM's statement cache
+		if err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+		defer conn.Close()
+		checkpoint := func() error {
+			var busy, logFrames, done int
+			return conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+		}
+		if err := checkpoint(); err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+		if err := checkpoint(); err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+		return nil
+	}
+	for _, t := range []string{"delegates", "outbox_messages", "auth_tokens"} {
+		if err := s.write(ctx).Exec("VACUUM " + t).Error; err != nil {
+			return fmt.Errorf("compact: %w", err)
+		}
+	}
+	return nil
+}
