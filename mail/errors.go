@@ -11,7 +11,7 @@ import (
 // ErrInvalidMessage is wrapped by every error that rejects a message as
 // malformed (a header with a line break, several recipients, an unparsable
 // address). Such errors are permanent: retrying cannot help.
-var ErrInvalidMessage = errors.New("invalid message")
+var ErrInvalidMessage = errors.New("mail: invalid message")
 
 // ErrClosed is returned by Send after Close.
 var ErrClosed = errors.New("mail: sender closed")

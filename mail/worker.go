@@ -273,8 +273,10 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if !ok {
 		return nil, "unknown template"
 	}
-	if err := json.Unmarshal(j.Data, data); err != nil {
-		return nil, scrub("undecodable data: "+err.Error(), j.To)
+	if len(j.Data) > 0 { // no data at all leaves the zero struct, which Validate judges
+		if err := json.Unmarshal(j.Data, data); err != nil {
+			return nil, scrub("undecodable data: "+err.Error(), j.To)
+		}
 	}
 	r, err := w.t.Render(j.Template, j.Lang, data)
 	if err != nil {

@@ -67,6 +67,7 @@ func NewServer(t testing.TB) *Server {
 	}()
 	t.Cleanup(func() {
 		_ = srv.Close()
+		_ = l.Close() // Serve may not have registered l with srv yet
 		<-done
 	})
 	return s
@@ -173,6 +174,7 @@ type countingListener struct {
 	s *Server
 }
 
+// Accept counts each accepted connection.
 func (l *countingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err == nil {
@@ -185,6 +187,7 @@ func (l *countingListener) Accept() (net.Conn, error) {
 
 type backend struct{ s *Server }
 
+// NewSession starts a session for a new connection.
 func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
 
 // session collects one SMTP transaction at a time.
@@ -194,14 +197,19 @@ type session struct {
 	to   []string
 }
 
-func (x *session) Reset()        { x.from, x.to = "", nil }
+// Reset discards the current transaction.
+func (x *session) Reset() { x.from, x.to = "", nil }
+
+// Logout does nothing; there is nothing to free.
 func (x *session) Logout() error { return nil }
 
+// Mail records the envelope sender.
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	x.from = from
 	return nil
 }
 
+// Rcpt records a recipient unless a failure is queued for it.
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	var code int
@@ -219,6 +227,8 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
+// Data stores the message unless a failure is injected, then runs the
+// AfterAccept hook before the server answers 250.
 func (x *session) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
