@@ -205,3 +205,10 @@ func (s *Store) ListAccounts(ctx context.Context) ([]Account, error) {
 	}
 	return as, nil
 }
+
+// UpdateAccount saves every field of a (re-sealing the email).
+func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
+	a.EmailIndex = s.box.Index(accountEmailPurpose, seal.NormalizeEmail(a.Email))
+	a.EmailSealed = s.box.Seal("accounts", "email", a.ID, a.Email)
+	return notFound(s.write(ctx).Save(a).Error)
+}
