@@ -1,39 +1,252 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-// requestMagicLink is not built yet.
-func (s *Server) requestMagicLink(c *gin.Context) error { return errNotImplemented }
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
-// verifyMagicLink is not built yet.
-func (s *Server) verifyMagicLink(c *gin.Context) error { return errNotImplemented }
+	"github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/models"
+)
 
-// registerDelegate is not built yet.
-func (s *Server) registerDelegate(c *gin.Context) error { return errNotImplemented }
+// delegateResponse is a registration as staff or the delegate themself see it. The personal
+// fields are pointers: present only on an audited staff read of one delegate and on the
+// delegate's own record, absent (not empty) everywhere else.
+type delegateResponse struct {
+	ID                  string     `json:"id"`
+	ConferenceID        string     `json:"conference_id"`
+	OrganisationID      *string    `json:"organisation_id"`
+	Role                string     `json:"role"`
+	Status              string     `json:"status"`
+	DisplayName         string     `json:"display_name"`
+	Country             string     `json:"country"`
+	Languages           []string   `json:"languages"`
+	Attendance          string     `json:"attendance"`
+	Visibility          string     `json:"visibility"`
+	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
+	NotifyAnnouncements bool       `json:"notify_announcements"`
+	NotifyAgenda        bool       `json:"notify_agenda"`
+	WaitlistPosition    *int64     `json:"waitlist_position,omitempty"`
+	CreatedAt           time.Time  `json:"created_at"`
+	ConfirmedAt         *time.Time `json:"confirmed_at"`
+	DecidedAt           *time.Time `json:"decided_at"`
 
-// confirmDelegate is not built yet.
-func (s *Server) confirmDelegate(c *gin.Context) error { return errNotImplemented }
+	Email               *string `json:"email,omitempty"`
+	LegalName           *string `json:"legal_name,omitempty"`
+	InterpretationNeeds *string `json:"interpretation_needs,omitempty"`
+	AccessibilityNeeds  *string `json:"accessibility_needs,omitempty"`
+	DecisionReason      *string `json:"decision_reason,omitempty"`
+}
 
-// listDelegates is not built yet.
-func (s *Server) listDelegates(c *gin.Context) error { return errNotImplemented }
+// delegateView shows d; personal adds the personal fields (callers audit staff reads).
+func delegateView(d *models.Delegate, personal bool) delegateResponse {
+	langs := []string(d.Languages)
+	if langs == nil {
+		langs = []string{}
+	}
+	r := delegateResponse{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
+		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
+		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda,
+		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
+	if personal {
+		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
+		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
+	}
+	return r
+}
 
-// listParticipants is not built yet.
-func (s *Server) listParticipants(c *gin.Context) error { return errNotImplemented }
+var delegateStatuses = []string{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
 
-// getDelegate is not built yet.
-func (s *Server) getDelegate(c *gin.Context) error { return errNotImplemented }
+// listDelegates lists a conference's registrations for review (staff), oldest first, filtered by
+// ?status=, ?organisation_id=, ?role=, ?attendance= and ?q= (a part of the display name). The list
+// holds no personal fields.
+func (s *Server) listDelegates(c *gin.Context) error {
+	conf, err := s.conference(c)
+	if err != nil {
+		return err
+	}
+	pg, err := page(c)
+	if err != nil {
+		return err
+	}
+	f := models.DelegateFilter{ConferenceID: conf.ID, Status: c.Query("status"), OrganisationID: c.Query("organisation_id"),
+		Role: c.Query("role"), Attendance: c.Query("attendance"), Query: strings.TrimSpace(c.Query("q")), Page: pg}
+	fe := map[string]string{}
+	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
+		fe["status"] = "must be one of: " + strings.Join(delegateStatuses, ", ")
+	}
+	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
+		fe["organisation_id"] = "must be an ID"
+	}
+	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
+		fe["role"] = "must be one of: " + strings.Join(models.DelegateRoles, ", ")
+	}
+	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
+		fe["attendance"] = "must be one of: " + strings.Join(models.Attendances, ", ")
+	}
+	if len(f.Query) > 100 {
+		fe["q"] = "must be at most 100 characters"
+	}
+	if len(fe) > 0 {
+		return malformed("invalid filter", fe)
+	}
+	ds, err := s.store.ListDelegates(c.Request.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := listResponse[delegateResponse]{Items: make([]delegateResponse, 0, len(ds))}
+	for i := range ds {
+		out.Items = append(out.Items, delegateView(&ds[i], false))
+	}
+	if len(ds) == pg.Limit {
+		last := ds[len(ds)-1]
+		out.NextCursor = models.EncodeCursor(last.CreatedAt, last.ID)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
 
-// decideDelegate is not built yet.
-func (s *Server) decideDelegate(c *gin.Context) error { return errNotImplemented }
+// getDelegate shows one registration to staff. Organisers and admins see the personal fields,
+// and each such read is an audit event ("delegate.read") committed before the answer; reviewers
+// see the record without them.
+func (s *Server) getDelegate(c *gin.Context) error {
+	ctx := c.Request.Context()
+	if uuid.Validate(c.Param("id")) != nil {
+		return errNotFound
+	}
+	d, err := s.store.Delegate(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	personal := isStaff(c, organisers...)
+	if personal {
+		if err := s.audit(c, s.store, d.ConferenceID, "delegate.read", "delegate", d.ID); err != nil {
+			return err
+		}
+	}
+	c.JSON(http.StatusOK, delegateView(d, personal))
+	return nil
+}
 
-// getMe is not built yet.
-func (s *Server) getMe(c *gin.Context) error { return errNotImplemented }
+// decisionRequest is the body of POST /delegates/{id}/decision.
+type decisionRequest struct {
+	Decision string `json:"decision" binding:"required,oneof=approve waitlist reject"`
+	Reason   string `json:"reason" binding:"max=1000"`
+}
 
-// updateMe is not built yet.
-func (s *Server) updateMe(c *gin.Context) error { return errNotImplemented }
+// decideDelegate approves, waitlists or rejects a confirmed registration (organisers). Approving
+// beyond the organisation's quota is refused with 409 (waitlist instead, or raise the quota); a
+// place freed by rejecting or waitlisting an approved delegate goes to the next on the waiting
+// list. The delegate, and each one promoted, is mailed in their language; the decision is audited.
+func (s *Server) decideDelegate(c *gin.Context) error {
+	var req decisionRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if uuid.Validate(c.Param("id")) != nil {
+		return errNotFound
+	}
+	ctx := c.Request.Context()
+	var out *models.ReviewOutcome
+	err := s.store.Tx(ctx, func(tx *models.Store) error {
+		var err error
+		if out, err = tx.DecideDelegate(ctx, c.Param("id"), req.Decision, strings.TrimSpace(req.Reason)); err != nil {
+			return err
+		}
+		d := out.Delegate
+		if err := s.audit(c, tx, d.ConferenceID, "delegate.decide", "delegate", d.ID); err != nil {
+			return err
+		}
+		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: d.Status, Reason: d.DecisionReason}
+		m, err := newMail(d.ConferenceID, mail.TemplateDecision, d.Lang(), d.Email, decisionKey(d, d.Status), data)
+		if err != nil {
+			return err
+		}
+		return s.enqueuePromotions(c, tx, out, m)
+	})
+	var qe *models.QuotaError
+	if errors.As(err, &qe) {
+		p := problem(http.StatusConflict, qe.Error())
+		p.Errors = map[string]string{"decision": qe.Error() + ": waitlist the delegate or raise the quota"}
+		return p
+	}
+	if err != nil {
+		return err
+	}
+	s.notify()
+	c.JSON(http.StatusOK, delegateView(out.Delegate, false))
+	return nil
+}
 
-// deleteMe is not built yet.
-func (s *Server) deleteMe(c *gin.Context) error { return errNotImplemented }
+// enqueuePromotions writes msgs plus a "waitlist_promoted" mail (and an audit event) for each
+// delegate promoted by out, inside tx.
+func (s *Server) enqueuePromotions(c *gin.Context, tx *models.Store, out *models.ReviewOutcome, msgs ...*models.OutboxMessage) error {
+	for _, p := range out.Promoted {
+		if err := s.audit(c, tx, p.ConferenceID, "delegate.promote", "delegate", p.ID); err != nil {
+			return err
+		}
+		m, err := newMail(p.ConferenceID, mail.TemplateWaitlistPromoted, p.Lang(), p.Email, decisionKey(p, "promoted"),
+			&mail.WaitlistPromotedData{Conference: out.Conference.Title, Name: p.DisplayName})
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+	}
+	return tx.Enqueue(c.Request.Context(), msgs...)
+}
 
-// exportMe is not built yet.
-func (s *Server) exportMe(c *gin.Context) error { return errNotImplemented }
+// decisionKey is the idempotency key of the mail about one decision on d.
+func decisionKey(d *models.Delegate, what string) string {
+	at := ""
+	if d.DecidedAt != nil {
+		at = strconv.FormatInt(d.DecidedAt.UnixNano(), 10)
+	}
+	return models.DelegateMailKey(d.ID, "decision:"+what+":"+at)
+}
+
+// participantResponse is one public participant: what they chose to show, nothing else.
+type participantResponse struct {
+	DisplayName  string `json:"display_name"`
+	Country      string `json:"country,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
+}
+
+// listParticipants is the public list: approved delegates with visibility public only, by display
+// name; the organisation is named only if it is verified and listed. Nothing in it depends on any
+// other delegate.
+func (s *Server) listParticipants(c *gin.Context) error {
+	conf, err := s.conference(c)
+	if err != nil {
+		return err
+	}
+	limit := 0
+	if v := c.Query("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return malformed("invalid limit", map[string]string{"limit": "must be a positive whole number"})
+		}
+	}
+	pg, err := models.ParseParticipantPage(limit, c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	ps, err := s.store.ListParticipants(c.Request.Context(), conf.ID, pg)
+	if err != nil {
+		return err
+	}
+	out := listResponse[participantResponse]{Items: make([]participantResponse, 0, len(ps))}
+	for _, p := range ps {
+		out.Items = append(out.Items, participantResponse{DisplayName: p.DisplayName, Country: p.Country, Organisation: p.Organisation})
+	}
+	if len(ps) == pg.Limit {
+		out.NextCursor = models.EncodeParticipantCursor(ps[len(ps)-1])
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	v1.POST("/conferences/:slug/delegates", s.h(s.registerDelegate))
 	v1.POST("/delegates/confirm", s.h(s.confirmDelegate))
 	v1.GET("/conferences/:slug/delegates", s.staff(staffAll...), s.h(s.listDelegates))
+	v1.GET("/conferences/:slug/delegates.csv", s.staff(staffAll...), s.h(s.exportDelegatesCSV))
 	v1.GET("/conferences/:slug/participants", s.h(s.listParticipants))
 	v1.GET("/delegates/:id", s.staff(staffAll...), s.h(s.getDelegate))
 	v1.POST("/delegates/:id/decision", s.staff(organisers...), s.h(s.decideDelegate))
@@ -41,30 +42,57 @@ func (s *Server) routes() {
 	v1.DELETE("/me", s.delegate, s.h(s.deleteMe))
 	v1.GET("/me/export", s.delegate, s.h(s.exportMe))
 
-	// Agenda: rooms, sessions, sign-ups, conflicts, releases, exports (sessions.go, agenda.go, exports.go).
+	// Agenda: rooms, sessions, sign-ups, conflicts, releases, exports (rooms.go, sessions*.go,
+	// attendance.go, agenda*.go, exports*.go). rc keeps the latest release rendered in memory.
+	rc := newReleaseCache()
+	v1.GET("/conferences/:slug/rooms", s.h(s.listRooms))
+	v1.POST("/conferences/:slug/rooms", s.staff(organisers...), s.h(s.createRoom))
+	v1.PATCH("/rooms/:id", s.staff(organisers...), s.h(s.updateRoom))
+	v1.DELETE("/rooms/:id", s.staff(organisers...), s.h(s.deleteRoom))
 	v1.GET("/conferences/:slug/sessions", s.h(s.listSessions))
 	v1.POST("/conferences/:slug/sessions", s.staff(organisers...), s.h(s.createSession))
+	v1.GET("/sessions/:id", s.h(s.getSession))
 	v1.PATCH("/sessions/:id", s.staff(organisers...), s.h(s.updateSession))
 	v1.DELETE("/sessions/:id", s.staff(organisers...), s.h(s.deleteSession))
 	v1.POST("/sessions/:id/attendance", s.delegate, s.h(s.attendSession))
 	v1.DELETE("/sessions/:id/attendance", s.delegate, s.h(s.leaveSession))
 	v1.GET("/conferences/:slug/agenda/conflicts", s.staff(organisers...), s.h(s.agendaConflicts))
+	v1.GET("/conferences/:slug/agenda/releases", s.h(s.listReleases))
 	v1.POST("/conferences/:slug/agenda/releases", s.staff(organisers...), s.h(s.createRelease))
-	v1.GET("/conferences/:slug/agenda", s.h(s.getAgenda))
-	v1.GET("/conferences/:slug/schedule.xml", s.h(s.scheduleXML))
-	v1.GET("/conferences/:slug/schedule.json", s.h(s.scheduleJSON))
-	v1.GET("/conferences/:slug/agenda.ics", s.h(s.agendaICS))
+	v1.GET("/conferences/:slug/agenda", rc.attach, s.h(s.getAgenda))
+	v1.GET("/conferences/:slug/schedule.xml", rc.attach, s.h(s.scheduleXML))
+	v1.GET("/conferences/:slug/schedule.json", rc.attach, s.h(s.scheduleJSON))
+	v1.GET("/conferences/:slug/agenda.ics", rc.attach, s.h(s.agendaICS))
+	v1.POST("/me/feed", s.delegate, s.h(s.createFeed))
+	v1.DELETE("/me/feed", s.delegate, s.h(s.deleteFeed))
+	v1.GET("/feeds/:token/agenda.ics", rc.attach, s.h(s.feedICS))
 
-	// Position statements (statements.go).
+	// Position statements (statements.go, statement_review.go, cosign.go, amendments.go, votes.go).
+	// Readable ones answer anyone; handlers narrow by statement status and organisation.
 	v1.GET("/conferences/:slug/statements", s.h(s.listStatements))
 	v1.POST("/conferences/:slug/statements", s.anyone, s.h(s.createStatement))
+	v1.GET("/statements/:id", s.h(s.getStatement))
+	v1.PATCH("/statements/:id", s.anyone, s.h(s.updateStatement))
 	v1.POST("/statements/:id/submit", s.anyone, s.h(s.submitStatement))
+	v1.POST("/statements/:id/withdraw", s.anyone, s.h(s.withdrawStatement))
+	v1.POST("/statements/:id/translations", s.anyone, s.h(s.saveTranslation))
+	v1.GET("/statements/:id/versions", s.h(s.listVersions))
 	v1.POST("/statements/:id/cosignatures", s.delegate, s.h(s.cosignStatement))
+	v1.DELETE("/statements/:id/cosignatures", s.delegate, s.h(s.withdrawCosignature))
 	v1.POST("/statements/:id/decision", s.staff(reviewers...), s.h(s.decideStatement))
+	v1.GET("/statements/:id/comments", s.anyone, s.h(s.listComments))
+	v1.POST("/statements/:id/comments", s.staff(reviewers...), s.h(s.addComment))
+	v1.GET("/statements/:id/amendments", s.h(s.listAmendments))
 	v1.POST("/statements/:id/amendments", s.delegate, s.h(s.proposeAmendment))
+	v1.POST("/amendments/:id/decision", s.staff(reviewers...), s.h(s.decideAmendment))
+	v1.POST("/statements/:id/ballot", s.staff(organisers...), s.h(s.openBallot))
+	v1.POST("/statements/:id/ballot/close", s.staff(organisers...), s.h(s.closeBallot))
 	v1.POST("/statements/:id/votes", s.delegate, s.h(s.castVote))
 
-	// Mail: announcements and the delivery view (announcements.go).
+	// Mail: announcements and the delivery view (announcements.go, outbox.go).
+	v1.GET("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.listAnnouncements))
 	v1.POST("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.createAnnouncement))
+	v1.POST("/conferences/:slug/announcements/preview", s.staff(organisers...), s.h(s.previewAnnouncement))
 	v1.GET("/conferences/:slug/outbox", s.staff(organisers...), s.h(s.listOutbox))
+	v1.POST("/conferences/:slug/outbox/:id/retry", s.staff(organisers...), s.h(s.retryOutbox))
 }

@@ -7,11 +7,6 @@ func benchAgenda(scale float64) error {
 	return nil
 }
 
-func benchFanout(scale float64) error {
-	fmt.Println("  not measured yet: lands with announcements")
-	return nil
-}
-
 func benchConflicts(scale float64) error {
 	fmt.Println("  not measured yet: lands with agenda conflicts")
 	return nil

@@ -135,6 +135,23 @@ func (d *Delegate) Cancel(at time.Time) error {
 	return nil
 }
 
+// ErasedName replaces the display name of a delegate whose personal data was erased.
+const ErasedName = "(withdrawn)"
+
+// Erase withdraws the registration (if it is not withdrawn yet) and empties every personal field:
+// email and its blind index, legal name, needs, notes, decision reason, country, languages and the
+// calendar feed token. The display name is replaced by ErasedName. The Store saves the result.
+func (d *Delegate) Erase(at time.Time) {
+	if d.Status != DelegateCancelled {
+		d.Status, d.CancelledAt = DelegateCancelled, &at
+	}
+	d.WaitlistSeq = nil
+	d.Email, d.EmailIndex, d.LegalName, d.InterpretationNeeds, d.AccessibilityNeeds = "", nil, "", "", ""
+	d.Notes, d.DecisionReason, d.Country, d.Languages, d.FeedTokenHash = "", "", "", StringList{}, nil
+	d.DisplayName, d.NeedsVisaLetter, d.NotifyAnnouncements, d.NotifyAgenda = ErasedName, false, false, false
+	d.ErasedAt = &at
+}
+
 // EmailIndexPurpose scopes the blind index of delegate emails to one conference.
 func EmailIndexPurpose(conferenceID string) string { return "delegate.email:" + conferenceID }
 

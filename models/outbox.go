@@ -2,9 +2,12 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -40,13 +43,10 @@ type OutboxMessage struct {
 	Data []byte `gorm:"-"` // the template data as JSON, sealed into DataSealed
 }
 
-// Enqueue writes outbox rows; call it inside the transaction of the change that causes them. A row
-// whose idempotency key already exists is skipped, so the same event never mails twice.
-func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	now := s.now()
+// SealOutbox gives each message its ID and idempotency key (if unset) and seals its recipient
+// and data. Enqueue does it for messages not sealed yet; call it before the transaction when
+// building many rows, so that the encryption does not hold the writer.
+func (s *Store) SealOutbox(msgs ...*OutboxMessage) {
 	for _, m := range msgs {
 		if m.ID == "" {
 			m.ID = NewID()
@@ -54,15 +54,36 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 		if m.IdempotencyKey == "" {
 			m.IdempotencyKey = m.ID
 		}
-		m.State, m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = OutboxPending, now, now, now
 		m.RecipientSealed = s.box.Seal("outbox_messages", "recipient", m.ID, m.To)
-		m.DataSealed = s.box.Seal("outbox_messages", "data", m.ID, string(m.Data))
-		if m.DataSealed == nil {
-			m.DataSealed = s.box.Seal("outbox_messages", "data", m.ID, "{}")
+		data := string(m.Data)
+		if data == "" {
+			data = "{}"
 		}
+		m.DataSealed = s.box.Seal("outbox_messages", "data", m.ID, data)
+	}
+}
+
+// outboxBatch is how many rows one INSERT of Enqueue carries (16 columns each: well under the
+// bind-parameter limits of SQLite and PostgreSQL).
+const outboxBatch = 500
+
+// Enqueue writes outbox rows; call it inside the transaction of the change that causes them. A row
+// whose idempotency key already exists is skipped, so the same event never mails twice. Rows not
+// sealed by SealOutbox yet are sealed here.
+func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	now := s.now()
+	for _, m := range msgs {
+		if m.ID == "" || m.RecipientSealed == nil || m.DataSealed == nil {
+			s.SealOutbox(m)
+		}
+		m.State, m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = OutboxPending, now, now, now
+		m.Attempts, m.LeaseOwner, m.LeaseUntil, m.LastError, m.SentAt = 0, nil, nil, "", nil
 	}
 	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "idempotency_key"}}, DoNothing: true}).
-		CreateInBatches(msgs, 200).Error
+		CreateInBatches(msgs, outboxBatch).Error
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
@@ -79,7 +100,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var rows []OutboxMessage
-	err := s.Tx(ctx, func(tx *Store) error {
+	err := s.relaxedTx(ctx, func(tx *Store) error {
 		var ids []string
 		err := tx.write(ctx).Raw(`SELECT id FROM outbox_messages
 			WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until < ?)
@@ -146,6 +167,125 @@ func (s *Store) MarkOutboxDead(ctx context.Context, id, owner string, reason str
 	return s.finishOutbox(ctx, id, owner, map[string]any{"state": OutboxDead, "attempts": gormExpr("attempts + 1"), "last_error": truncate(reason, 500)})
 }
 
+// relaxedTx runs fn in a write transaction whose commit does not wait for the disk: on SQLite it
+// commits with synchronous=NORMAL (it survives a crash of the process, not a power cut), on
+// PostgreSQL with synchronous_commit off (it survives a crash of the process, not one of the
+// database server). It is only for the outbox's bookkeeping — leases and outcomes — whose loss
+// costs at most one repeated delivery, never for the mail rows themselves, which Enqueue writes
+// in the caller's durable transaction. On SQLite the writer connection is put back to
+// synchronous=FULL before anyone else can use it, or discarded if that fails.
+func (s *Store) relaxedTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx() {
+		return fn(s)
+	}
+	if s.dialect != SQLite {
+		return s.Tx(ctx, func(tx *Store) error {
+			if err := tx.write(ctx).Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // never hand out a relaxed writer
+		}
+	}()
+	g := s.w.Session(&gorm.Session{NewDB: true, Context: ctx}) // a Context clones the Statement
+	g.Statement.ConnPool = conn
+	return g.Transaction(func(g *gorm.DB) error {
+		tx := *s
+		tx.w, tx.r = g, g
+		return fn(&tx)
+	})
+}
+
+// OutboxOutcome is the result of one delivery attempt by the worker holding the message's lease.
+type OutboxOutcome struct {
+	ID, Owner     string
+	State         string    // OutboxSent, OutboxPending (to retry at NextAttemptAt) or OutboxDead
+	NextAttemptAt time.Time // retries only
+	Reason        string    // the SMTP answer of a failure, without any address
+}
+
+// MarkOutbox records many outcomes in one transaction: the deliveries with one UPDATE per lease
+// owner, the failures one by one. It returns one result per outcome: nil, or ErrConflict when its
+// owner no longer holds the lease (another worker has the message now). The error is for the
+// transaction as a whole.
+func (s *Store) MarkOutbox(ctx context.Context, outs []OutboxOutcome) ([]error, error) {
+	results := make([]error, len(outs))
+	err := s.relaxedTx(ctx, func(tx *Store) error {
+		sent := map[string][]int{} // owner → indexes of delivered outcomes
+		for i, o := range outs {
+			var err error
+			switch o.State {
+			case OutboxSent:
+				sent[o.Owner] = append(sent[o.Owner], i)
+				continue
+			case OutboxPending:
+				err = tx.MarkOutboxRetry(ctx, o.ID, o.Owner, o.NextAttemptAt, o.Reason)
+			case OutboxDead:
+				err = tx.MarkOutboxDead(ctx, o.ID, o.Owner, o.Reason)
+			default:
+				err = fmt.Errorf("outbox %s: unknown outcome %q", o.ID, o.State)
+			}
+			if err != nil && !errors.Is(err, ErrConflict) {
+				return err
+			}
+			results[i] = err
+		}
+		for owner, idx := range sent {
+			ids := make([]string, len(idx))
+			for j, i := range idx {
+				ids[j] = outs[i].ID
+			}
+			held, err := tx.markSent(ctx, owner, ids)
+			if err != nil {
+				return err
+			}
+			for _, i := range idx {
+				if !held[outs[i].ID] {
+					results[i] = fmt.Errorf("outbox %s: lease lost: %w", outs[i].ID, ErrConflict)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark outbox: %w", err)
+	}
+	return results, nil
+}
+
+// markSent records the delivery of those of ids that owner still holds, in one statement, and
+// returns them.
+func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[string]bool, error) {
+	now := s.now()
+	var held []string
+	if err := s.write(ctx).Raw(`UPDATE outbox_messages SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '',
+		lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id IN ? AND state = ? AND lease_owner = ? RETURNING id`,
+		OutboxSent, now, now, ids, OutboxSending, owner).Scan(&held).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(held))
+	for _, id := range held {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // OutboxCounts returns the number of messages per state for a conference ("" for all).
 func (s *Store) OutboxCounts(ctx context.Context, conferenceID string) (map[string]int64, error) {
 	type row struct {
@@ -195,17 +335,22 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	return rows, nil
 }
 
-// RetryOutbox puts a dead message of a conference back to pending, due now.
+// RetryOutbox puts a dead message of a conference back to pending, due now, keeping its
+// attempts and last error for the record. A message of another conference is ErrNotFound; one
+// that is not dead is a *TransitionError.
 func (s *Store) RetryOutbox(ctx context.Context, conferenceID, id string) error {
-	res := s.write(ctx).Model(&OutboxMessage{}).Where("id = ? AND conference_id = ? AND state = ?", id, conferenceID, OutboxDead).
-		Updates(map[string]any{"state": OutboxPending, "next_attempt_at": s.now(), "updated_at": s.now()})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.Tx(ctx, func(tx *Store) error {
+		var m OutboxMessage
+		if err := tx.write(ctx).Select("id, state").Where("id = ? AND conference_id = ?", id, conferenceID).Take(&m).Error; err != nil {
+			return notFound(err)
+		}
+		if m.State != OutboxDead {
+			return &TransitionError{Entity: "message", From: m.State, To: OutboxPending}
+		}
+		now := tx.now()
+		return tx.write(ctx).Model(&OutboxMessage{}).Where("id = ? AND state = ?", id, OutboxDead).
+			Updates(map[string]any{"state": OutboxPending, "next_attempt_at": now, "updated_at": now}).Error
+	})
 }
 
 func truncate(s string, n int) string {

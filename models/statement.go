@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Statement statuses.
 const (
@@ -54,6 +57,43 @@ func (s *Statement) Move(to string, at time.Time) error {
 		}
 	}
 	return &TransitionError{Entity: "statement", From: s.Status, To: to}
+}
+
+// Statement decisions, as reviewers send them.
+const (
+	DecisionAccept         = "accept"
+	DecisionReject         = "reject"
+	DecisionRequestChanges = "request_changes"
+)
+
+// Decide applies a reviewer's decision to a submitted statement: accept, reject, or request
+// changes (back to draft). It returns the status reached.
+func (s *Statement) Decide(decision string, at time.Time) (string, error) {
+	to, ok := map[string]string{DecisionAccept: StatementAccepted, DecisionReject: StatementRejected, DecisionRequestChanges: StatementDraft}[decision]
+	if !ok {
+		return "", fmt.Errorf("unknown decision %q", decision)
+	}
+	if s.Status != StatementSubmitted {
+		return "", &TransitionError{Entity: "statement", From: s.Status, To: to}
+	}
+	if err := s.Move(to, at); err != nil {
+		return "", err
+	}
+	if to == StatementDraft {
+		s.SubmittedAt = nil
+	}
+	return to, nil
+}
+
+// IsPublished reports whether anyone may read the statement: accepted or adopted.
+func (s *Statement) IsPublished() bool {
+	return s.Status == StatementAccepted || s.Status == StatementAdopted
+}
+
+// Amendable reports whether the text may still change through amendments: submitted or accepted
+// (the caller also checks that no ballot was opened).
+func (s *Statement) Amendable() bool {
+	return s.Status == StatementSubmitted || s.Status == StatementAccepted
 }
 
 // StatementTranslation is the statement in another language.

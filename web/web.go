@@ -2,15 +2,18 @@ package web
 
 import (
 	"embed"
-	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
+	_ "time/tzdata" // the time zone select must work on hosts without zoneinfo
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
-	"github.com/zimmerwald/zimmerwald/internal/password"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -25,155 +28,148 @@ type Options struct {
 	Store  *models.Store
 	Config config.Config
 	Logger *slog.Logger
+	// API is the JSON API the pages are a client of (in process). It may be set later with SetAPI,
+	// because the API serves the pages too.
+	API http.Handler
 }
 
 // Pages is the web front's handler.
 type Pages struct {
-	store *models.Store
-	cfg   config.Config
-	log   *slog.Logger
-	tmpl  map[string]*template.Template
-	mux   *http.ServeMux
-	csrf  *http.CrossOriginProtection
+	store  *models.Store
+	cfg    config.Config
+	log    *slog.Logger
+	tmpl   map[string]*template.Template
+	bundle *i18n.Bundle
+	mux    *http.ServeMux
+	csrf   *http.CrossOriginProtection
+	apiH   atomic.Pointer[http.Handler]
 }
 
-// New parses the embedded templates (a broken one is an error) and builds the pages.
+// New parses the embedded templates and message files (a broken one is an error) and builds the
+// pages.
 func New(o Options) (*Pages, error) {
-	p := &Pages{store: o.Store, cfg: o.Config, log: o.Logger, tmpl: map[string]*template.Template{}, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
+	return newPages(o, templateFS, localeFS)
+}
+
+// newPages builds the pages from the given templates and message files.
+func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
+	p := &Pages{store: o.Store, cfg: o.Config, log: o.Logger, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	if o.API != nil {
+		p.SetAPI(o.API)
+	}
+	var err error
+	if p.bundle, err = loadBundle(locales); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if p.tmpl, err = parseTemplates(templates); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	p.routes()
+	return p, nil
+}
+
+// SetAPI sets the JSON API handler the pages call (cmd wires it after building the API server).
+func (p *Pages) SetAPI(h http.Handler) { p.apiH.Store(&h) }
+
+func (p *Pages) apiHandler() http.Handler {
+	if h := p.apiH.Load(); h != nil {
+		return *h
+	}
+	return nil
+}
+
+// parseTemplates parses every page together with the layout and the shared partials.
+func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
+	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
+	out := map[string]*template.Template{}
 	for _, n := range names {
-		if strings.HasSuffix(n, "layout.html") {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
-		p.tmpl[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+		out[base] = t
 	}
+	for _, must := range []string{"error", "notfound"} {
+		if out[must] == nil {
+			return nil, fmt.Errorf("template %s is missing", must)
+		}
+	}
+	return out, nil
+}
+
+// routes lists every page. Pages that change something are POST forms; all of them go through
+// the cross-origin protection in ServeHTTP.
+func (p *Pages) routes() {
+	m := p.mux
 	static, _ := fs.Sub(staticFS, "static")
-	p.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	p.mux.HandleFunc("GET /{$}", p.home)
-	p.mux.HandleFunc("GET /c/{slug}", p.conference)
-	p.mux.HandleFunc("GET /setup", p.setupForm)
-	p.mux.HandleFunc("POST /setup", p.setupSubmit)
-	return p, nil
+	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	m.HandleFunc("GET /{$}", p.home)
+	m.HandleFunc("/", p.notFound)
+	m.HandleFunc("GET /setup", p.setupForm)
+	m.HandleFunc("POST /setup", p.setupSubmit)
+
+	// Public conference pages (public.go, agenda.go).
+	m.HandleFunc("GET /c/{slug}", p.conference)
+	m.HandleFunc("GET /c/{slug}/participants", p.participants)
+	m.HandleFunc("GET /c/{slug}/statements", p.statements)
+	m.HandleFunc("GET /statements/{id}", p.statement)
+	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
+	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
+
+	// Registration and delegate login (register.go).
+	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
+	m.HandleFunc("POST /c/{slug}/register", p.registerSubmit)
+	m.HandleFunc("GET /c/{slug}/register/sent", p.registerSent)
+	m.HandleFunc("GET /c/{slug}/login", p.loginLinkForm)
+	m.HandleFunc("POST /c/{slug}/login", p.loginLinkSubmit)
+	m.HandleFunc("GET /c/{slug}/login/sent", p.loginLinkSent)
+	m.HandleFunc("GET /confirm", p.landing(landingConfirm))
+	m.HandleFunc("POST /confirm", p.landingSubmit(landingConfirm))
+	m.HandleFunc("GET /login", p.landing(landingLogin))
+	m.HandleFunc("POST /login", p.landingSubmit(landingLogin))
+	m.HandleFunc("POST /logout", p.logout)
+
+	// The delegate's own page (me.go).
+	m.HandleFunc("GET /me", p.me)
+	m.HandleFunc("POST /me", p.meUpdate)
+	m.HandleFunc("GET /me/export", p.meExport)
+	m.HandleFunc("GET /me/delete", p.meDeleteForm)
+	m.HandleFunc("POST /me/delete", p.meDelete)
+	m.HandleFunc("POST /me/sessions/{id}/leave", p.meLeaveSession)
+	m.HandleFunc("POST /me/feed", p.meFeed)
+
+	// Organiser console (staff*.go).
+	m.HandleFunc("GET /staff/login", p.staffLoginForm)
+	m.HandleFunc("POST /staff/login", p.staffLogin)
+	m.HandleFunc("GET /staff", p.staffHome)
+	m.HandleFunc("GET /staff/c/{slug}", p.staffConference)
+	m.HandleFunc("GET /staff/c/{slug}/registrations", p.staffRegistrations)
+	m.HandleFunc("POST /staff/c/{slug}/registrations/{id}/decision", p.staffDecide)
+	m.HandleFunc("GET /staff/c/{slug}/agenda", p.staffAgenda)
+	m.HandleFunc("POST /staff/c/{slug}/sessions", p.staffSessionCreate)
+	m.HandleFunc("GET /staff/c/{slug}/sessions/{id}", p.staffSessionEdit)
+	m.HandleFunc("POST /staff/c/{slug}/sessions/{id}", p.staffSessionUpdate)
+	m.HandleFunc("POST /staff/c/{slug}/sessions/{id}/delete", p.staffSessionDelete)
+	m.HandleFunc("POST /staff/c/{slug}/releases", p.staffRelease)
+	m.HandleFunc("GET /staff/c/{slug}/statements", p.staffStatements)
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/decision", p.staffStatementDecide)
+	m.HandleFunc("GET /staff/c/{slug}/announcements", p.staffAnnouncementForm)
+	m.HandleFunc("POST /staff/c/{slug}/announcements", p.staffAnnouncementSend)
+	m.HandleFunc("GET /staff/c/{slug}/outbox", p.staffOutbox)
+	m.HandleFunc("POST /staff/c/{slug}/outbox/{id}/retry", p.staffOutboxRetry)
 }
 
 // ServeHTTP serves the pages behind cross-origin (CSRF) protection.
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.csrf.Handler(p.mux).ServeHTTP(w, r)
-}
-
-func (p *Pages) render(w http.ResponseWriter, status int, name string, data any) {
-	t, ok := p.tmpl[name]
-	if !ok {
-		http.Error(w, "page not found", http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := t.Execute(w, data); err != nil {
-		p.log.Error("render page", "page", name, "err", err)
-	}
-}
-
-type homeData struct {
-	Conferences []models.Conference
-}
-
-func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
-	cs, err := p.store.ListConferences(r.Context())
-	if err != nil {
-		p.log.Error("home", "err", err)
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	p.render(w, http.StatusOK, "home", homeData{Conferences: cs})
-}
-
-type conferenceData struct {
-	Conference    *models.Conference
-	Organisations []models.Organisation
-}
-
-func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
-	c, err := p.store.ConferenceBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, models.ErrNotFound) {
-		p.render(w, http.StatusNotFound, "notfound", nil)
-		return
-	}
-	if err != nil {
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	orgs, err := p.store.ListOrganisations(r.Context(), models.OrganisationFilter{ConferenceID: c.ID, PublicOnly: true})
-	if err != nil {
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	p.render(w, http.StatusOK, "conference", conferenceData{Conference: c, Organisations: orgs})
-}
-
-type setupData struct {
-	Token, Email, Error string
-	Done                bool
-}
-
-func (p *Pages) setupForm(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, http.StatusOK, "setup", setupData{Token: r.URL.Query().Get("token")})
-}
-
-// setupSubmit creates the first admin with the one-time setup token printed at first start.
-func (p *Pages) setupSubmit(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		p.render(w, http.StatusBadRequest, "setup", setupData{Error: "The form could not be read."})
-		return
-	}
-	d := setupData{Token: r.PostFormValue("token"), Email: strings.TrimSpace(r.PostFormValue("email"))}
-	pw := r.PostFormValue("password")
-	switch {
-	case !strings.Contains(d.Email, "@") || strings.ContainsAny(d.Email, "\r\n <>"):
-		d.Error = "Enter one email address."
-	case len(pw) < password.MinLength || len(pw) > password.MaxLength:
-		d.Error = "The password must have between 12 and 256 characters."
-	}
-	if d.Error != "" {
-		p.render(w, http.StatusUnprocessableEntity, "setup", d)
-		return
-	}
-	hash, err := password.Hash(pw)
-	if err != nil {
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	ctx := r.Context()
-	err = p.store.Tx(ctx, func(tx *models.Store) error {
-		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
-			return errors.Join(err, models.ErrNotFound)
-		}
-		if _, err := tx.UseToken(ctx, d.Token, models.TokenSetup); err != nil {
-			return err
-		}
-		return tx.CreateAccount(ctx, &models.Account{Email: d.Email, PasswordHash: hash, Role: models.StaffAdmin, CanExport: true})
-	})
-	if errors.Is(err, models.ErrNotFound) {
-		p.render(w, http.StatusForbidden, "setup", setupData{Error: "This setup link is invalid, used or expired."})
-		return
-	}
-	if err != nil {
-		p.log.Error("setup", "err", err)
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	p.render(w, http.StatusOK, "setup", setupData{Done: true})
 }

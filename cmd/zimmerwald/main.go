@@ -75,6 +75,8 @@ func run(args []string) error {
 		return nil
 	case "user":
 		return userCommand(ctx, cfg, log, args[1:])
+	case "import":
+		return importCommand(ctx, cfg, log, args[1:])
 	case "purge":
 		return purgeCommand(ctx, cfg, log, args[1:])
 	case "backup":

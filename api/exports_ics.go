@@ -1,0 +1,168 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zimmerwald/zimmerwald/internal/ical"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// icsFilter selects the sessions of a personal feed and marks a waitlisted place as tentative.
+type icsFilter struct {
+	delegateID string
+	signedUp   map[string]string // session ID → attendance status
+}
+
+func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
+	if _, ok := f.signedUp[ss.ID]; ok {
+		return true
+	}
+	for _, id := range ss.People() {
+		if id == f.delegateID {
+			return true
+		}
+	}
+	return false
+}
+
+// renderICS writes the release (or, with a filter, one delegate's part of it) as RFC 5545
+// iCalendar: CRLF lines folded at 75 octets, escaped text, a VTIMEZONE for the conference's zone
+// covering every event, local times with TZID, and UIDs that stay the same across releases.
+func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerson, f *icsFilter) []byte {
+	conf, loc := &doc.conf, doc.conf.Location()
+	var keep func(*models.SnapshotSession) bool
+	if f != nil {
+		keep = f.keep
+	}
+	sessions := doc.sessionsOf(keep)
+	from, to := models.ConferenceWindow(conf)
+	for _, ss := range sessions {
+		if ss.StartsAt.Before(from) {
+			from = ss.StartsAt
+		}
+		if ss.EndsAt.After(to) {
+			to = ss.EndsAt
+		}
+	}
+	host := "zimmerwald"
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	w := &ical.Writer{}
+	w.Begin("VCALENDAR")
+	w.Raw("VERSION", "2.0")
+	w.Raw("PRODID", "-//Zimmerwald//Agenda//EN")
+	w.Raw("CALSCALE", "GREGORIAN")
+	w.Raw("METHOD", "PUBLISH")
+	w.Text("X-WR-CALNAME", conf.Title)
+	w.Text("X-WR-TIMEZONE", loc.String())
+	w.Raw("REFRESH-INTERVAL", "PT1H", "VALUE=DURATION")
+	w.Raw("X-PUBLISHED-TTL", "PT1H")
+	// Start half a year early so that zones with daylight saving time show both observances.
+	w.Timezone(loc, from.AddDate(0, -6, 0), to)
+	tzid := "TZID=" + loc.String()
+	for _, ss := range sessions {
+		w.Begin("VEVENT")
+		w.Raw("UID", ss.ID+"@"+host)
+		w.Raw("DTSTAMP", ical.UTCTime(doc.created.CreatedAt))
+		w.Raw("SEQUENCE", strconv.Itoa(doc.number))
+		w.Raw("DTSTART", ical.LocalTime(ss.StartsAt.In(loc)), tzid)
+		w.Raw("DTEND", ical.LocalTime(ss.EndsAt.In(loc)), tzid)
+		w.Text("SUMMARY", ss.Title)
+		if ss.Room != "" {
+			w.Text("LOCATION", ss.Room)
+		}
+		if desc := icsDescription(ss, people); desc != "" {
+			w.Text("DESCRIPTION", desc)
+		}
+		w.Text("CATEGORIES", ss.Kind)
+		status := "CONFIRMED"
+		if f != nil && f.signedUp[ss.ID] == models.AttendanceWaitlisted {
+			status = "TENTATIVE"
+		}
+		w.Raw("STATUS", status)
+		w.Raw("TRANSP", "OPAQUE")
+		w.Raw("URL", s.link("/c/"+url.PathEscape(conf.Slug)+"#session-"+ss.ID))
+		w.End("VEVENT")
+	}
+	w.End("VCALENDAR")
+	return w.Bytes()
+}
+
+// icsDescription is the session's description followed by who speaks and chairs, by the public
+// rules.
+func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaPerson) string {
+	parts := []string{}
+	if d := strings.TrimSpace(ss.Description); d != "" {
+		parts = append(parts, d)
+	}
+	for _, line := range []struct {
+		label string
+		ids   []string
+	}{{"Speakers", ss.Speakers}, {"Chairs", ss.Chairs}} {
+		var names []string
+		for _, p := range peopleView(line.ids, people, false) {
+			switch {
+			case p.Name != "" && p.Organisation != "":
+				names = append(names, p.Name+" ("+p.Organisation+")")
+			case p.Name != "":
+				names = append(names, p.Name)
+			default:
+				names = append(names, p.Organisation)
+			}
+		}
+		if len(names) > 0 {
+			parts = append(parts, line.label+": "+strings.Join(names, "; "))
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// feedICS serves a delegate's personal calendar at their secret address: the sessions of the
+// latest release they speak in, chair or signed up for. Before the first release the calendar is
+// empty. An unknown or revoked address is a 404.
+func (s *Server) feedICS(c *gin.Context) error {
+	ctx := c.Request.Context()
+	d, err := s.store.DelegateByFeedToken(ctx, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	if d.ErasedAt != nil || d.Status == models.DelegateCancelled {
+		return errNotFound
+	}
+	conf, err := s.store.ConferenceByID(ctx, d.ConferenceID)
+	if err != nil {
+		return err
+	}
+	rc := releaseCacheOf(c)
+	e, err := rc.latest(ctx, s.store, conf.Slug)
+	var doc *releaseDoc
+	var people map[string]models.AgendaPerson
+	switch {
+	case err == nil:
+		rc.mu.Lock()
+		doc, people = e.doc, e.people
+		rc.mu.Unlock()
+	case errors.Is(err, errNoRelease):
+		doc = &releaseDoc{conf: *conf, created: models.AgendaRelease{CreatedAt: conf.CreatedAt}}
+	default:
+		return err
+	}
+	atts, err := s.store.DelegateAttendances(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	f := &icsFilter{delegateID: d.ID, signedUp: map[string]string{}}
+	for _, a := range atts {
+		f.signedUp[a.SessionID] = a.Status
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(doc, people, f))
+	return nil
+}

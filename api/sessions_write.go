@@ -1,0 +1,277 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// createSession adds a draft session and answers with it and the conflicts it causes; with
+// ?strict=true a conflict refuses the session (409 for overlaps, else 422).
+func (s *Server) createSession(c *gin.Context) error {
+	var req sessionRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	strict, err := strictParam(c)
+	if err != nil {
+		return err
+	}
+	conf, err := s.conference(c)
+	if err != nil {
+		return err
+	}
+	sess := &models.Session{ID: models.NewID(), ConferenceID: conf.ID, Status: models.SessionDraft, Kind: models.KindPlenary,
+		Languages: models.StringList{}, Interpretation: models.StringList{}}
+	if fe := req.apply(sess, true); fe != nil {
+		return fe
+	}
+	ctx := c.Request.Context()
+	var conflicts []models.Conflict
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := req.resolve(ctx, tx, conf, sess); err != nil {
+			return err
+		}
+		if err := tx.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		if conflicts, err = sessionConflicts(ctx, tx, conf, sess); err != nil {
+			return err
+		}
+		if strict && len(conflicts) > 0 {
+			return strictProblem(conflicts)
+		}
+		return s.audit(c, tx, conf.ID, "session.create", "session", sess.ID)
+	})
+	if err != nil {
+		return err
+	}
+	return s.answerSession(c, http.StatusCreated, conf, sess, conflicts)
+}
+
+// updateSession changes a session: any field, and its status through Session.SetStatus. A larger
+// capacity gives waiting delegates their places (and mails them).
+func (s *Server) updateSession(c *gin.Context) error {
+	var req sessionRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	strict, err := strictParam(c)
+	if err != nil {
+		return err
+	}
+	if uuid.Validate(c.Param("id")) != nil {
+		return errNotFound
+	}
+	ctx := c.Request.Context()
+	var (
+		sess      *models.Session
+		conf      *models.Conference
+		conflicts []models.Conflict
+		mails     int
+	)
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		var err error
+		if sess, err = tx.LockSession(ctx, c.Param("id")); err != nil {
+			return err
+		}
+		if conf, err = tx.ConferenceByID(ctx, sess.ConferenceID); err != nil {
+			return err
+		}
+		if fe := req.apply(sess, false); fe != nil {
+			return fe
+		}
+		if req.Status != nil && *req.Status != sess.Status {
+			if err := sess.SetStatus(*req.Status); err != nil {
+				return err
+			}
+		}
+		if err := req.resolve(ctx, tx, conf, sess); err != nil {
+			return err
+		}
+		if err := tx.UpdateSession(ctx, sess); err != nil {
+			return err
+		}
+		if conflicts, err = sessionConflicts(ctx, tx, conf, sess); err != nil {
+			return err
+		}
+		if strict && len(conflicts) > 0 {
+			return strictProblem(conflicts)
+		}
+		if sess.Status == models.SessionPublished {
+			if mails, err = s.promoteAndMail(ctx, tx, conf, sess); err != nil {
+				return err
+			}
+		}
+		return s.audit(c, tx, conf.ID, "session.update", "session", sess.ID)
+	})
+	if err != nil {
+		return err
+	}
+	if mails > 0 {
+		s.notify()
+	}
+	return s.answerSession(c, http.StatusOK, conf, sess, conflicts)
+}
+
+// deleteSession removes a session that is not in the latest release; one that is must be
+// cancelled instead, so that the next release tells the people concerned.
+func (s *Server) deleteSession(c *gin.Context) error {
+	if uuid.Validate(c.Param("id")) != nil {
+		return errNotFound
+	}
+	ctx := c.Request.Context()
+	err := s.store.Tx(ctx, func(tx *models.Store) error {
+		sess, err := tx.LockSession(ctx, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		released, err := tx.SessionAlreadyReleased(ctx, sess.ConferenceID, sess.ID)
+		if err != nil {
+			return err
+		}
+		if released {
+			p := problem(http.StatusConflict, "the session is part of the published agenda: cancel it (status cancelled) so that the next release tells the people concerned")
+			p.Errors = map[string]string{"status": "set to cancelled instead of deleting"}
+			return p
+		}
+		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
+			return err
+		}
+		return s.audit(c, tx, sess.ConferenceID, "session.delete", "session", sess.ID)
+	})
+	if err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// answerSession writes a created or changed session with its conflicts (staff view).
+func (s *Server) answerSession(c *gin.Context, status int, conf *models.Conference, sess *models.Session, conflicts []models.Conflict) error {
+	views, err := s.sessionViews(c.Request.Context(), []models.Session{*sess}, true)
+	if err != nil {
+		return err
+	}
+	rooms, err := s.roomNames(c.Request.Context(), conf.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(status, sessionWithConflicts{sessionResponse: views[0], Conflicts: conflictViews(conflicts, rooms)})
+	return nil
+}
+
+// sessionConflicts returns the conflicts that involve sess, looking only at the sessions that
+// overlap it (no other session can conflict with it).
+func sessionConflicts(ctx context.Context, tx *models.Store, conf *models.Conference, sess *models.Session) ([]models.Conflict, error) {
+	if sess.Status == models.SessionCancelled {
+		return []models.Conflict{}, nil
+	}
+	near, err := tx.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID,
+		Statuses: []string{models.SessionDraft, models.SessionPublished}, From: sess.StartsAt, To: sess.EndsAt})
+	if err != nil {
+		return nil, err
+	}
+	all, err := agendaConflictsOf(ctx, tx, conf, near)
+	if err != nil {
+		return nil, err
+	}
+	out := []models.Conflict{}
+	for _, cf := range all {
+		if cf.Involves(sess.ID) {
+			out = append(out, cf)
+		}
+	}
+	if !sessionIn(near, sess.ID) { // an empty interval overlaps nothing: check it alone
+		alone, err := agendaConflictsOf(ctx, tx, conf, []models.Session{*sess})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, alone...)
+	}
+	return out, nil
+}
+
+func sessionIn(ss []models.Session, id string) bool {
+	for i := range ss {
+		if ss[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// agendaConflictsOf runs the conflict rules over sessions with the conference's dates, room
+// capacities and the registration status of everyone named.
+func agendaConflictsOf(ctx context.Context, st *models.Store, conf *models.Conference, sessions []models.Session) ([]models.Conflict, error) {
+	var people []string
+	for i := range sessions {
+		people = append(people, sessions[i].People()...)
+	}
+	statuses, err := st.DelegateStatuses(ctx, conf.ID, uniqueInOrder(people))
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := st.ListRooms(ctx, conf.ID)
+	if err != nil {
+		return nil, err
+	}
+	rules := models.AgendaRules{RoomCapacity: map[string]int{}, DelegateStatus: statuses}
+	rules.Starts, rules.Ends = models.ConferenceWindow(conf)
+	for _, r := range rooms {
+		rules.RoomCapacity[r.ID] = r.Capacity
+	}
+	return models.FindConflicts(sessions, rules), nil
+}
+
+// strictParam reads ?strict=true|false.
+func strictParam(c *gin.Context) (bool, error) {
+	switch c.Query("strict") {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	}
+	return false, malformed("invalid strict", map[string]string{"strict": "must be true or false"})
+}
+
+// strictProblem refuses a change that causes conflicts: 409 when it collides with other sessions
+// (room or people overlaps), else 422, with the fields at fault.
+func strictProblem(conflicts []models.Conflict) error {
+	fields := map[string]string{}
+	overlap := false
+	for _, cf := range conflicts {
+		switch cf.Kind {
+		case models.ConflictRoom:
+			overlap, fields["room"] = true, "is booked by another session at this time"
+		case models.ConflictSpeaker:
+			overlap, fields["speaker_ids"] = true, "names a delegate who is in another session at this time"
+		case models.ConflictChair:
+			overlap, fields["chair_ids"] = true, "names a delegate who chairs another session at this time"
+		case models.ConflictOutsideDates:
+			fields["starts_at"] = "is outside the conference dates"
+		case models.ConflictCapacity:
+			fields["capacity"] = "is more than the room holds"
+		case models.ConflictNotApproved:
+			field := "speaker_ids"
+			if cf.Role == models.PersonChair {
+				field = "chair_ids"
+			}
+			if fields[field] == "" {
+				fields[field] = "names a delegate whose registration is not approved"
+			}
+		}
+	}
+	if overlap {
+		p := problem(http.StatusConflict, "the session conflicts with other sessions")
+		p.Errors = fields
+		return p
+	}
+	p := invalid(fields)
+	p.Detail = "the session breaks agenda rules"
+	return p
+}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	gomail "github.com/go-mail/mail/v2"
+
+	"github.com/zimmerwald/zimmerwald/api"
+	"github.com/zimmerwald/zimmerwald/internal/password"
+	zmail "github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// benchFanout: an announcement to 10,000 delegates through the real API (the time until its 202,
+// target ≤ 2 s), then delivered by the real worker over the real outbox to a local SMTP server,
+// against a bare go-mail loop that dials once and sends 10,000 pre-built messages to the same
+// server in the same run (target ≥ 80% of its rate).
+func benchFanout(scale float64) error {
+	n := int(10000 * scale)
+	in, err := startServer()
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	ctx := context.Background()
+	if err := fanoutDelegates(ctx, in, n); err != nil {
+		return err
+	}
+	token, err := fanoutOrganiser(ctx, in)
+	if err != nil {
+		return err
+	}
+	sink, err := startSink()
+	if err != nil {
+		return err
+	}
+	defer sink.close()
+
+	body, _ := json.Marshal(map[string]any{"subject": "Practical information", "audience": map[string]any{"statuses": []string{"approved"}},
+		"body": "The plenary starts at nine in the main hall.\n\nPlease bring your badge and arrive early: the security check takes time."})
+	req, _ := http.NewRequest("POST", in.url("/api/v1/conferences/"+in.conf.Slug+"/announcements"), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	var sent struct{ Recipients int }
+	err = json.NewDecoder(resp.Body).Decode(&sent)
+	resp.Body.Close()
+	enqueued := time.Since(start)
+	if err != nil || resp.StatusCode != http.StatusAccepted || sent.Recipients != n {
+		return fmt.Errorf("announcement: status %d, %d recipients (%v), want 202 and %d", resp.StatusCode, sent.Recipients, err, n)
+	}
+
+	delivered, err := fanoutDeliver(ctx, in, sink, n)
+	if err != nil {
+		return err
+	}
+	ours := float64(n) / delivered.Seconds()
+	bare, err := bareSendLoop(sink, n)
+	if err != nil {
+		return err
+	}
+	base := float64(n) / bare.Seconds()
+	fmt.Printf("  announcement to %d delegates: 202 after %v\n", n, enqueued.Round(time.Millisecond))
+	fmt.Printf("  worker: %d mails claimed, rendered, sent and recorded in %v (%.0f/s)\n", n, delivered.Round(time.Millisecond), ours)
+	fmt.Printf("  bare go-mail loop: %d pre-built mails over one connection in %v (%.0f/s)\n", n, bare.Round(time.Millisecond), base)
+	verdict("announcement enqueued", enqueued.Round(time.Millisecond).String(), "≤ 2s", enqueued <= 2*time.Second)
+	verdict("delivery rate / bare go-mail loop", fmt.Sprintf("%.0f%% (%.0f/s vs %.0f/s)", 100*ours/base, ours, base), "≥ 80%", ours >= 0.8*base)
+	return nil
+}
+
+// fanoutDelegates inserts n approved delegates in one transaction, in the five languages.
+func fanoutDelegates(ctx context.Context, in *instance, n int) error {
+	langs := []string{"en", "ru", "uk", "de", "fr"}
+	now := time.Now().UTC()
+	return in.store.Tx(ctx, func(tx *models.Store) error {
+		for i := range n {
+			d := &models.Delegate{ConferenceID: in.conf.ID, OrganisationID: &in.org.ID, Role: models.RoleDelegate, Status: models.DelegateApproved,
+				DisplayName: "Delegate " + strconv.Itoa(i), Email: fmt.Sprintf("delegate%d@example.org", i), Languages: models.StringList{langs[i%len(langs)]},
+				Attendance: models.AttendInPerson, Visibility: models.VisibilityOrganisers, NotifyAnnouncements: true, NotifyAgenda: true,
+				ConsentAt: &now, ConfirmedAt: &now}
+			if err := tx.CreateDelegate(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// fanoutOrganiser creates an organiser account and logs it in through the API.
+func fanoutOrganiser(ctx context.Context, in *instance) (string, error) {
+	const pw = "bench organiser password"
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return "", err
+	}
+	a := &models.Account{Email: "organiser@bench.test", PasswordHash: hash, Role: models.StaffOrganiser}
+	if err := in.store.CreateAccount(ctx, a); err != nil {
+		return "", err
+	}
+	body, _ := json.Marshal(map[string]string{"email": a.Email, "password": pw})
+	resp, err := http.Post(in.url("/api/v1/auth/login"), "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
+		return "", fmt.Errorf("login: status %d", resp.StatusCode)
+	}
+	return out.Token, nil
+}
+
+// fanoutDeliver runs the real worker (as `serve` builds it, over the real outbox) until all n
+// mails are sent and recorded, and returns how long that took.
+func fanoutDeliver(ctx context.Context, in *instance, sink *sink, n int) (time.Duration, error) {
+	tmpl, err := zmail.LoadTemplates()
+	if err != nil {
+		return 0, err
+	}
+	sender, err := zmail.NewSMTPSender("smtp://"+sink.addr+"?tls=none", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer sender.Close()
+	tq := &timedQueue{Queue: api.NewOutboxQueue(in.store, in.cfg.MailFrom)}
+	pool := make(chan zmail.Sender, envInt("P", 1))
+	pool <- sender
+	for range cap(pool) - 1 {
+		s2, _ := zmail.NewSMTPSender("smtp://"+sink.addr+"?tls=none", nil)
+		defer s2.Close()
+		pool <- s2
+	}
+	ts := &timedSender{Sender: poolSender(pool)}
+	defer func() { fmt.Printf("  DEBUG claim %v (%d) mark %v send %v\n", time.Duration(tq.claim.Load()), tq.n.Load(), time.Duration(tq.mark.Load()), time.Duration(ts.send.Load())) }()
+	w := zmail.NewWorker(tq, ts, tmpl,
+		zmail.WorkerConfig{From: in.cfg.MailFrom, RatePerSecond: in.cfg.MailRate, Concurrency: envInt("C", 16), Batch: envInt("B", 200)}, slog.New(slog.DiscardHandler))
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	before := sink.count.Load()
+	pf, _ := os.Create("/tmp/fanout.prof")
+	pprof.StartCPUProfile(pf)
+	defer pprof.StopCPUProfile()
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- w.Run(wctx) }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for range tick.C {
+		if sink.count.Load()-before < int64(n) {
+			continue
+		}
+		c, err := in.store.OutboxCounts(ctx, in.conf.ID)
+		if err != nil {
+			return 0, err
+		}
+		if c[models.OutboxSent] == int64(n) {
+			break
+		}
+		if c[models.OutboxDead] > 0 {
+			return 0, fmt.Errorf("worker dead-lettered %d mails", c[models.OutboxDead])
+		}
+	}
+	elapsed := time.Since(start)
+	cancel()
+	return elapsed, <-done
+}
+
+// bareSendLoop is the baseline: one go-mail connection and n pre-built messages of the same
+// shape (the rendered announcement, text and HTML), sent one after the other.
+func bareSendLoop(sink *sink, n int) (time.Duration, error) {
+	tmpl, err := zmail.LoadTemplates()
+	if err != nil {
+		return 0, err
+	}
+	r, err := tmpl.Render(zmail.TemplateAnnouncement, "en", &zmail.AnnouncementData{Conference: "Bench Conference", Name: "Delegate",
+		Subject: "Practical information", Body: "The plenary starts at nine in the main hall.\n\nPlease bring your badge and arrive early."})
+	if err != nil {
+		return 0, err
+	}
+	msgs := make([]*gomail.Message, n)
+	for i := range msgs {
+		m := gomail.NewMessage()
+		m.SetAddressHeader("From", "noreply@localhost", "Conference secretariat")
+		m.SetAddressHeader("To", fmt.Sprintf("delegate%d@example.org", i), "")
+		m.SetHeader("Subject", r.Subject)
+		m.SetHeader("Message-ID", fmt.Sprintf("<bare-%d@localhost>", i))
+		m.SetDateHeader("Date", time.Now())
+		m.SetBody("text/plain", r.Text)
+		m.AddAlternative("text/html", r.HTML)
+		msgs[i] = m
+	}
+	host, port, _ := net.SplitHostPort(sink.addr)
+	p, _ := strconv.Atoi(port)
+	d := &gomail.Dialer{Host: host, Port: p, StartTLSPolicy: gomail.NoStartTLS, Timeout: 10 * time.Second}
+	start := time.Now()
+	conn, err := d.Dial()
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		if err := gomail.Send(conn, m); err != nil {
+			conn.Close()
+			return 0, err
+		}
+	}
+	elapsed := time.Since(start)
+	return elapsed, conn.Close()
+}
+
+// sink is a local SMTP server (github.com/emersion/go-smtp) that accepts and discards every
+// message, counting them.
+type sink struct {
+	srv   *smtp.Server
+	addr  string
+	count atomic.Int64
+}
+
+func startSink() (*sink, error) {
+	s := &sink{}
+	srv := smtp.NewServer(sinkBackend{s})
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
+	srv.MaxMessageBytes = 10 << 20
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s.srv, s.addr = srv, l.Addr().String()
+	go srv.Serve(l)
+	return s, nil
+}
+
+func (s *sink) close() { s.srv.Close() }
+
+type sinkBackend struct{ s *sink }
+
+// NewSession starts a session for one connection.
+func (b sinkBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: b.s}, nil }
+
+type sinkSession struct {
+	s     *sink
+	rcpts int
+}
+
+func (x *sinkSession) Reset()                               { x.rcpts = 0 }
+func (x *sinkSession) Logout() error                        { return nil }
+func (x *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (x *sinkSession) Rcpt(string, *smtp.RcptOptions) error { x.rcpts++; return nil }
+func (x *sinkSession) Data(r io.Reader) error {
+	if x.rcpts != 1 {
+		return errors.New("want exactly one recipient")
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return err
+	}
+	x.s.count.Add(1)
+	return nil
+}
+
+func envInt(k string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
+		return v
+	}
+	return def
+}
+
+type timedQueue struct {
+	zmail.Queue
+	claim, mark, n atomic.Int64
+}
+
+func (q *timedQueue) Claim(ctx context.Context, owner string, limit int, lease time.Duration) ([]zmail.Job, error) {
+	t := time.Now()
+	defer func() { q.claim.Add(int64(time.Since(t))); q.n.Add(1) }()
+	return q.Queue.Claim(ctx, owner, limit, lease)
+}
+
+func (q *timedQueue) MarkSent(ctx context.Context, id, owner string) error {
+	t := time.Now()
+	defer func() { q.mark.Add(int64(time.Since(t))) }()
+	return q.Queue.MarkSent(ctx, id, owner)
+}
+
+type timedSender struct {
+	zmail.Sender
+	send atomic.Int64
+}
+
+func (s *timedSender) Send(ctx context.Context, m *zmail.Message) error {
+	t := time.Now()
+	defer func() { s.send.Add(int64(time.Since(t))) }()
+	return s.Sender.Send(ctx, m)
+}
+
+type poolSender chan zmail.Sender
+
+func (p poolSender) Send(ctx context.Context, m *zmail.Message) error {
+	s := <-p
+	defer func() { p <- s }()
+	return s.Send(ctx, m)
+}
+func (p poolSender) Close() error { return nil }

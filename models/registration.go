@@ -1,0 +1,300 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+	"weak"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/zimmerwald/zimmerwald/internal/seal"
+)
+
+// Lifetimes of the one-time links mailed to delegates (SECURITY: at most 30 minutes).
+const (
+	ConfirmTTL = 30 * time.Minute // registration confirmation
+	LoginTTL   = 15 * time.Minute // sign-in link (magic link, "already registered")
+)
+
+// maxRegistrationBatch bounds how many registrations one group-commit transaction holds.
+const maxRegistrationBatch = 256
+
+// Registration is one public registration. Register seals its personal fields and generates its
+// link secret before any transaction; the transaction then only inserts rows.
+type Registration struct {
+	// Delegate is the new registration with its plaintext personal fields; Register fills ID,
+	// status, blind index and sealed columns.
+	Delegate *Delegate
+	// NewOrganisation is an organisation proposed with the registration (status proposed, not
+	// listed), or nil. A proposal whose name exists in the conference links to that organisation.
+	NewOrganisation *Organisation
+	// Mail builds the one message of the outcome: for a new address (known false) the confirmation
+	// carrying secret; for a known address a note to the delegate d who holds it, carrying secret
+	// as a sign-in link. It runs inside the transaction and must not do I/O.
+	Mail func(d *Delegate, known bool, secret string) (*OutboxMessage, error)
+
+	secret string
+	hash   []byte
+	result RegistrationResult
+	err    error
+	done   chan struct{}
+}
+
+// RegistrationResult says what a registration did. Callers must answer new and known addresses
+// alike: it is for tests and internal use only.
+type RegistrationResult struct {
+	DelegateID string // the new delegate, or the one that already holds the address
+	Known      bool
+}
+
+// Register stores a registration: a new delegate (pending confirmation) with a confirmation token
+// and mail, or, for an address already registered in the conference, a sign-in token and a mail to
+// its holder, and never a second record. Both outcomes do the same work in one transaction.
+//
+// Concurrent calls are grouped into one write transaction (group commit), so that durable commits
+// (synchronous=FULL) are shared; a batch that fails is retried one registration at a time, so one
+// bad registration never fails the others.
+func (s *Store) Register(ctx context.Context, r *Registration) (RegistrationResult, error) {
+	d := r.Delegate
+	d.ID, d.Status = NewID(), DelegatePending
+	d.EmailIndex = s.box.Index(EmailIndexPurpose(d.ConferenceID), seal.NormalizeEmail(d.Email))
+	s.sealDelegate(d)
+	r.secret, r.hash = NewSecret()
+	r.done = make(chan struct{})
+	if s.inTx() {
+		r.err = s.registerBatch(ctx, []*Registration{r})
+		return r.result, r.err
+	}
+	g := s.registrar()
+	g.mu.Lock()
+	g.queue = append(g.queue, r)
+	lead := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if lead {
+		g.lead(s)
+	}
+	<-r.done
+	return r.result, r.err
+}
+
+// registrar is the group-commit queue of one Store. While a batch commits, new registrations
+// queue; the next batch takes them all.
+type registrar struct {
+	mu      sync.Mutex
+	queue   []*Registration
+	running bool // a goroutine is committing a batch; queue is non-empty only while running
+}
+
+// registrars holds the registrar of each open Store, keyed weakly by its writer so that a closed
+// and collected Store takes its registrar with it.
+var registrars sync.Map // weak.Pointer[gorm.DB] → *registrar
+
+func (s *Store) registrar() *registrar {
+	key := weak.Make(s.w)
+	if g, ok := registrars.Load(key); ok {
+		return g.(*registrar)
+	}
+	g, loaded := registrars.LoadOrStore(key, &registrar{})
+	if !loaded {
+		runtime.AddCleanup(s.w, func(k weak.Pointer[gorm.DB]) { registrars.Delete(k) }, key)
+	}
+	return g.(*registrar)
+}
+
+// lead commits one batch from the queue, then hands the queue on to a new goroutine if more
+// registrations arrived meanwhile, so that the caller can answer its own request at once.
+func (g *registrar) lead(s *Store) {
+	g.mu.Lock()
+	batch := g.queue
+	if len(batch) > maxRegistrationBatch {
+		batch, g.queue = batch[:maxRegistrationBatch], batch[maxRegistrationBatch:]
+	} else {
+		g.queue = nil
+	}
+	g.mu.Unlock()
+
+	s.commitRegistrations(batch)
+
+	g.mu.Lock()
+	more := len(g.queue) > 0
+	g.running = more
+	g.mu.Unlock()
+	if more {
+		go g.lead(s)
+	}
+}
+
+// commitRegistrations runs a batch in one transaction, falling back to one transaction per
+// registration if the batch fails, and wakes every waiting caller.
+func (s *Store) commitRegistrations(batch []*Registration) {
+	ctx := context.Background() // a batch serves many requests: no single one may cancel it
+	err := s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, batch) })
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			r.err = s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, []*Registration{r}) })
+			close(r.done)
+		}
+		return
+	}
+	for _, r := range batch {
+		r.err = err
+		close(r.done)
+	}
+}
+
+// registerBatch stores a batch inside the current transaction.
+func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error {
+	holders, err := s.addressHolders(ctx, batch)
+	if err != nil {
+		return err
+	}
+	var fresh []*Delegate
+	for _, r := range batch {
+		r.result = RegistrationResult{}
+		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
+		if h, ok := holders[key]; ok {
+			r.result = RegistrationResult{DelegateID: h.ID, Known: true}
+			continue
+		}
+		if r.NewOrganisation != nil {
+			id, err := s.proposeOrganisation(ctx, r.NewOrganisation)
+			if err != nil {
+				return err
+			}
+			r.Delegate.OrganisationID = &id
+		}
+		holders[key] = r.Delegate
+		r.result = RegistrationResult{DelegateID: r.Delegate.ID}
+		fresh = append(fresh, r.Delegate)
+	}
+	if err := s.insertFresh(ctx, batch, fresh, holders); err != nil {
+		return err
+	}
+	now := s.now()
+	tokens := make([]*AuthToken, 0, len(batch))
+	msgs := make([]*OutboxMessage, 0, len(batch))
+	for _, r := range batch {
+		holder := holders[holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)]
+		t := &AuthToken{ID: NewID(), TokenHash: r.hash, Kind: TokenConfirm, DelegateID: &r.result.DelegateID, ExpiresAt: now.Add(ConfirmTTL), CreatedAt: now}
+		if r.result.Known {
+			t.Kind, t.ExpiresAt = TokenMagicLink, now.Add(LoginTTL)
+		}
+		tokens = append(tokens, t)
+		m, err := r.Mail(holder, r.result.Known, r.secret)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+	}
+	if err := s.write(ctx).CreateInBatches(tokens, 200).Error; err != nil {
+		return fmt.Errorf("register: tokens: %w", err)
+	}
+	return s.Enqueue(ctx, msgs...)
+}
+
+// insertFresh inserts the new delegates of a batch. An address taken between the lookup and the
+// insert (another process on PostgreSQL) turns that registration into a known one.
+func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []*Delegate, holders map[string]*Delegate) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	res := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "email_index"}}, DoNothing: true}).
+		CreateInBatches(fresh, 100)
+	if res.Error != nil {
+		return fmt.Errorf("register: insert: %w", res.Error)
+	}
+	if int(res.RowsAffected) == len(fresh) {
+		return nil
+	}
+	ids := make([]string, len(fresh))
+	for i, d := range fresh {
+		ids[i] = d.ID
+	}
+	var stored []string
+	if err := s.write(ctx).Model(&Delegate{}).Where("id IN ?", ids).Pluck("id", &stored).Error; err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	in := map[string]bool{}
+	for _, id := range stored {
+		in[id] = true
+	}
+	var lost []*Registration
+	for _, r := range batch {
+		if !r.result.Known && !in[r.result.DelegateID] {
+			delete(holders, holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex))
+			lost = append(lost, r)
+		}
+	}
+	again, err := s.addressHolders(ctx, lost)
+	if err != nil {
+		return err
+	}
+	for _, r := range lost {
+		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
+		h, ok := again[key]
+		if !ok {
+			return fmt.Errorf("register: delegate %s was not stored: %w", r.Delegate.ID, ErrConflict)
+		}
+		holders[key] = h
+		r.result = RegistrationResult{DelegateID: h.ID, Known: true}
+	}
+	return nil
+}
+
+// addressHolders returns the stored delegates holding the addresses of a batch, keyed by
+// holderKey. Only the fields a "known address" mail needs are loaded.
+func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[string]*Delegate, error) {
+	out := map[string]*Delegate{}
+	if len(batch) == 0 {
+		return out, nil
+	}
+	confs := map[string]bool{}
+	var confIDs []string
+	idx := make([][]byte, 0, len(batch))
+	for _, r := range batch {
+		if !confs[r.Delegate.ConferenceID] {
+			confs[r.Delegate.ConferenceID] = true
+			confIDs = append(confIDs, r.Delegate.ConferenceID)
+		}
+		idx = append(idx, r.Delegate.EmailIndex)
+	}
+	var found []Delegate
+	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "status").
+		Where("conference_id IN ? AND email_index IN ?", confIDs, idx).Find(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("register: lookup: %w", err)
+	}
+	for i := range found {
+		out[holderKey(found[i].ConferenceID, found[i].EmailIndex)] = &found[i]
+	}
+	return out, nil
+}
+
+func holderKey(conferenceID string, index []byte) string {
+	return conferenceID + "\x00" + string(index)
+}
+
+// proposeOrganisation creates a proposed, unlisted organisation, or finds the conference's
+// organisation of that name, and returns its ID.
+func (s *Store) proposeOrganisation(ctx context.Context, o *Organisation) (string, error) {
+	p := *o
+	p.ID, p.Status, p.Listed, p.DelegateQuota = NewID(), OrgProposed, false, 0
+	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "name"}}, DoNothing: true}).Create(&p).Error
+	if err != nil {
+		return "", fmt.Errorf("propose organisation: %w", err)
+	}
+	var ids []string
+	err = s.write(ctx).Model(&Organisation{}).Where("conference_id = ? AND name = ?", o.ConferenceID, o.Name).Pluck("id", &ids).Error
+	if err != nil {
+		return "", fmt.Errorf("propose organisation: %w", err)
+	}
+	if len(ids) != 1 {
+		return "", fmt.Errorf("propose organisation: %w", ErrNotFound)
+	}
+	return ids[0], nil
+}

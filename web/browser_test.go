@@ -1,0 +1,264 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// screens is where the browser tests leave screenshots for a human to look at.
+const screens = "/tmp/zw-screens"
+
+// chromePath finds a Chromium or Chrome binary ("" if there is none).
+func chromePath() string {
+	if p := os.Getenv("ZW_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// chrome starts a fresh headless Chromium for one test, or skips the test when none is installed.
+func chrome(t *testing.T) context.Context {
+	t.Helper()
+	path := chromePath()
+	if path == "" {
+		t.Skip("no chromium binary found (apt-get install chromium, or set ZW_CHROME): browser test skipped")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	// A safety net so that a broken page cannot hang the test run; no assertion depends on it.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// do runs browser steps and fails the test on error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// read runs one browser action that returns a value and fails the test on error.
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// text reads the visible text of the first element matching a CSS selector.
+func text(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	return strings.TrimSpace(read(t, ctx, chromedp.Text(chromedp.CSS(css))))
+}
+
+// screenshot saves a full-page screenshot as /tmp/zw-screens/name.png.
+func screenshot(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		buf, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(screens, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(screens, name+".png"), buf, 0o644)
+	})
+}
+
+// css is a CSS selector.
+func css(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+// fillRegistration fills every field of the registration form except consent.
+func fillRegistration(email, name, orgID string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(css(`#email`), email),
+		chromedp.SendKeys(css(`#display_name`), name),
+		chromedp.SendKeys(css(`#country`), "ua"),
+		chromedp.SetValue(css(`#organisation_id`), orgID),
+		chromedp.Click(css(`input[name=role][value=delegate]`)),
+		chromedp.Click(css(`input[name=languages][value=uk]`)),
+		chromedp.Click(css(`input[name=attendance][value=remote]`)),
+		chromedp.Click(css(`input[name=visibility][value=participants]`)),
+		chromedp.SendKeys(css(`#interpretation_needs`), "Ukrainian to English"),
+		chromedp.SendKeys(css(`#accessibility_needs`), "step-free access"),
+		chromedp.Click(css(`input[name=needs_visa_letter]`)),
+		chromedp.SendKeys(css(`#legal_name`), "Olena Kovalenko"),
+	)
+}
+
+// TestBrowserRegisterConfirm: a delegate fills every field of the registration form in a real
+// browser, sees "check your mail", opens the mailed confirmation link and lands on their page.
+func TestBrowserRegisterConfirm(t *testing.T) {
+	ctx := chrome(t)
+	e := sqliteEnv(t)
+	c := e.conference()
+	o := e.organisation(c, "Sotsialnyi Rukh", true)
+	e.organisation(c, "Swiss Workers' Union", true)
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
+		chromedp.WaitVisible(css(`#register`)),
+		screenshot("register-empty"),
+		fillRegistration("olena@example.org", "Olena K.", o.ID),
+		chromedp.Click(css(`#consent`)),
+		screenshot("register-filled"),
+		chromedp.Click(css(`#register button[type=submit]`)),
+		chromedp.WaitVisible(css(`html[lang=en] main h1`)),
+		chromedp.WaitNotPresent(css(`#register`)),
+	)
+	if h1 := text(t, ctx, `main h1`); h1 != "Check your mail" {
+		t.Fatalf("after submitting: h1 %q, want Check your mail", h1)
+	}
+	d, err := e.st.DelegateByEmail(context.Background(), c.ID, "olena@example.org")
+	if err != nil {
+		t.Fatalf("the registration was not stored: %v", err)
+	}
+	if d.LegalName != "Olena Kovalenko" || d.Attendance != "remote" || d.Visibility != "participants" || !d.NeedsVisaLetter ||
+		d.InterpretationNeeds != "Ukrainian to English" || d.Country != "UA" || d.OrganisationID == nil || *d.OrganisationID != o.ID {
+		t.Fatalf("stored registration does not match the form: %+v", d)
+	}
+	link := e.mailedLink(c, "confirm", "olena@example.org")
+	// The landing page's script presses "Confirm"; the browser ends on /me.
+	do(t, ctx,
+		chromedp.Navigate(e.URL+link),
+		chromedp.WaitVisible(css(`.display-name`)),
+		screenshot("me"),
+	)
+	name := text(t, ctx, `.display-name`)
+	loc := read(t, ctx, chromedp.Location())
+	if name != "Olena K." || !strings.HasSuffix(loc, "/me") {
+		t.Fatalf("after the confirmation link: name %q at %s, want Olena K. at /me", name, loc)
+	}
+	if got, _ := e.st.Delegate(context.Background(), d.ID); got.Status != models.DelegateSubmitted {
+		t.Fatalf("status %s after confirming, want submitted", got.Status)
+	}
+}
+
+// TestBrowserRegisterErrors: submitting without consent shows the error next to the consent box,
+// with everything typed still in the form.
+func TestBrowserRegisterErrors(t *testing.T) {
+	ctx := chrome(t)
+	e := sqliteEnv(t)
+	c := e.conference()
+	o := e.organisation(c, "Union", true)
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
+		chromedp.WaitVisible(css(`#register`)),
+		fillRegistration("kept@example.org", "Kept Name", o.ID),
+		chromedp.Click(css(`#register button[type=submit]`)),
+		chromedp.WaitVisible(css(`#e-consent`)),
+		screenshot("register-errors"),
+	)
+	msg := text(t, ctx, `#e-consent`)
+	name := read(t, ctx, chromedp.Value(css(`#display_name`)))
+	legal := read(t, ctx, chromedp.Value(css(`#legal_name`)))
+	country := read(t, ctx, chromedp.Value(css(`#country`)))
+	org := read(t, ctx, chromedp.Value(css(`#organisation_id`)))
+	remote := read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=attendance][value=remote]').checked`))
+	visa := read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=needs_visa_letter]').checked`))
+	if !strings.Contains(msg, "consent") || name != "Kept Name" || legal != "Olena Kovalenko" || country != "ua" || org != o.ID || !remote || !visa {
+		t.Fatalf("error %q; kept name %q legal %q country %q organisation %q remote %v visa %v", msg, name, legal, country, org, remote, visa)
+	}
+	if n, _ := e.st.CountDelegates(context.Background(), models.DelegateFilter{ConferenceID: c.ID}); n != 0 {
+		t.Fatalf("a registration without consent was stored (%d)", n)
+	}
+}
+
+// TestBrowserStaffApproves: an organiser logs in, finds the registration in the console and
+// approves it; the delegate's status changes and their decision mail is queued.
+func TestBrowserStaffApproves(t *testing.T) {
+	ctx := chrome(t)
+	e := sqliteEnv(t)
+	c := e.conference()
+	o := e.organisation(c, "Collectif Paix et Travail", true)
+	d := e.delegate(c, o, "Jean-Marc", models.DelegateSubmitted, models.VisibilityPublic)
+	e.delegate(c, o, "Another One", models.DelegateSubmitted, models.VisibilityOrganisers)
+	email := e.account(models.StaffOrganiser)
+	row := `#d-` + d.ID
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/staff/c/"+c.Slug+"/registrations?lang=en"),
+		chromedp.WaitVisible(css(`#password`)),
+		chromedp.SendKeys(css(`#email`), email),
+		chromedp.SendKeys(css(`#password`), testPassword),
+		chromedp.Click(css(`main form button[type=submit]`)),
+		chromedp.WaitVisible(css(row)),
+		screenshot("console-registrations"),
+	)
+	if rowText := text(t, ctx, row); !strings.Contains(rowText, "Jean-Marc") || !strings.Contains(rowText, "Collectif Paix et Travail") {
+		t.Fatalf("console row %q", rowText)
+	}
+	do(t, ctx,
+		chromedp.Click(css(row+` button[value=approve]`)),
+		chromedp.WaitVisible(css(`.notice`)),
+	)
+	if notice := text(t, ctx, `.notice`); !strings.Contains(notice, "decision is saved") {
+		t.Fatalf("notice %q", notice)
+	}
+	got, _ := e.st.Delegate(context.Background(), d.ID)
+	if got.Status != models.DelegateApproved {
+		t.Fatalf("status %s after approving, want approved", got.Status)
+	}
+	if !e.mailed(c, "decision", d.Email) {
+		t.Fatal("no decision mail to the delegate in the outbox")
+	}
+}
+
+// TestBrowserLanguageSwitch: the language switcher turns the registration page Ukrainian, and
+// the choice sticks on the next page.
+func TestBrowserLanguageSwitch(t *testing.T) {
+	ctx := chrome(t)
+	e := sqliteEnv(t)
+	c := e.conference()
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
+		chromedp.WaitVisible(css(`a[hreflang=uk]`)),
+		chromedp.Click(css(`a[hreflang=uk]`)),
+		chromedp.WaitVisible(css(`html[lang=uk] main h1`)),
+		screenshot("register-uk"),
+	)
+	h1, label := text(t, ctx, `main h1`), text(t, ctx, `label[for=display_name]`)
+	if h1 != "Реєстрація" || !strings.Contains(label, "Ім'я для показу") {
+		t.Fatalf("after switching to uk: h1 %q, label %q", h1, label)
+	}
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/c/"+c.Slug),
+		chromedp.WaitVisible(css(`main h1`)),
+	)
+	lang := read(t, ctx, chromedp.AttributeValue(css(`html`), "lang"))
+	if nav := text(t, ctx, `nav.conf`); lang.Value != "uk" || !strings.Contains(nav, "Програма") {
+		t.Fatalf("the next page is in %q (%q), want uk", lang.Value, nav)
+	}
+}

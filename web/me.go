@@ -1,0 +1,274 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// delegate is the API's view of a registration, as its delegate or staff see it.
+type delegate struct {
+	ID                  string     `json:"id"`
+	ConferenceID        string     `json:"conference_id"`
+	Conference          string     `json:"conference"`
+	Status              string     `json:"status"`
+	DisplayName         string     `json:"display_name"`
+	Email               string     `json:"email"`
+	OrganisationID      string     `json:"organisation_id"`
+	Organisation        *orgRef    `json:"organisation"`
+	Role                string     `json:"role"`
+	Country             string     `json:"country"`
+	Languages           []string   `json:"languages"`
+	Attendance          string     `json:"attendance"`
+	Visibility          string     `json:"visibility"`
+	InterpretationNeeds string     `json:"interpretation_needs"`
+	AccessibilityNeeds  string     `json:"accessibility_needs"`
+	LegalName           string     `json:"legal_name"`
+	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
+	NotifyAnnouncements *bool      `json:"notify_announcements"`
+	NotifyAgenda        *bool      `json:"notify_agenda"`
+	CreatedAt           *time.Time `json:"created_at"`
+}
+
+// mySession is a session the delegate signed up for, with their place: confirmed or waitlisted.
+type mySession struct {
+	ID, Title, RoomName, Status string
+	StartsAt, EndsAt            time.Time
+	Place                       string
+}
+
+// mySessions reads the delegate's sign-ups straight from the store (a cheap read of the
+// delegate's own rows, identified by the API) and keeps the sessions that are not drafts.
+func (p *Pages) mySessions(r *http.Request, delegateID string) []mySession {
+	if p.store == nil {
+		return nil
+	}
+	ctx := r.Context()
+	as, err := p.store.DelegateAttendances(ctx, delegateID)
+	if err != nil {
+		p.log.Warn("my sessions", "err", err)
+		return nil
+	}
+	var out []mySession
+	for _, a := range as {
+		s, err := p.store.Session(ctx, a.SessionID)
+		if err != nil || s.Status == models.SessionDraft {
+			continue
+		}
+		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: s.Status, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: a.Status})
+	}
+	slices.SortFunc(out, func(a, b mySession) int { return a.StartsAt.Compare(b.StartsAt) })
+	return out
+}
+
+// meData is what the delegate's page shows.
+type meData struct {
+	Me           delegate
+	Conference   *conference
+	Roles        []string
+	Attendances  []string
+	Visibilities []string
+	Location     *time.Location
+	Sessions     []mySession
+	FeedURL      string
+}
+
+// loadMe fetches the delegate of the session and fills the form with their data. Without a
+// delegate session it shows the "log in" page and returns false.
+func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, bool) {
+	private(w)
+	v := p.newView(w, r, nil)
+	if sessionToken(r) == "" {
+		v.Detail = v.T("err_login_needed")
+		p.render(w, http.StatusUnauthorized, "error", v)
+		return nil, nil, false
+	}
+	var d meData
+	res, err := p.get(r, "/api/v1/me", &d.Me)
+	if err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return nil, nil, false
+	}
+	d.Roles, d.Attendances, d.Visibilities = roles, attendances, visibilities
+	var cs list[conference]
+	if res, err := p.get(r, "/api/v1/conferences", &cs); err == nil && res.OK() {
+		for i := range cs.Items {
+			if cs.Items[i].ID == d.Me.ConferenceID || cs.Items[i].Slug == d.Me.Conference {
+				d.Conference = &cs.Items[i]
+			}
+		}
+	}
+	d.Location = time.UTC
+	if d.Conference != nil {
+		v = p.newView(w, r, d.Conference)
+		d.Location = p.readerLocation(r, d.Conference)
+	}
+	d.Sessions = p.mySessions(r, d.Me.ID)
+	m := d.Me
+	f := url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": m.Languages, "attendance": {m.Attendance},
+		"visibility": {m.Visibility}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
+		"legal_name": {m.LegalName}}
+	if m.NeedsVisaLetter {
+		f.Set("needs_visa_letter", checkboxValue)
+	}
+	if m.NotifyAnnouncements == nil || *m.NotifyAnnouncements {
+		f.Set("notify_announcements", checkboxValue)
+	}
+	if m.NotifyAgenda == nil || *m.NotifyAgenda {
+		f.Set("notify_agenda", checkboxValue)
+	}
+	v.Form = f
+	return v, &d, true
+}
+
+func (p *Pages) me(w http.ResponseWriter, r *http.Request) {
+	v, d, ok := p.loadMe(w, r)
+	if !ok {
+		return
+	}
+	v.Data = d
+	if r.URL.Query().Get("saved") == "1" {
+		v.Notice = v.T("me_saved")
+	}
+	p.render(w, http.StatusOK, "me", v)
+}
+
+// meBody is the JSON body of PATCH /api/v1/me.
+type meBody struct {
+	DisplayName         string   `json:"display_name"`
+	Country             string   `json:"country"`
+	Languages           []string `json:"languages"`
+	Attendance          string   `json:"attendance"`
+	Visibility          string   `json:"visibility"`
+	InterpretationNeeds string   `json:"interpretation_needs"`
+	AccessibilityNeeds  string   `json:"accessibility_needs"`
+	LegalName           string   `json:"legal_name"`
+	NeedsVisaLetter     bool     `json:"needs_visa_letter"`
+	NotifyAnnouncements bool     `json:"notify_announcements"`
+	NotifyAgenda        bool     `json:"notify_agenda"`
+}
+
+func (p *Pages) meUpdate(w http.ResponseWriter, r *http.Request) {
+	v, d, ok := p.loadMe(w, r)
+	if !ok || !p.parseForm(w, r, v) {
+		return
+	}
+	f := v.Form
+	body := meBody{DisplayName: strings.TrimSpace(f.Get("display_name")), Country: strings.ToUpper(strings.TrimSpace(f.Get("country"))),
+		Languages: f["languages"], Attendance: f.Get("attendance"), Visibility: f.Get("visibility"),
+		InterpretationNeeds: strings.TrimSpace(f.Get("interpretation_needs")), AccessibilityNeeds: strings.TrimSpace(f.Get("accessibility_needs")),
+		LegalName: strings.TrimSpace(f.Get("legal_name")), NeedsVisaLetter: f.Get("needs_visa_letter") == checkboxValue,
+		NotifyAnnouncements: f.Get("notify_announcements") == checkboxValue, NotifyAgenda: f.Get("notify_agenda") == checkboxValue}
+	if body.Languages == nil {
+		body.Languages = []string{}
+	}
+	res, err := p.api(r, http.MethodPatch, "/api/v1/me", body)
+	if err == nil && res.OK() {
+		redirect(w, r, "/me?saved=1")
+		return
+	}
+	if p.formFailed(w, r, v, res, err) {
+		v.Data = d
+		p.render(w, res.Status, "me", v)
+	}
+}
+
+// meExport downloads the delegate's own data as the API exports it.
+func (p *Pages) meExport(w http.ResponseWriter, r *http.Request) {
+	private(w)
+	res, err := p.api(r, http.MethodGet, "/api/v1/me/export", nil)
+	if err != nil || !res.OK() {
+		p.fail(w, r, nil, res, err)
+		return
+	}
+	ct := res.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "application/json"
+	}
+	name := "my-registration.json"
+	if !strings.Contains(ct, "json") {
+		name = "my-registration"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(res.Body)
+}
+
+func (p *Pages) meDeleteForm(w http.ResponseWriter, r *http.Request) {
+	v, d, ok := p.loadMe(w, r)
+	if !ok {
+		return
+	}
+	v.Data = d
+	p.render(w, http.StatusOK, "me_delete", v)
+}
+
+// meDelete withdraws the registration and erases the personal data, once the delegate typed the
+// confirmation word.
+func (p *Pages) meDelete(w http.ResponseWriter, r *http.Request) {
+	v, d, ok := p.loadMe(w, r)
+	if !ok {
+		return
+	}
+	v.Data = d
+	form := url.Values{}
+	if !p.parseForm(w, r, v) {
+		return
+	}
+	form, v.Form = v.Form, form
+	if form.Get("confirm") != checkboxValue {
+		v.Errors["confirm"] = v.T("me_delete_confirm_needed")
+		p.render(w, http.StatusUnprocessableEntity, "me_delete", v)
+		return
+	}
+	res, err := p.api(r, http.MethodDelete, "/api/v1/me", nil)
+	if err != nil || !res.OK() {
+		if p.formFailed(w, r, v, res, err) {
+			p.render(w, res.Status, "me_delete", v)
+		}
+		return
+	}
+	p.endSession(w)
+	v.Who = ""
+	v.Data = nil
+	p.render(w, http.StatusOK, "me_deleted", v)
+}
+
+// meLeaveSession cancels the delegate's sign-up for a session.
+func (p *Pages) meLeaveSession(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r, nil)
+	res, err := p.api(r, http.MethodDelete, "/api/v1/sessions/"+url.PathEscape(r.PathValue("id"))+"/attendance", nil)
+	if err != nil || (!res.OK() && res.Status != http.StatusNotFound) {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	redirect(w, r, "/me")
+}
+
+// meFeed makes a new secret address for the delegate's personal calendar and shows it once.
+func (p *Pages) meFeed(w http.ResponseWriter, r *http.Request) {
+	v, d, ok := p.loadMe(w, r)
+	if !ok {
+		return
+	}
+	res, err := p.api(r, http.MethodPost, "/api/v1/me/feed", map[string]any{})
+	var feed struct {
+		URL string `json:"url"`
+	}
+	if err != nil || !res.OK() || res.Decode(&feed) != nil {
+		if err == nil && !res.OK() && p.formFailed(w, r, v, res, nil) {
+			v.Data = d
+			p.render(w, res.Status, "me", v)
+			return
+		}
+		p.fail(w, r, v, res, err)
+		return
+	}
+	d.FeedURL = feed.URL
+	v.Data = d
+	p.render(w, http.StatusOK, "me", v)
+}

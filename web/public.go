@@ -1,0 +1,252 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// conference is the API's view of a conference.
+type conference struct {
+	ID                   string     `json:"id"`
+	Slug                 string     `json:"slug"`
+	Title                string     `json:"title"`
+	Acronym              string     `json:"acronym"`
+	Timezone             string     `json:"timezone"`
+	StartsOn             string     `json:"starts_on"`
+	EndsOn               string     `json:"ends_on"`
+	Languages            []string   `json:"languages"`
+	Venue                string     `json:"venue"`
+	RegistrationOpensAt  *time.Time `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time `json:"registration_closes_at"`
+	RegistrationOpen     bool       `json:"registration_open"`
+}
+
+// Starts and Ends parse the conference's dates.
+func (c *conference) Starts() time.Time { return parseDate(c.StartsOn) }
+
+// Ends is the last day of the conference.
+func (c *conference) Ends() time.Time { return parseDate(c.EndsOn) }
+
+// Location is the conference's time zone (UTC if unknown).
+func (c *conference) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// RegistrationNotYet reports whether registration opens in the future.
+func (c *conference) RegistrationNotYet() bool {
+	return c.RegistrationOpensAt != nil && time.Now().Before(*c.RegistrationOpensAt)
+}
+
+func parseDate(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
+}
+
+// organisation is the API's view of an organisation.
+type organisation struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Country       string `json:"country"`
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Listed        bool   `json:"listed"`
+	DelegateQuota int    `json:"delegate_quota"`
+}
+
+// list is the shape of every API list.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// loadConference fetches the conference of the {slug} path value and prepares the view; on
+// failure it has already answered.
+func (p *Pages) loadConference(w http.ResponseWriter, r *http.Request) (*conference, *view, bool) {
+	var c conference
+	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(r.PathValue("slug")), &c)
+	if err != nil || !res.OK() {
+		p.fail(w, r, nil, res, err)
+		return nil, nil, false
+	}
+	return &c, p.newView(w, r, &c), true
+}
+
+func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
+	var cs list[conference]
+	res, err := p.get(r, "/api/v1/conferences", &cs)
+	if err != nil || !res.OK() {
+		p.fail(w, r, nil, res, err)
+		return
+	}
+	v := p.newView(w, r, nil)
+	v.Data = cs.Items
+	p.render(w, http.StatusOK, "home", v)
+}
+
+func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.loadConference(w, r)
+	if !ok {
+		return
+	}
+	var orgs list[organisation]
+	if res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/organisations", &orgs); err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	v.Data = orgs.Items
+	p.render(w, http.StatusOK, "conference", v)
+}
+
+// participant is one line of the public participants list.
+type participant struct {
+	ID           string `json:"id"`
+	DisplayName  string `json:"display_name"`
+	Country      string `json:"country"`
+	Organisation string `json:"organisation"`
+}
+
+type participantsData struct {
+	Items []participant
+	Next  string
+}
+
+func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.loadConference(w, r)
+	if !ok {
+		return
+	}
+	q := url.Values{"limit": {"200"}}
+	if cur := r.URL.Query().Get("cursor"); cur != "" {
+		q.Set("cursor", cur)
+	}
+	var ps list[participantJSON]
+	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/participants?"+q.Encode(), &ps)
+	if err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	d := participantsData{Next: ps.NextCursor}
+	for _, x := range ps.Items {
+		d.Items = append(d.Items, x.participant())
+	}
+	v.Data = d
+	p.render(w, http.StatusOK, "participants", v)
+}
+
+// participantJSON accepts the organisation as a name or as an object with a name.
+type participantJSON struct {
+	ID           string `json:"id"`
+	DisplayName  string `json:"display_name"`
+	Country      string `json:"country"`
+	Organisation any    `json:"organisation"`
+}
+
+func (x participantJSON) participant() participant {
+	out := participant{ID: x.ID, DisplayName: x.DisplayName, Country: x.Country}
+	switch o := x.Organisation.(type) {
+	case string:
+		out.Organisation = o
+	case map[string]any:
+		out.Organisation, _ = o["name"].(string)
+	}
+	return out
+}
+
+// statement is the API's view of a position statement.
+type statement struct {
+	ID               string     `json:"id"`
+	ConferenceID     string     `json:"conference_id"`
+	Title            string     `json:"title"`
+	Summary          string     `json:"summary"`
+	Body             string     `json:"body"`
+	BodyHTML         string     `json:"body_html"`
+	Language         string     `json:"language"`
+	Status           string     `json:"status"`
+	Organisation     *orgRef    `json:"organisation"`
+	Author           *personRef `json:"author"`
+	Cosigners        []orgRef   `json:"cosigners"`
+	UnnamedCosigners int        `json:"unnamed_cosigners"`
+	SubmittedAt      *time.Time `json:"submitted_at"`
+	Ballot           *struct {
+		Status  string `json:"status"`
+		Result  string `json:"result"`
+		Yes     int    `json:"yes"`
+		No      int    `json:"no"`
+		Abstain int    `json:"abstain"`
+	} `json:"ballot"`
+}
+
+// HTML is the statement body as the API rendered and sanitised it: the only HTML from the API
+// the pages show unescaped.
+func (s statement) HTML() template.HTML { return template.HTML(s.BodyHTML) }
+
+// orgRef and personRef are the short references the API puts inside other records.
+type orgRef struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Country string `json:"country"`
+}
+
+type personRef struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"display_name"`
+}
+
+func (p *Pages) statements(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.loadConference(w, r)
+	if !ok {
+		return
+	}
+	q := url.Values{"lang": {v.lang}, "limit": {"200"}}
+	var sts list[statement]
+	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/statements?"+q.Encode(), &sts)
+	if err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	var shown []statement
+	for _, s := range sts.Items {
+		if s.Status == "accepted" || s.Status == "adopted" {
+			shown = append(shown, s)
+		}
+	}
+	v.Data = shown
+	p.render(w, http.StatusOK, "statements", v)
+}
+
+type statementData struct {
+	Statement statement
+}
+
+func (p *Pages) statement(w http.ResponseWriter, r *http.Request) {
+	var s statement
+	id := url.PathEscape(r.PathValue("id"))
+	lang, _ := chooseLanguage(r, nil)
+	res, err := p.get(r, "/api/v1/statements/"+id+"?lang="+lang, &s)
+	if err != nil || !res.OK() {
+		p.fail(w, r, nil, res, err)
+		return
+	}
+	v := p.newView(w, r, p.conferenceByID(r, s.ConferenceID))
+	v.Data = statementData{Statement: s}
+	p.render(w, http.StatusOK, "statement", v)
+}
+
+// conferenceByID finds a conference among all of them (nil if none has the ID).
+func (p *Pages) conferenceByID(r *http.Request, id string) *conference {
+	var cs list[conference]
+	if res, err := p.get(r, "/api/v1/conferences", &cs); err != nil || !res.OK() {
+		return nil
+	}
+	for i := range cs.Items {
+		if cs.Items[i].ID == id {
+			return &cs.Items[i]
+		}
+	}
+	return nil
+}

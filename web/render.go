@@ -1,0 +1,263 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+)
+
+// funcs are the helpers every template may use.
+var funcs = template.FuncMap{
+	"join":      strings.Join,
+	"hasPrefix": strings.HasPrefix,
+	"contains": slices.Contains[[]string],
+	"query":    url.QueryEscape,
+	"add":      func(a, b int) int { return a + b },
+	"field":    func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
+	"status":   func(v *view, status string) statusRef { return statusRef{V: v, Status: status} },
+}
+
+// fieldRef and statusRef carry the view into the "err" and "status" partials.
+type fieldRef struct {
+	V    *view
+	Name string
+}
+
+type statusRef struct {
+	V      *view
+	Status string
+}
+
+// langLink is one entry of the language switcher.
+type langLink struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// view is what every template gets: the page language, the switcher, who is logged in, the
+// conference of the page (if any), the page's own data and, for forms, the values sent and the
+// field errors.
+type view struct {
+	translator
+	Path   string
+	Langs  []langLink
+	Who    string
+	Conf   *conference
+	Data   any
+	Form   url.Values
+	Errors map[string]string
+	Notice string
+	Status int
+	Detail string
+}
+
+// V returns the value of a form field as sent (forms are re-shown with the input kept).
+func (v *view) V(name string) string { return v.Form.Get(name) }
+
+// Checked reports whether a checkbox, radio or option of name has value.
+func (v *view) Checked(name, value string) bool { return slices.Contains(v.Form[name], value) }
+
+// Err returns the error message of a form field ("" when it has none).
+func (v *view) Err(name string) string { return v.Errors[name] }
+
+// Invalid marks an input whose field has an error, for assistive technology.
+func (v *view) Invalid(name string) template.HTMLAttr {
+	if v.Errors[name] == "" {
+		return ""
+	}
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="e-` + template.HTMLEscapeString(name) + `"`)
+}
+
+// Label is the translated name of a request field, for error summaries.
+func (v *view) Label(name string) string {
+	id := "field_" + strings.ReplaceAll(name, ".", "_")
+	if v.Has(id) {
+		return v.T(id)
+	}
+	return name
+}
+
+// LangName is a language's own name ("Українська"), or its code when unknown.
+func (v *view) LangName(code string) string {
+	if n, ok := languageNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// ConflictText describes an agenda conflict in the page language.
+func (v *view) ConflictText(c conflict, titles map[string]string) string {
+	var names []string
+	for _, id := range c.SessionIDs {
+		if t := titles[id]; t != "" {
+			names = append(names, "«"+t+"»")
+		}
+	}
+	id := "conflict_" + c.Kind
+	if !v.Has(id) {
+		if c.Detail != "" {
+			return c.Detail
+		}
+		return c.Kind
+	}
+	return v.T(id, "Sessions", strings.Join(names, " / "), "Room", c.Room, "Person", c.Delegate)
+}
+
+// HasErrors reports whether the form has field errors.
+func (v *view) HasErrors() bool { return len(v.Errors) > 0 }
+
+// Time formats an instant in loc as "15:04".
+func (v *view) Time(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
+
+// newView prepares the view of a request: it chooses the language (remembering a ?lang= choice in
+// a cookie) with the conference's languages as the last resort, and builds the switcher.
+func (p *Pages) newView(w http.ResponseWriter, r *http.Request, conf *conference) *view {
+	var confLangs []string
+	if conf != nil {
+		confLangs = conf.Languages
+	}
+	lang, fromQuery := chooseLanguage(r, confLangs)
+	if fromQuery {
+		http.SetCookie(w, p.cookie(langCookie, lang, 365*24*3600))
+	}
+	v := &view{translator: translator{lang: lang, loc: i18n.NewLocalizer(p.bundle, lang)},
+		Path: r.URL.Path, Who: sessionKind(r), Conf: conf, Form: url.Values{}, Errors: map[string]string{}}
+	switcher := Languages
+	if conf != nil {
+		switcher = nil
+		for _, l := range conf.Languages {
+			if supported(l) {
+				switcher = append(switcher, l)
+			}
+		}
+		if len(switcher) < 2 {
+			switcher = Languages
+		}
+	}
+	for _, l := range switcher {
+		q := r.URL.Query()
+		q.Set("lang", l)
+		v.Langs = append(v.Langs, langLink{Code: l, Name: languageNames[l], URL: r.URL.Path + "?" + q.Encode(), Current: l == lang})
+	}
+	return v
+}
+
+// fieldErrors copies an API problem's field messages into the view, translated when known.
+func (v *view) fieldErrors(pr *apiProblem) {
+	if pr == nil {
+		return
+	}
+	for k, msg := range pr.Errors {
+		v.Errors[k] = v.apiMessage(msg)
+	}
+	if len(pr.Errors) == 0 && pr.Detail != "" {
+		v.Detail = v.apiMessage(pr.Detail)
+	}
+}
+
+// render executes a page into a buffer first, so that a template error never sends half a page.
+func (p *Pages) render(w http.ResponseWriter, status int, name string, v *view) {
+	t, ok := p.tmpl[name]
+	if !ok {
+		p.log.Error("render: no such page", "page", name)
+		http.Error(w, "page not found", http.StatusInternalServerError)
+		return
+	}
+	v.Status = status
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		p.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows an error page for an API answer that is not a success (or for err), with the
+// status that fits: a lapsed session goes back to a login page, a missing record is a 404, a
+// feature the API does not offer yet says so.
+func (p *Pages) fail(w http.ResponseWriter, r *http.Request, v *view, res *apiResult, err error) {
+	if v == nil {
+		v = p.newView(w, r, nil)
+	}
+	if err != nil || res == nil {
+		if !errors.Is(err, errNoAPI) {
+			p.log.Error("page", "route", routeOf(r), "err", err)
+		}
+		v.Detail = v.T("err_unavailable")
+		p.render(w, http.StatusServiceUnavailable, "error", v)
+		return
+	}
+	switch res.Status {
+	case http.StatusUnauthorized:
+		p.endSession(w)
+		if strings.HasPrefix(r.URL.Path, "/staff") {
+			http.Redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+			return
+		}
+		v.Who = ""
+		v.Detail = v.T("err_login_needed")
+	case http.StatusForbidden:
+		v.Detail = v.T("err_forbidden")
+	case http.StatusNotFound:
+		p.render(w, http.StatusNotFound, "notfound", v)
+		return
+	case http.StatusTooManyRequests:
+		v.Detail = v.T("err_too_many")
+	case http.StatusNotImplemented:
+		v.Detail = v.T("err_not_built")
+	default:
+		if res.Status >= 500 {
+			v.Detail = v.T("err_unavailable")
+		} else if res.Problem != nil && res.Problem.Detail != "" {
+			v.Detail = v.apiMessage(res.Problem.Detail)
+		} else {
+			v.Detail = v.T("err_generic")
+		}
+	}
+	status := res.Status
+	if status < 400 {
+		status = http.StatusBadGateway
+	}
+	p.render(w, status, "error", v)
+}
+
+// routeOf returns the route pattern of r for logs (never the path, which may hold IDs or tokens).
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return "(unmatched)"
+}
+
+// notFound is the page for every unknown path.
+func (p *Pages) notFound(w http.ResponseWriter, r *http.Request) {
+	p.render(w, http.StatusNotFound, "notfound", p.newView(w, r, nil))
+}
+
+// parseForm reads a posted form of at most 64 KiB into v.Form; it reports false (and shows an
+// error page) when the form cannot be read.
+func (p *Pages) parseForm(w http.ResponseWriter, r *http.Request, v *view) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		v.Detail = v.T("err_form")
+		p.render(w, http.StatusBadRequest, "error", v)
+		return false
+	}
+	v.Form = r.PostForm
+	return true
+}
+
+// redirect answers a form with 303 See Other, so a reload never posts twice.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

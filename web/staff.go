@@ -1,0 +1,215 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// safeNext keeps a post-login destination inside the console (never another site).
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/staff") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
+		return next
+	}
+	return "/staff"
+}
+
+func (p *Pages) staffLoginForm(w http.ResponseWriter, r *http.Request) {
+	private(w)
+	v := p.newView(w, r, nil)
+	v.Form.Set("next", safeNext(r.URL.Query().Get("next")))
+	p.render(w, http.StatusOK, "staff_login", v)
+}
+
+// staffLogin exchanges email and password for a staff session.
+func (p *Pages) staffLogin(w http.ResponseWriter, r *http.Request) {
+	private(w)
+	v := p.newView(w, r, nil)
+	if !p.parseForm(w, r, v) {
+		return
+	}
+	body := map[string]string{"email": strings.TrimSpace(v.Form.Get("email")), "password": v.Form.Get("password")}
+	res, err := p.apiAs(r, http.MethodPost, "/api/v1/auth/login", "", body)
+	var t tokenAnswer
+	if err == nil && res.OK() && res.Decode(&t) == nil && t.Token != "" {
+		p.startSession(w, t.Token, kindStaff, t.ExpiresAt)
+		redirect(w, r, safeNext(v.Form.Get("next")))
+		return
+	}
+	v.Form.Del("password")
+	if err == nil && res.Status == http.StatusUnauthorized {
+		v.Detail = v.T("staff_login_wrong")
+		p.render(w, http.StatusUnauthorized, "staff_login", v)
+		return
+	}
+	if p.formFailed(w, r, v, res, err) {
+		p.render(w, res.Status, "staff_login", v)
+	}
+}
+
+// staffView prepares a console page: it needs a staff session (else it goes to the login page).
+func (p *Pages) staffView(w http.ResponseWriter, r *http.Request, conf *conference) (*view, bool) {
+	private(w)
+	if sessionToken(r) == "" {
+		redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path))
+		return nil, false
+	}
+	return p.newView(w, r, conf), true
+}
+
+// staffConf loads the conference of a console page.
+func (p *Pages) staffConf(w http.ResponseWriter, r *http.Request) (*conference, *view, bool) {
+	private(w)
+	if sessionToken(r) == "" {
+		redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path))
+		return nil, nil, false
+	}
+	return p.loadConference(w, r)
+}
+
+func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
+	v, ok := p.staffView(w, r, nil)
+	if !ok {
+		return
+	}
+	var cs list[conference]
+	res, err := p.get(r, "/api/v1/conferences", &cs)
+	if err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	// One call that needs staff rights makes a stale or delegate session show the login page.
+	if len(cs.Items) > 0 {
+		res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(cs.Items[0].Slug)+"/delegates?limit=1", nil)
+		if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
+			p.fail(w, r, v, res, err)
+			return
+		}
+	}
+	v.Data = cs.Items
+	p.render(w, http.StatusOK, "staff_home", v)
+}
+
+// staffConference is the console's start page for one conference: counts per status.
+func (p *Pages) staffConference(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.staffConf(w, r)
+	if !ok {
+		return
+	}
+	counts := map[string]int{}
+	var ds list[delegate]
+	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/delegates?limit=500", &ds)
+	if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	for _, d := range ds.Items {
+		counts[d.Status]++
+	}
+	v.Data = map[string]any{"Counts": counts, "More": ds.NextCursor != "", "Statuses": delegateStatuses}
+	p.render(w, http.StatusOK, "staff_conference", v)
+}
+
+// delegateStatuses are the registration statuses, in review order.
+var delegateStatuses = []string{"submitted", "waitlisted", "approved", "rejected", "pending_confirmation", "cancelled"}
+
+// registrationsData is the review list.
+type registrationsData struct {
+	Delegates     []delegate
+	Organisations []organisation
+	OrgNames      map[string]string
+	Statuses      []string
+	Roles         []string
+	Next          string
+	More          string
+	Query         url.Values
+}
+
+// staffRegistrations lists registrations to review with filters and decision buttons.
+func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.staffConf(w, r)
+	if !ok {
+		return
+	}
+	in := r.URL.Query()
+	q := url.Values{"limit": {"100"}}
+	for _, k := range []string{"status", "organisation_id", "role", "q", "cursor"} {
+		if x := strings.TrimSpace(in.Get(k)); x != "" {
+			q.Set(k, x)
+		}
+	}
+	if _, set := in["status"]; !set {
+		q.Set("status", "submitted")
+	}
+	d := registrationsData{Statuses: delegateStatuses, Roles: roles, Query: q, OrgNames: map[string]string{}}
+	var orgs list[organisation]
+	base := "/api/v1/conferences/" + url.PathEscape(c.Slug)
+	if res, err := p.get(r, base+"/organisations", &orgs); err != nil || !res.OK() {
+		p.fail(w, r, v, res, err)
+		return
+	}
+	d.Organisations = orgs.Items
+	for _, o := range orgs.Items {
+		d.OrgNames[o.ID] = o.Name
+	}
+	var ds list[delegate]
+	res, err := p.get(r, base+"/delegates?"+q.Encode(), &ds)
+	switch {
+	case err == nil && res.OK():
+		d.Delegates, d.Next = ds.Items, ds.NextCursor
+		if d.Next != "" {
+			more := url.Values{}
+			for k, vs := range q {
+				more[k] = vs
+			}
+			more.Set("cursor", d.Next)
+			more.Del("limit")
+			d.More = "?" + more.Encode()
+		}
+	case err == nil && (res.Status == http.StatusBadRequest || res.Status == http.StatusNotImplemented):
+		p.formFailed(w, r, v, res, nil)
+	default:
+		p.fail(w, r, v, res, err)
+		return
+	}
+	v.Form = q
+	v.Data = d
+	if r.URL.Query().Get("done") != "" {
+		v.Notice = v.T("staff_decision_saved")
+	}
+	p.render(w, http.StatusOK, "staff_registrations", v)
+}
+
+// staffDecide posts an organiser's decision on one registration and goes back to the list.
+func (p *Pages) staffDecide(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.staffConf(w, r)
+	if !ok || !p.parseForm(w, r, v) {
+		return
+	}
+	body := map[string]string{"decision": v.Form.Get("decision"), "reason": strings.TrimSpace(v.Form.Get("reason"))}
+	res, err := p.api(r, http.MethodPost, "/api/v1/delegates/"+url.PathEscape(r.PathValue("id"))+"/decision", body)
+	back := "/staff/c/" + url.PathEscape(c.Slug) + "/registrations?" + backQuery(v.Form.Get("back"))
+	if err == nil && res.OK() {
+		redirect(w, r, back+"&done=1")
+		return
+	}
+	if p.formFailed(w, r, v, res, err) {
+		v.Data = map[string]string{"Back": back}
+		p.render(w, res.Status, "staff_problem", v)
+	}
+}
+
+// backQuery keeps only the list filters of a "back to the list" query string.
+func backQuery(raw string) string {
+	in, _ := url.ParseQuery(raw)
+	out := url.Values{}
+	for _, k := range []string{"status", "organisation_id", "role", "q"} {
+		if _, ok := in[k]; ok {
+			out.Set(k, in.Get(k))
+		}
+	}
+	if _, ok := out["status"]; !ok {
+		out.Set("status", "submitted")
+	}
+	return out.Encode()
+}
