@@ -51,25 +51,7 @@ type releaseDoc struct {
 	people  []string // everyone named in the snapshot, sorted
 }
 
-const ctxReleaseCache = "zw.release_cache"
-
 func newReleaseCache() *releaseCache { return &releaseCache{entries: map[string]*cachedRelease{}} }
-
-// attach makes the cache available to the agenda handlers of the routes it is added to.
-func (rc *releaseCache) attach(c *gin.Context) {
-	c.Set(ctxReleaseCache, rc)
-	c.Next()
-}
-
-// releaseCacheOf returns the attached cache, or a fresh one (nothing cached) if none is.
-func releaseCacheOf(c *gin.Context) *releaseCache {
-	if v, ok := c.Get(ctxReleaseCache); ok {
-		if rc, ok := v.(*releaseCache); ok {
-			return rc
-		}
-	}
-	return newReleaseCache()
-}
 
 // errNoRelease answers exports before the first release.
 var errNoRelease = problem(http.StatusNotFound, "no agenda has been released for this conference yet")
@@ -186,12 +168,11 @@ func peopleFingerprint(ids []string, views map[string]models.AgendaPerson) strin
 // serveRelease answers a public rendering of the latest release with a strong ETag, 304 for a
 // matching If-None-Match, and Cache-Control: public, max-age=60.
 func (s *Server) serveRelease(c *gin.Context, format, contentType string, fn func(doc *releaseDoc, people map[string]models.AgendaPerson) ([]byte, error)) error {
-	rc := releaseCacheOf(c)
-	e, err := rc.latest(c.Request.Context(), s.store, c.Param("slug"))
+	e, err := s.releases.latest(c.Request.Context(), s.store, c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	r, err := rc.render(e, format, fn)
+	r, err := s.releases.render(e, format, fn)
 	if err != nil {
 		return err
 	}

@@ -140,15 +140,14 @@ func (s *Server) feedICS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rc := releaseCacheOf(c)
-	e, err := rc.latest(ctx, s.store, conf.Slug)
+	e, err := s.releases.latest(ctx, s.store, conf.Slug)
 	var doc *releaseDoc
 	var people map[string]models.AgendaPerson
 	switch {
 	case err == nil:
-		rc.mu.Lock()
+		s.releases.mu.Lock()
 		doc, people = e.doc, e.people
-		rc.mu.Unlock()
+		s.releases.mu.Unlock()
 	case errors.Is(err, errNoRelease):
 		doc = &releaseDoc{conf: *conf, created: models.AgendaRelease{CreatedAt: conf.CreatedAt}}
 	default:

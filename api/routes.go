@@ -43,8 +43,7 @@ func (s *Server) routes() {
 	v1.GET("/me/export", s.delegate, s.h(s.exportMe))
 
 	// Agenda: rooms, sessions, sign-ups, conflicts, releases, exports (rooms.go, sessions*.go,
-	// attendance.go, agenda*.go, exports*.go). rc keeps the latest release rendered in memory.
-	rc := newReleaseCache()
+	// attendance.go, agenda*.go, exports*.go).
 	v1.GET("/conferences/:slug/rooms", s.h(s.listRooms))
 	v1.POST("/conferences/:slug/rooms", s.staff(organisers...), s.h(s.createRoom))
 	v1.PATCH("/rooms/:id", s.staff(organisers...), s.h(s.updateRoom))
@@ -59,13 +58,13 @@ func (s *Server) routes() {
 	v1.GET("/conferences/:slug/agenda/conflicts", s.staff(organisers...), s.h(s.agendaConflicts))
 	v1.GET("/conferences/:slug/agenda/releases", s.h(s.listReleases))
 	v1.POST("/conferences/:slug/agenda/releases", s.staff(organisers...), s.h(s.createRelease))
-	v1.GET("/conferences/:slug/agenda", rc.attach, s.h(s.getAgenda))
-	v1.GET("/conferences/:slug/schedule.xml", rc.attach, s.h(s.scheduleXML))
-	v1.GET("/conferences/:slug/schedule.json", rc.attach, s.h(s.scheduleJSON))
-	v1.GET("/conferences/:slug/agenda.ics", rc.attach, s.h(s.agendaICS))
+	v1.GET("/conferences/:slug/agenda", s.h(s.getAgenda))
+	v1.GET("/conferences/:slug/schedule.xml", s.h(s.scheduleXML))
+	v1.GET("/conferences/:slug/schedule.json", s.h(s.scheduleJSON))
+	v1.GET("/conferences/:slug/agenda.ics", s.h(s.agendaICS))
 	v1.POST("/me/feed", s.delegate, s.h(s.createFeed))
 	v1.DELETE("/me/feed", s.delegate, s.h(s.deleteFeed))
-	v1.GET("/feeds/:token/agenda.ics", rc.attach, s.h(s.feedICS))
+	v1.GET("/feeds/:token/agenda.ics", s.h(s.feedICS))
 
 	// Position statements (statements.go, statement_review.go, cosign.go, amendments.go, votes.go).
 	// Readable ones answer anyone; handlers narrow by statement status and organisation.

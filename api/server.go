@@ -32,6 +32,7 @@ type Server struct {
 	web    http.Handler
 	engine *gin.Engine
 
+	releases      *releaseCache      // the latest agenda release of each conference, rendered once
 	publicLimiter *ratelimit.Limiter // public POSTs per client
 	loginLimiter  *ratelimit.Limiter // login attempts per client and per account
 }
@@ -47,6 +48,7 @@ func NewServer(o Options) *Server {
 	validatorEngine()
 	s := &Server{
 		store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
+		releases:      newReleaseCache(),
 		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:  ratelimit.New(10, 5),
 	}

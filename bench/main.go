@@ -5,13 +5,24 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 )
 
 func main() {
 	figure := flag.String("figure", "all", "which figure: all, registration, agenda, fanout, conflicts")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Printf("zimmerwald bench — %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	figures := []struct {
 		name string
@@ -31,6 +42,7 @@ func main() {
 		fmt.Printf("## %s\n", f.name)
 		if err := f.run(*scale); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", f.name, err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
 		fmt.Println()

@@ -3,12 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
-	"weak"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/zimmerwald/zimmerwald/internal/seal"
@@ -69,7 +66,7 @@ func (s *Store) Register(ctx context.Context, r *Registration) (RegistrationResu
 		r.err = s.registerBatch(ctx, []*Registration{r})
 		return r.result, r.err
 	}
-	g := s.registrar()
+	g := s.registrar
 	g.mu.Lock()
 	g.queue = append(g.queue, r)
 	lead := !g.running
@@ -88,22 +85,6 @@ type registrar struct {
 	mu      sync.Mutex
 	queue   []*Registration
 	running bool // a goroutine is committing a batch; queue is non-empty only while running
-}
-
-// registrars holds the registrar of each open Store, keyed weakly by its writer so that a closed
-// and collected Store takes its registrar with it.
-var registrars sync.Map // weak.Pointer[gorm.DB] → *registrar
-
-func (s *Store) registrar() *registrar {
-	key := weak.Make(s.w)
-	if g, ok := registrars.Load(key); ok {
-		return g.(*registrar)
-	}
-	g, loaded := registrars.LoadOrStore(key, &registrar{})
-	if !loaded {
-		runtime.AddCleanup(s.w, func(k weak.Pointer[gorm.DB]) { registrars.Delete(k) }, key)
-	}
-	return g.(*registrar)
 }
 
 // lead commits one batch from the queue, then hands the queue on to a new goroutine if more

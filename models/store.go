@@ -49,7 +49,9 @@ type Store struct {
 	box     *seal.Box
 	now     func() time.Time
 	closers []*sql.DB
-	group   *committer // SQLite group commit (shared by copies of the Store)
+	// registrar groups concurrent registrations into one transaction (group commit); it is
+	// shared by the copies of the Store that transactions make.
+	registrar *registrar
 }
 
 // Open connects to the database described by opts. It does not migrate; call Migrate.
@@ -61,7 +63,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 	}
-	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }, group: &committer{}}
+	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }, registrar: &registrar{}}
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 8
 	}
