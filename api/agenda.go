@@ -184,7 +184,7 @@ func (s *Server) releaseMails(ctx context.Context, tx *models.Store, conf *model
 		}
 		data := &mail.AgendaChangesData{Conference: conf.Title, Name: d.DisplayName, Release: pub.Release.Number,
 			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug)}
-		m, err := newMail(conf.ID, mail.TemplateAgendaChanges, d.Lang(), d.Email, "release:"+pub.Release.ID+":"+d.ID, data)
+		m, err := newMail(envelopeOf(d), mail.TemplateAgendaChanges, "release:"+pub.Release.ID, data)
 		if err != nil {
 			return nil, err
 		}

@@ -233,7 +233,7 @@ func (s *Server) mailAmendmentDecision(ctx context.Context, tx *models.Store, co
 		return nil
 	}
 	data := mail.AmendmentDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: a.Status}
-	m, err := newMail(conf.ID, mail.TemplateAmendmentDecision, d.Lang(), d.Email, "amendment_decision:"+a.ID, &data)
+	m, err := newMail(envelopeOf(d), mail.TemplateAmendmentDecision, "amendment_decision:"+a.ID, &data)
 	if err != nil {
 		return err
 	}

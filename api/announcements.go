@@ -274,7 +274,8 @@ func (s *Server) sendAnnouncement(c *gin.Context, conf *models.Conference, req *
 	unsubscribe := s.link("/me")
 	for _, m := range members {
 		data := announcementMailData{Conference: conf.Title, Name: m.Name, UnsubscribeURL: unsubscribe, Announcement: ann.ID}
-		msg, err := newMail(conf.ID, mail.TemplateAnnouncement, m.Lang, m.Email, models.DelegateMailKey(m.DelegateID, "announcement:"+ann.ID), data)
+		msg, err := newMail(envelope{ConferenceID: conf.ID, DelegateID: m.DelegateID, To: m.Email, Lang: m.Lang},
+			mail.TemplateAnnouncement, "announcement:"+ann.ID, data)
 		if err != nil {
 			return err
 		}

@@ -371,3 +371,23 @@ func TestMailRoutesRoleMatrix(t *testing.T) {
 		t.Errorf("a bad token: got %d, want 401", got)
 	}
 }
+
+// TestAnnouncementMailFollowsTheDelegate checks that announcement mail is the delegate's own: it
+// shows in their export, and erasing the registration deletes what is still queued for them.
+func TestAnnouncementMailFollowsTheDelegate(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *testEnv) {
+		conf := e.conference()
+		ds := e.annDelegates(conf, annDelegate{}, annDelegate{})
+		e.announce(e.staffToken("organiser"), conf, map[string]any{})
+		x := e.do("GET", "/api/v1/me/export", e.delegateToken(ds[0]), nil).want(t, 200).json(t)
+		mails, _ := x["mail"].([]any)
+		if len(mails) != 1 || mails[0].(map[string]any)["template"] != "announcement" {
+			t.Errorf("export mail records: %v, want the announcement", x["mail"])
+		}
+		e.do("DELETE", "/api/v1/me", e.delegateToken(ds[1]), nil).want(t, 204)
+		got := e.deliver()
+		if len(got) != 1 || len(mailsTo(t, got, ds[0].Email)) != 1 {
+			t.Fatalf("delivered %d mails, want only the one to the delegate who stayed", len(got))
+		}
+	})
+}

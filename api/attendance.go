@@ -46,7 +46,7 @@ func (s *Server) attendSession(c *gin.Context) error {
 		}
 		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: a.Status}
-		m, err := newMail(conf.ID, mail.TemplateSessionSignup, d.Lang(), d.Email, "session-signup:"+a.ID, data)
+		m, err := newMail(envelopeOf(d), mail.TemplateSessionSignup, "session-signup:"+a.ID, data)
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *Server) promoteAndMail(ctx context.Context, tx *models.Store, conf *mod
 		}
 		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName}
-		m, err := newMail(conf.ID, mail.TemplateSessionPromoted, d.Lang(), d.Email, "session-promoted:"+a.ID, data)
+		m, err := newMail(envelopeOf(d), mail.TemplateSessionPromoted, "session-promoted:"+a.ID, data)
 		if err != nil {
 			return 0, err
 		}

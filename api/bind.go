@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -40,9 +41,7 @@ func validatorEngine() *validator.Validate {
 			_, err := parseEmail(fl.Field().String())
 			return err == nil
 		})
-		v.RegisterValidation("nocrlf", func(fl validator.FieldLevel) bool {
-			return !strings.ContainsAny(fl.Field().String(), "\r\n")
-		})
+		v.RegisterValidation("nocrlf", func(fl validator.FieldLevel) bool { return singleLine(fl.Field().String()) })
 	})
 	return v
 }
@@ -147,7 +146,7 @@ func fieldMessage(fe validator.FieldError) string {
 	case "email_addr":
 		return "must be one email address"
 	case "nocrlf":
-		return "must not contain line breaks"
+		return "must be one line without control characters"
 	case "uuid", "uuid4":
 		return "must be an ID"
 	case "eq":
@@ -166,4 +165,15 @@ func fieldMessage(fe validator.FieldError) string {
 		return "must be a two-letter country code"
 	}
 	return "is not valid (" + fe.Tag() + ")"
+}
+
+// singleLine reports whether s is one line of text: no control characters (CR, LF, tab, NEL...)
+// and no Unicode line or paragraph separators. Such values may reach mail subjects and headers.
+func singleLine(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
 }

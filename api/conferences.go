@@ -21,7 +21,7 @@ type conferenceRequest struct {
 	StartsOn             *string    `json:"starts_on" binding:"omitempty,max=10"`
 	EndsOn               *string    `json:"ends_on" binding:"omitempty,max=10"`
 	Languages            []string   `json:"languages" binding:"omitempty,max=20,dive,min=2,max=8"`
-	Venue                *string    `json:"venue" binding:"omitempty,max=300"`
+	Venue                *string    `json:"venue" binding:"omitempty,max=300,nocrlf"`
 	RegistrationOpensAt  *time.Time `json:"registration_opens_at"`
 	RegistrationClosesAt *time.Time `json:"registration_closes_at"`
 	QuotaPolicy          *string    `json:"quota_policy" binding:"omitempty,oneof=organisation none"`

@@ -100,7 +100,7 @@ func (s *Server) cosignStatement(c *gin.Context) error {
 				}
 			}
 			data := mail.CosignedData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Organisation: name}
-			m, err := newMail(conf.ID, mail.TemplateCosigned, d.Lang(), d.Email, "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano)+":"+d.ID, &data)
+			m, err := newMail(envelopeOf(&d), mail.TemplateCosigned, "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano), &data)
 			if err != nil {
 				return err
 			}

@@ -165,7 +165,7 @@ func (s *Server) decideDelegate(c *gin.Context) error {
 			return err
 		}
 		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: d.Status, Reason: d.DecisionReason}
-		m, err := newMail(d.ConferenceID, mail.TemplateDecision, d.Lang(), d.Email, decisionKey(d, d.Status), data)
+		m, err := newMail(envelopeOf(d), mail.TemplateDecision, decisionEvent(d, d.Status), data)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Server) enqueuePromotions(c *gin.Context, tx *models.Store, out *models
 		if err := s.audit(c, tx, p.ConferenceID, "delegate.promote", "delegate", p.ID); err != nil {
 			return err
 		}
-		m, err := newMail(p.ConferenceID, mail.TemplateWaitlistPromoted, p.Lang(), p.Email, decisionKey(p, "promoted"),
+		m, err := newMail(envelopeOf(p), mail.TemplateWaitlistPromoted, decisionEvent(p, "promoted"),
 			&mail.WaitlistPromotedData{Conference: out.Conference.Title, Name: p.DisplayName})
 		if err != nil {
 			return err
@@ -202,13 +202,13 @@ func (s *Server) enqueuePromotions(c *gin.Context, tx *models.Store, out *models
 	return tx.Enqueue(c.Request.Context(), msgs...)
 }
 
-// decisionKey is the idempotency key of the mail about one decision on d.
-func decisionKey(d *models.Delegate, what string) string {
+// decisionEvent names one decision on d, for the idempotency key of its mail.
+func decisionEvent(d *models.Delegate, what string) string {
 	at := ""
 	if d.DecidedAt != nil {
 		at = strconv.FormatInt(d.DecidedAt.UnixNano(), 10)
 	}
-	return models.DelegateMailKey(d.ID, "decision:"+what+":"+at)
+	return "decision:" + what + ":" + at
 }
 
 // participantResponse is one public participant: what they chose to show, nothing else.

@@ -48,6 +48,8 @@ func TestProblemDetails(t *testing.T) {
 		{"bad timezone", "POST", "/api/v1/conferences", admin, `{"slug":"ok-slug","title":"t","timezone":"Mars/Base","starts_on":"2027-01-01","ends_on":"2027-01-02"}`, 422, "timezone"},
 		{"ends before starts", "POST", "/api/v1/conferences", admin, `{"slug":"ok-slug","title":"t","timezone":"UTC","starts_on":"2027-01-03","ends_on":"2027-01-02"}`, 422, "ends_on"},
 		{"CRLF in title", "POST", "/api/v1/conferences", admin, `{"slug":"ok-slug","title":"a\r\nBcc: x","timezone":"UTC","starts_on":"2027-01-01","ends_on":"2027-01-02"}`, 422, "title"},
+		{"line separator in title", "POST", "/api/v1/conferences", admin, `{"slug":"ok-slug","title":"a\u2028b","timezone":"UTC","starts_on":"2027-01-01","ends_on":"2027-01-02"}`, 422, "title"},
+		{"NEL in acronym", "POST", "/api/v1/conferences", admin, `{"slug":"ok-slug","title":"t","acronym":"a\u0085b","timezone":"UTC","starts_on":"2027-01-01","ends_on":"2027-01-02"}`, 422, "acronym"},
 		{"no token", "POST", "/api/v1/conferences", "", `{}`, 401, ""},
 		{"bad token", "GET", "/api/v1/conferences", "nope", nil, 401, ""},
 		{"unknown conference", "GET", "/api/v1/conferences/nope", "", nil, 404, ""},

@@ -8,11 +8,23 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// newMail builds one outbox row for one recipient: template is a mail template name (mail.NewData
-// knows it), data its typed data struct, key the idempotency key that keeps the same event from
-// mailing twice. Write it with Store.Enqueue inside the transaction of the change, and call
+// envelope says who a mail goes to: the delegate it concerns, their address and language. The
+// mail's idempotency key starts with the delegate's ID (models.DelegateMailKey), so that their
+// export lists it and erasing their data deletes it.
+type envelope struct {
+	ConferenceID, DelegateID, To, Lang string
+}
+
+// envelopeOf addresses a mail to a delegate at their own address, in their language.
+func envelopeOf(d *models.Delegate) envelope {
+	return envelope{ConferenceID: d.ConferenceID, DelegateID: d.ID, To: d.Email, Lang: d.Lang()}
+}
+
+// newMail builds one outbox row: template is a mail template name (mail.NewData knows it), data
+// its typed data struct, and event names what happened, so that the same event never mails the
+// same delegate twice. Write it with Store.Enqueue inside the transaction of the change, and call
 // s.notify() after the commit.
-func newMail(conferenceID, template, lang, to, key string, data any) (*models.OutboxMessage, error) {
+func newMail(to envelope, template, event string, data any) (*models.OutboxMessage, error) {
 	if _, ok := mail.NewData(template); !ok {
 		return nil, fmt.Errorf("mail: unknown template %q", template)
 	}
@@ -20,9 +32,9 @@ func newMail(conferenceID, template, lang, to, key string, data any) (*models.Ou
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	m := &models.OutboxMessage{Template: template, Lang: lang, To: to, Data: raw, IdempotencyKey: key}
-	if conferenceID != "" {
-		m.ConferenceID = &conferenceID
+	m := &models.OutboxMessage{Template: template, Lang: to.Lang, To: to.To, Data: raw, IdempotencyKey: models.DelegateMailKey(to.DelegateID, event)}
+	if to.ConferenceID != "" {
+		m.ConferenceID = &to.ConferenceID
 	}
 	return m, nil
 }

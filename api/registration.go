@@ -166,14 +166,15 @@ func (s *Server) registerDelegate(c *gin.Context) error {
 // registrationMail builds the mail of a registration's outcome, addressed to the address given.
 func (s *Server) registrationMail(conf *models.Conference, to string) func(*models.Delegate, bool, string) (*models.OutboxMessage, error) {
 	return func(d *models.Delegate, known bool, secret string) (*models.OutboxMessage, error) {
+		env := envelope{ConferenceID: conf.ID, DelegateID: d.ID, To: to, Lang: d.Lang()}
 		if known {
 			data := &mail.AlreadyRegisteredData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 				ExpiresMinutes: int(models.LoginTTL / time.Minute)}
-			return newMail(conf.ID, mail.TemplateAlreadyRegistered, d.Lang(), to, models.DelegateMailKey(d.ID, "known:"+models.NewID()), data)
+			return newMail(env, mail.TemplateAlreadyRegistered, "known:"+models.NewID(), data)
 		}
 		data := &mail.ConfirmData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/confirm?token=" + secret),
 			ExpiresMinutes: int(models.ConfirmTTL / time.Minute)}
-		return newMail(conf.ID, mail.TemplateConfirm, d.Lang(), to, models.DelegateMailKey(d.ID, "confirm"), data)
+		return newMail(env, mail.TemplateConfirm, "confirm", data)
 	}
 }
 

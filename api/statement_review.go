@@ -86,7 +86,7 @@ func (s *Server) mailStatementDecision(ctx context.Context, tx *models.Store, co
 	event := models.NewID()
 	for _, d := range ds {
 		data := mail.StatementDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: decision, Comment: comment}
-		m, err := newMail(conf.ID, mail.TemplateStatementDecision, d.Lang(), d.Email, "statement_decision:"+event+":"+d.ID, &data)
+		m, err := newMail(envelopeOf(&d), mail.TemplateStatementDecision, "statement_decision:"+event, &data)
 		if err != nil {
 			return err
 		}

@@ -251,7 +251,7 @@ func (s *Server) mailVoteResult(ctx context.Context, tx *models.Store, conf *mod
 	for _, d := range ds {
 		data := mail.VoteResultData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Result: b.Result(),
 			Yes: b.YesCount, No: b.NoCount, Abstain: b.AbstainCount}
-		m, err := newMail(conf.ID, mail.TemplateVoteResult, d.Lang(), d.Email, "vote_result:"+b.ID+":"+d.ID, &data)
+		m, err := newMail(envelopeOf(&d), mail.TemplateVoteResult, "vote_result:"+b.ID, &data)
 		if err != nil {
 			return err
 		}

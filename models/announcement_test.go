@@ -175,3 +175,44 @@ func TestOutboxEnqueueSealedRowsAndRetry(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxBookkeepingKeepsTheWriterDurable checks that claims and outcomes, which commit without
+// waiting for the disk, leave the SQLite writer at synchronous=FULL for everything else, and that
+// MarkOutbox reports a lost lease per message.
+func TestOutboxBookkeepingKeepsTheWriterDurable(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		c := newConference(t, st)
+		for i := range 3 {
+			m := &models.OutboxMessage{ConferenceID: &c.ID, Template: "announcement", Lang: "en", To: "x@example.org", IdempotencyKey: "k" + string(rune('0'+i))}
+			if err := st.Enqueue(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := st.ClaimOutbox(ctx, "w1", 2, time.Minute)
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("claimed %d (%v)", len(rows), err)
+		}
+		results, err := st.MarkOutbox(ctx, []models.OutboxOutcome{
+			{ID: rows[0].ID, Owner: "w1", State: models.OutboxSent},
+			{ID: rows[1].ID, Owner: "someone-else", State: models.OutboxSent},
+			{ID: rows[1].ID, Owner: "w1", State: models.OutboxDead, Reason: "550 rejected"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if results[0] != nil || !errors.Is(results[1], models.ErrConflict) || results[2] != nil {
+			t.Errorf("results %v, want nil, a lost lease, nil", results)
+		}
+		counts, err := st.OutboxCounts(ctx, c.ID)
+		if err != nil || counts[models.OutboxSent] != 1 || counts[models.OutboxDead] != 1 || counts[models.OutboxPending] != 1 {
+			t.Errorf("counts %v (%v)", counts, err)
+		}
+		if st.Dialect() != models.SQLite {
+			return
+		}
+		if got, err := st.Pragma(ctx, "synchronous", false); err != nil || got != "2" {
+			t.Errorf("writer synchronous after outbox bookkeeping: got %q (%v), want 2 (FULL)", got, err)
+		}
+	})
+}

@@ -167,7 +167,16 @@ func groupAgenda(sessions []agendaSession, loc *time.Location) []agendaDay {
 		d.Rooms[i].Sessions = append(d.Rooms[i].Sessions, s)
 	}
 	for i := range days {
-		slices.SortStableFunc(days[i].Rooms, func(a, b agendaRoom) int { return strings.Compare(a.Name, b.Name) })
+		// Rooms in name order; sessions without a room (breaks, meals) last.
+		slices.SortStableFunc(days[i].Rooms, func(a, b agendaRoom) int {
+			if (a.Name == "") != (b.Name == "") {
+				if a.Name == "" {
+					return 1
+				}
+				return -1
+			}
+			return strings.Compare(a.Name, b.Name)
+		})
 	}
 	return days
 }

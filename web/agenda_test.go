@@ -33,7 +33,7 @@ func TestAgendaInReaderTimeZone(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		c := e.demo()
 		b := e.browser()
-		p := b.get("/c/" + c.Slug + "/agenda?lang=en").want(t, 200)
+		p := b.get("/c/"+c.Slug+"/agenda?lang=en").want(t, 200)
 		p.has(t, "Agenda release 1", "All times in Europe/Zurich", "Sunday, 5 September 2027", "Main hall", "Small hall",
 			"/api/v1/conferences/"+c.Slug+"/agenda.ics", "/api/v1/conferences/"+c.Slug+"/schedule.xml")
 		p.lacks(t, "Comrade Vera", "Reserve: youth meeting", "Lea")
@@ -44,7 +44,7 @@ func TestAgendaInReaderTimeZone(t *testing.T) {
 		if !strings.Contains(opening, "Anna K.") || !strings.Contains(opening, "Mykola") {
 			t.Fatalf("public speakers not named:\n%s", opening)
 		}
-		p = b.get("/c/" + c.Slug + "/agenda?tz=Asia/Tokyo").want(t, 200)
+		p = b.get("/c/"+c.Slug+"/agenda?tz=Asia/Tokyo").want(t, 200)
 		p.has(t, "All times in Asia/Tokyo", "Monday, 6 September 2027")
 		if opening := sessionBlock(t, p, "Opening plenary"); !strings.Contains(opening, ">01:00</time>–<time") {
 			t.Fatalf("opening plenary not at 01:00 Tokyo time:\n%s", opening)
@@ -52,7 +52,7 @@ func TestAgendaInReaderTimeZone(t *testing.T) {
 		if b.cookie("zw_tz") != "Asia/Tokyo" {
 			t.Fatalf("time zone cookie %q", b.cookie("zw_tz"))
 		}
-		again := b.get("/c/" + c.Slug + "/agenda").want(t, 200)
+		again := b.get("/c/"+c.Slug+"/agenda").want(t, 200)
 		if opening := sessionBlock(t, again, "Opening plenary"); !strings.Contains(opening, ">01:00</time>") {
 			t.Fatal("the chosen time zone was not remembered")
 		}
@@ -74,10 +74,10 @@ func TestAgendaBuilder(t *testing.T) {
 		ctx := context.Background()
 		staff := e.staff(models.StaffOrganiser)
 		base := "/staff/c/" + c.Slug
-		p := staff.get(base + "/agenda?lang=en").want(t, 200)
+		p := staff.get(base+"/agenda?lang=en").want(t, 200)
 		p.has(t, "Reserve: youth meeting", "Publish a release", "conflict", `class="has-conflict"`)
 		form := url.Values{"title": {"Evening film"}, "kind": {"meeting"}, "status": {"published"}, "room": {"Garden room"},
-			"starts_at": {"2027-09-06T20:00"}, "ends_at": {"2027-09-06T21:30"}, "capacity": {"30"}, "languages": {"en", "de"}}
+			"starts_at": {"2027-09-06T20:00"}, "ends_at": {"2027-09-06T21:30"}, "capacity": {"30"}, "languages": {"en", "de"}, "interpretation": {"uk"}}
 		staff.post(base+"/sessions", form).want(t, 200).has(t, "Saved.", "Evening film")
 		ss, err := e.st.ListSessions(ctx, models.SessionFilter{ConferenceID: c.ID})
 		if err != nil {
@@ -92,14 +92,15 @@ func TestAgendaBuilder(t *testing.T) {
 		if film == nil {
 			t.Fatal("the session was not created")
 		}
-		if want := time.Date(2027, 9, 6, 18, 0, 0, 0, time.UTC); !film.StartsAt.Equal(want) || film.Capacity != 30 || film.RoomName != "Garden room" {
+		if want := time.Date(2027, 9, 6, 18, 0, 0, 0, time.UTC); !film.StartsAt.Equal(want) || film.Capacity != 30 || film.RoomName != "Garden room" ||
+			strings.Join(film.Interpretation, ",") != "uk" {
 			t.Fatalf("created session starts %s (want %s), capacity %d, room %q", film.StartsAt, want, film.Capacity, film.RoomName)
 		}
 		bad := url.Values{"title": {""}, "kind": {"meeting"}, "starts_at": {"tomorrow"}, "ends_at": {"2027-09-06T21:30"}, "capacity": {"-3"}}
 		staff.post(base+"/sessions", bad).want(t, http.StatusUnprocessableEntity).has(t, `id="e-starts_at"`, `id="e-capacity"`)
 		backwards := url.Values{"title": {"Backwards"}, "kind": {"meeting"}, "starts_at": {"2027-09-06T21:30"}, "ends_at": {"2027-09-06T20:00"}}
 		staff.post(base+"/sessions", backwards).want(t, http.StatusUnprocessableEntity).has(t, `value="Backwards"`)
-		edit := staff.get(base + "/sessions/" + film.ID).want(t, 200)
+		edit := staff.get(base+"/sessions/"+film.ID).want(t, 200)
 		edit.has(t, `value="Evening film"`, `value="2027-09-06T20:00"`, `value="Garden room"`)
 		form.Set("title", "Evening film: Zimmerwald 1915")
 		staff.post(base+"/sessions/"+film.ID, form).want(t, 200).has(t, "Evening film: Zimmerwald 1915")
@@ -121,16 +122,17 @@ func TestBrowserAgendaTimeZone(t *testing.T) {
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/agenda?lang=en"),
 		chromedp.WaitVisible(css(first)),
-		screenshot("agenda-zurich"),
 	)
 	before := text(t, ctx, first+` .when`)
 	do(t, ctx,
 		chromedp.SetValue(css(`#tz`), "America/New_York"),
 		chromedp.Click(css(`form.tz button`)),
-		chromedp.WaitVisible(css(`#tz-note[data-zone="America/New_York"]`)),
-		screenshot("agenda-new-york"),
 	)
+	waitURL(t, ctx, func(u *url.URL) bool { return u.Query().Get("tz") == "America/New_York" })
+	do(t, ctx, chromedp.WaitVisible(css(`#tz-note[data-zone="America/New_York"]`)))
 	after := text(t, ctx, first+` .when`)
+	// A full-page screenshot of a long page comes last: waiting for elements after one hangs.
+	do(t, ctx, screenshot("agenda-new-york"))
 	if before != "18:00–19:30" || after != "12:00–13:30" {
 		t.Fatalf("opening plenary: %q in Zurich, %q in New York; want 18:00–19:30 and 12:00–13:30", before, after)
 	}
@@ -147,10 +149,9 @@ func TestBrowserConsoleAgenda(t *testing.T) {
 		chromedp.WaitVisible(css(`#password`)),
 		chromedp.SendKeys(css(`#email`), email),
 		chromedp.SendKeys(css(`#password`), testPassword),
-		chromedp.Click(css(`main form button[type=submit]`)),
-		chromedp.WaitVisible(css(`tr.has-conflict`)),
-		screenshot("console-agenda"),
 	)
+	submit(t, ctx, chromedp.Click(css(`main form button[type=submit]`)))
+	do(t, ctx, chromedp.WaitVisible(css(`tr.has-conflict`)), screenshot("console-agenda"))
 	if conflicts := text(t, ctx, `tr.has-conflict ul.conflicts`); conflicts == "" {
 		t.Fatal("no conflict shown next to the conflicting session")
 	}

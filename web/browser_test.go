@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,6 +80,44 @@ func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
+// submit runs steps that end in a navigation (a click on a submit button or a link) and waits
+// until the new page has loaded.
+func submit(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if _, err := chromedp.RunResponse(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitPath waits until the browser shows a page whose path is path (a page may move on by
+// itself, as the landing page of a mailed link does).
+func waitPath(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	waitURL(t, ctx, func(u *url.URL) bool { return u.Path == path })
+}
+
+// waitURL waits until the browser has completely loaded a page whose URL satisfies ok.
+func waitURL(t *testing.T, ctx context.Context, ok func(*url.URL) bool) {
+	t.Helper()
+	for {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := url.Parse(loc); err == nil && ok(u) {
+			state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState`))
+			if err == nil && state == "complete" {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the browser never reached the page it waited for (last at %s)", loc)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // text reads the visible text of the first element matching a CSS selector.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
@@ -135,10 +174,8 @@ func TestBrowserRegisterConfirm(t *testing.T) {
 		fillRegistration("olena@example.org", "Olena K.", o.ID),
 		chromedp.Click(css(`#consent`)),
 		screenshot("register-filled"),
-		chromedp.Click(css(`#register button[type=submit]`)),
-		chromedp.WaitVisible(css(`html[lang=en] main h1`)),
-		chromedp.WaitNotPresent(css(`#register`)),
 	)
+	submit(t, ctx, chromedp.Click(css(`#register button[type=submit]`)))
 	if h1 := text(t, ctx, `main h1`); h1 != "Check your mail" {
 		t.Fatalf("after submitting: h1 %q, want Check your mail", h1)
 	}
@@ -152,11 +189,9 @@ func TestBrowserRegisterConfirm(t *testing.T) {
 	}
 	link := e.mailedLink(c, "confirm", "olena@example.org")
 	// The landing page's script presses "Confirm"; the browser ends on /me.
-	do(t, ctx,
-		chromedp.Navigate(e.URL+link),
-		chromedp.WaitVisible(css(`.display-name`)),
-		screenshot("me"),
-	)
+	do(t, ctx, chromedp.Navigate(e.URL+link))
+	waitPath(t, ctx, "/me")
+	do(t, ctx, chromedp.WaitVisible(css(`.display-name`)), screenshot("me"))
 	name := text(t, ctx, `.display-name`)
 	loc := read(t, ctx, chromedp.Location())
 	if name != "Olena K." || !strings.HasSuffix(loc, "/me") {
@@ -178,10 +213,9 @@ func TestBrowserRegisterErrors(t *testing.T) {
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
 		chromedp.WaitVisible(css(`#register`)),
 		fillRegistration("kept@example.org", "Kept Name", o.ID),
-		chromedp.Click(css(`#register button[type=submit]`)),
-		chromedp.WaitVisible(css(`#e-consent`)),
-		screenshot("register-errors"),
 	)
+	submit(t, ctx, chromedp.Click(css(`#register button[type=submit]`)))
+	do(t, ctx, chromedp.WaitVisible(css(`#e-consent`)), screenshot("register-errors"))
 	msg := text(t, ctx, `#e-consent`)
 	name := read(t, ctx, chromedp.Value(css(`#display_name`)))
 	legal := read(t, ctx, chromedp.Value(css(`#legal_name`)))
@@ -213,17 +247,14 @@ func TestBrowserStaffApproves(t *testing.T) {
 		chromedp.WaitVisible(css(`#password`)),
 		chromedp.SendKeys(css(`#email`), email),
 		chromedp.SendKeys(css(`#password`), testPassword),
-		chromedp.Click(css(`main form button[type=submit]`)),
-		chromedp.WaitVisible(css(row)),
-		screenshot("console-registrations"),
 	)
+	submit(t, ctx, chromedp.Click(css(`main form button[type=submit]`)))
+	do(t, ctx, chromedp.WaitVisible(css(row)), screenshot("console-registrations"))
 	if rowText := text(t, ctx, row); !strings.Contains(rowText, "Jean-Marc") || !strings.Contains(rowText, "Collectif Paix et Travail") {
 		t.Fatalf("console row %q", rowText)
 	}
-	do(t, ctx,
-		chromedp.Click(css(row+` button[value=approve]`)),
-		chromedp.WaitVisible(css(`.notice`)),
-	)
+	submit(t, ctx, chromedp.Click(css(row+` button[value=approve]`)))
+	do(t, ctx, chromedp.WaitVisible(css(`.notice`)))
 	if notice := text(t, ctx, `.notice`); !strings.Contains(notice, "decision is saved") {
 		t.Fatalf("notice %q", notice)
 	}
@@ -245,10 +276,9 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
 		chromedp.WaitVisible(css(`a[hreflang=uk]`)),
-		chromedp.Click(css(`a[hreflang=uk]`)),
-		chromedp.WaitVisible(css(`html[lang=uk] main h1`)),
-		screenshot("register-uk"),
 	)
+	submit(t, ctx, chromedp.Click(css(`a[hreflang=uk]`)))
+	do(t, ctx, chromedp.WaitVisible(css(`html[lang=uk] main h1`)), screenshot("register-uk"))
 	h1, label := text(t, ctx, `main h1`), text(t, ctx, `label[for=display_name]`)
 	if h1 != "Реєстрація" || !strings.Contains(label, "Ім'я для показу") {
 		t.Fatalf("after switching to uk: h1 %q, label %q", h1, label)

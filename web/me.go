@@ -14,12 +14,10 @@ import (
 type delegate struct {
 	ID                  string     `json:"id"`
 	ConferenceID        string     `json:"conference_id"`
-	Conference          string     `json:"conference"`
 	Status              string     `json:"status"`
 	DisplayName         string     `json:"display_name"`
 	Email               string     `json:"email"`
 	OrganisationID      string     `json:"organisation_id"`
-	Organisation        *orgRef    `json:"organisation"`
 	Role                string     `json:"role"`
 	Country             string     `json:"country"`
 	Languages           []string   `json:"languages"`
@@ -29,8 +27,8 @@ type delegate struct {
 	AccessibilityNeeds  string     `json:"accessibility_needs"`
 	LegalName           string     `json:"legal_name"`
 	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
-	NotifyAnnouncements *bool      `json:"notify_announcements"`
-	NotifyAgenda        *bool      `json:"notify_agenda"`
+	NotifyAnnouncements bool       `json:"notify_announcements"`
+	NotifyAgenda        bool       `json:"notify_agenda"`
 	CreatedAt           *time.Time `json:"created_at"`
 }
 
@@ -81,48 +79,34 @@ type meData struct {
 // delegate session it shows the "log in" page and returns false.
 func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, bool) {
 	private(w)
-	v := p.newView(w, r, nil)
 	if sessionToken(r) == "" {
+		v := p.newView(w, r, nil)
 		v.Detail = v.T("err_login_needed")
 		p.render(w, http.StatusUnauthorized, "error", v)
 		return nil, nil, false
 	}
-	var d meData
+	d := &meData{Roles: roles, Attendances: attendances, Visibilities: visibilities, Location: time.UTC}
 	res, err := p.get(r, "/api/v1/me", &d.Me)
 	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+		p.fail(w, r, nil, res, err)
 		return nil, nil, false
 	}
-	d.Roles, d.Attendances, d.Visibilities = roles, attendances, visibilities
-	var cs list[conference]
-	if res, err := p.get(r, "/api/v1/conferences", &cs); err == nil && res.OK() {
-		for i := range cs.Items {
-			if cs.Items[i].ID == d.Me.ConferenceID || cs.Items[i].Slug == d.Me.Conference {
-				d.Conference = &cs.Items[i]
-			}
-		}
-	}
-	d.Location = time.UTC
+	d.Conference = p.conferenceByID(r, d.Me.ConferenceID)
+	v := p.newView(w, r, d.Conference)
 	if d.Conference != nil {
-		v = p.newView(w, r, d.Conference)
 		d.Location = p.readerLocation(r, d.Conference)
 	}
 	d.Sessions = p.mySessions(r, d.Me.ID)
 	m := d.Me
-	f := url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": m.Languages, "attendance": {m.Attendance},
+	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": m.Languages, "attendance": {m.Attendance},
 		"visibility": {m.Visibility}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
 		"legal_name": {m.LegalName}}
-	if m.NeedsVisaLetter {
-		f.Set("needs_visa_letter", checkboxValue)
+	for name, on := range map[string]bool{"needs_visa_letter": m.NeedsVisaLetter, "notify_announcements": m.NotifyAnnouncements, "notify_agenda": m.NotifyAgenda} {
+		if on {
+			v.Form.Set(name, checkboxValue)
+		}
 	}
-	if m.NotifyAnnouncements == nil || *m.NotifyAnnouncements {
-		f.Set("notify_announcements", checkboxValue)
-	}
-	if m.NotifyAgenda == nil || *m.NotifyAgenda {
-		f.Set("notify_agenda", checkboxValue)
-	}
-	v.Form = f
-	return v, &d, true
+	return v, d, true
 }
 
 func (p *Pages) me(w http.ResponseWriter, r *http.Request) {
@@ -131,8 +115,11 @@ func (p *Pages) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Data = d
-	if r.URL.Query().Get("saved") == "1" {
+	switch {
+	case r.URL.Query().Get("saved") == "1":
 		v.Notice = v.T("me_saved")
+	case r.URL.Query().Get("signed") == "1":
+		v.Notice = v.T("me_signed")
 	}
 	p.render(w, http.StatusOK, "me", v)
 }
@@ -195,6 +182,7 @@ func (p *Pages) meExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.WriteHeader(http.StatusOK)
 	w.Write(res.Body)
 }
 
@@ -207,20 +195,15 @@ func (p *Pages) meDeleteForm(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "me_delete", v)
 }
 
-// meDelete withdraws the registration and erases the personal data, once the delegate typed the
-// confirmation word.
+// meDelete withdraws the registration and erases the personal data, once the delegate ticked
+// the confirmation box.
 func (p *Pages) meDelete(w http.ResponseWriter, r *http.Request) {
 	v, d, ok := p.loadMe(w, r)
-	if !ok {
+	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
 	v.Data = d
-	form := url.Values{}
-	if !p.parseForm(w, r, v) {
-		return
-	}
-	form, v.Form = v.Form, form
-	if form.Get("confirm") != checkboxValue {
+	if v.Form.Get("confirm") != checkboxValue {
 		v.Errors["confirm"] = v.T("me_delete_confirm_needed")
 		p.render(w, http.StatusUnprocessableEntity, "me_delete", v)
 		return
@@ -233,8 +216,7 @@ func (p *Pages) meDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.endSession(w)
-	v.Who = ""
-	v.Data = nil
+	v.Who, v.Data = "", nil
 	p.render(w, http.StatusOK, "me_deleted", v)
 }
 

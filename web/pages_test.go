@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -125,10 +126,10 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 func TestPublicPagesHidePrivateDelegates(t *testing.T) {
 	e := sqliteEnv(t)
 	c := e.demo()
-	p := e.browser().get("/c/" + c.Slug + "/participants").want(t, 200)
+	p := e.browser().get("/c/"+c.Slug+"/participants").want(t, 200)
 	p.has(t, "Anna K.", "Mykola", "Jean-Marc")
 	p.lacks(t, "Comrade Vera", "Oksana P.", "Lea", "Observer 7", "Feminist Anti-War Resistance", "@example.org")
-	home := e.browser().get("/c/" + c.Slug).want(t, 200)
+	home := e.browser().get("/c/"+c.Slug).want(t, 200)
 	home.has(t, "Sotsialnyi Rukh", "5 September 2027").lacks(t, "Feminist Anti-War Resistance")
 }
 
@@ -140,9 +141,9 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	o := e.organisation(c, "Union", true)
 	form := registrationForm("csrf@example.org", "Csrf", o.ID)
 	for name, set := range map[string]func(*http.Request){
-		"Origin of another site":       func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") },
-		"Sec-Fetch-Site cross-site":    func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") },
-		"Sec-Fetch-Site same-site":     func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-site") },
+		"Origin of another site":        func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") },
+		"Sec-Fetch-Site cross-site":     func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") },
+		"Sec-Fetch-Site same-site":      func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-site") },
 		"null Origin (sandboxed frame)": func(r *http.Request) { r.Header.Set("Origin", "null") },
 	} {
 		for _, path := range []string{"/c/" + c.Slug + "/register", "/staff/login", "/logout", "/me/delete"} {
@@ -153,9 +154,10 @@ func TestCrossOriginPostRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode != http.StatusForbidden {
-				t.Errorf("%s to %s: got %d, want 403", name, path, res.StatusCode)
+			if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "sent from another site") {
+				t.Errorf("%s to %s: got %d, want 403 with an explanation", name, path, res.StatusCode)
 			}
 		}
 	}
@@ -277,4 +279,26 @@ func TestUnknownPagesAndBadInput(t *testing.T) {
 	if strings.Contains(e.logs.String(), "status=500") {
 		t.Fatalf("a request ended in 500:\n%s", e.logs.String())
 	}
+}
+
+// TestSetupFirstAdmin: the one-time setup link creates the first admin, who can then log in to
+// the console; the link works once and short passwords are refused.
+func TestSetupFirstAdmin(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		secret, err := e.st.IssueToken(ctx, &models.AuthToken{Kind: models.TokenSetup, ExpiresAt: time.Now().Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		b.get("/setup?lang=en&token="+url.QueryEscape(secret)).want(t, 200).has(t, `name="token" value="`+secret+`"`)
+		b.post("/setup", url.Values{"token": {secret}, "email": {"admin@example.org"}, "password": {"short"}}).
+			want(t, http.StatusUnprocessableEntity).has(t, `id="e-password"`, `value="admin@example.org"`).lacks(t, `value="short"`)
+		b.post("/setup", url.Values{"token": {secret}, "email": {"admin@example.org"}, "password": {testPassword}}).want(t, 200)
+		if n, _ := e.st.CountAccounts(ctx); n != 1 {
+			t.Fatalf("%d accounts after setup, want 1", n)
+		}
+		b.post("/setup", url.Values{"token": {secret}, "email": {"second@example.org"}, "password": {testPassword}}).want(t, http.StatusForbidden)
+		b.post("/staff/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}}).want(t, 200).has(t, "Organiser console")
+	})
 }

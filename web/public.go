@@ -102,17 +102,11 @@ func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "conference", v)
 }
 
-// participant is one line of the public participants list.
+// participant is one line of the public participants list: only what the delegate chose to show.
 type participant struct {
-	ID           string `json:"id"`
 	DisplayName  string `json:"display_name"`
 	Country      string `json:"country"`
 	Organisation string `json:"organisation"`
-}
-
-type participantsData struct {
-	Items []participant
-	Next  string
 }
 
 func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
@@ -124,37 +118,14 @@ func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
 	if cur := r.URL.Query().Get("cursor"); cur != "" {
 		q.Set("cursor", cur)
 	}
-	var ps list[participantJSON]
+	var ps list[participant]
 	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/participants?"+q.Encode(), &ps)
 	if err != nil || !res.OK() {
 		p.fail(w, r, v, res, err)
 		return
 	}
-	d := participantsData{Next: ps.NextCursor}
-	for _, x := range ps.Items {
-		d.Items = append(d.Items, x.participant())
-	}
-	v.Data = d
+	v.Data = ps
 	p.render(w, http.StatusOK, "participants", v)
-}
-
-// participantJSON accepts the organisation as a name or as an object with a name.
-type participantJSON struct {
-	ID           string `json:"id"`
-	DisplayName  string `json:"display_name"`
-	Country      string `json:"country"`
-	Organisation any    `json:"organisation"`
-}
-
-func (x participantJSON) participant() participant {
-	out := participant{ID: x.ID, DisplayName: x.DisplayName, Country: x.Country}
-	switch o := x.Organisation.(type) {
-	case string:
-		out.Organisation = o
-	case map[string]any:
-		out.Organisation, _ = o["name"].(string)
-	}
-	return out
 }
 
 // statement is the API's view of a position statement.

@@ -246,8 +246,12 @@ func (p *Pages) landingSubmit(kind string) http.HandlerFunc {
 		}
 		var t tokenAnswer
 		if !res.OK() || res.Decode(&t) != nil || t.Token == "" {
+			status := res.Status
+			if status < 400 {
+				status = http.StatusBadGateway
+			}
 			v.Detail = v.T("landing_invalid")
-			p.render(w, res.Status, "landing", v)
+			p.render(w, status, "landing", v)
 			return
 		}
 		p.startSession(w, t.Token, kindDelegate, t.ExpiresAt)

@@ -64,6 +64,9 @@ func TestRegisterConfirmAndMe(t *testing.T) {
 		if d, _ := e.st.Delegate(context.Background(), d.ID); d.Status != models.DelegateSubmitted {
 			t.Fatalf("after confirming: status %s, want submitted", d.Status)
 		}
+		if logs := e.logs.String(); strings.Contains(logs, email) || strings.Contains(logs, token.Get("token")) || strings.Contains(logs, "Olena") {
+			t.Fatal("the server log holds personal data or a token")
+		}
 		// The link works once.
 		again := e.browser().post("/confirm", url.Values{"token": {token.Get("token")}})
 		again.want(t, http.StatusNotFound).has(t, "invalid, used or expired")
@@ -115,6 +118,13 @@ func TestRegisterErrorsKeepInput(t *testing.T) {
 				}
 			})
 		}
+		// The API's messages are shown in the page language when they are known.
+		f := registrationForm("keep@example.org", "Kept Name", o.ID)
+		f.Del("consent")
+		b := e.browser()
+		b.setCookie("lang", "uk")
+		b.post("/c/"+c.Slug+"/register", f).want(t, http.StatusUnprocessableEntity).
+			has(t, `<html lang="uk">`, "ми зберігаємо реєстрацію лише з вашої згоди").lacks(t, "only with your consent")
 		if n, _ := e.st.CountDelegates(context.Background(), models.DelegateFilter{ConferenceID: c.ID}); n != 0 {
 			t.Fatalf("invalid registrations stored %d delegates", n)
 		}

@@ -17,11 +17,9 @@ import (
 var funcs = template.FuncMap{
 	"join":      strings.Join,
 	"hasPrefix": strings.HasPrefix,
-	"contains": slices.Contains[[]string],
-	"query":    url.QueryEscape,
-	"add":      func(a, b int) int { return a + b },
-	"field":    func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
-	"status":   func(v *view, status string) statusRef { return statusRef{V: v, Status: status} },
+	"add":       func(a, b int) int { return a + b },
+	"field":     func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
+	"status":    func(v *view, status string) statusRef { return statusRef{V: v, Status: status} },
 }
 
 // fieldRef and statusRef carry the view into the "err" and "status" partials.

@@ -50,6 +50,7 @@ type sessionBody struct {
 	EndsAt      string   `json:"ends_at"`
 	Capacity    int      `json:"capacity"`
 	Languages   []string `json:"languages"`
+	Interp      []string `json:"interpretation"`
 	Track       string   `json:"track"`
 	SpeakerIDs  []string `json:"speaker_ids"`
 	ChairIDs    []string `json:"chair_ids"`
@@ -63,7 +64,7 @@ const localLayout = "2006-01-02T15:04"
 // time zone. Unreadable times and capacities become field errors.
 func sessionFromForm(f url.Values, loc *time.Location, errs map[string]string, tr translator) sessionBody {
 	b := sessionBody{Title: strings.TrimSpace(f.Get("title")), Kind: f.Get("kind"), Description: strings.TrimSpace(f.Get("description")),
-		Room: strings.TrimSpace(f.Get("room")), Languages: nonNil(f["languages"]), Track: strings.TrimSpace(f.Get("track")),
+		Room: strings.TrimSpace(f.Get("room")), Languages: nonNil(f["languages"]), Interp: nonNil(f["interpretation"]), Track: strings.TrimSpace(f.Get("track")),
 		SpeakerIDs: nonNil(f["speaker_ids"]), ChairIDs: nonNil(f["chair_ids"]), Status: f.Get("status")}
 	for name, dst := range map[string]*string{"starts_at": &b.StartsAt, "ends_at": &b.EndsAt} {
 		t, err := time.ParseInLocation(localLayout, f.Get(name), loc)
@@ -94,7 +95,7 @@ func nonNil(l []string) []string {
 func sessionForm(s *agendaSession, loc *time.Location) url.Values {
 	f := url.Values{"title": {s.Title}, "kind": {s.Kind}, "description": {s.Description}, "room": {s.RoomName()},
 		"starts_at": {s.StartsAt.In(loc).Format(localLayout)}, "ends_at": {s.EndsAt.In(loc).Format(localLayout)},
-		"track": {s.Track}, "status": {s.Status}, "languages": s.Languages, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
+		"track": {s.Track}, "status": {s.Status}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
 	if s.Capacity > 0 {
 		f.Set("capacity", strconv.Itoa(s.Capacity))
 	}

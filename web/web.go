@@ -68,6 +68,11 @@ func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	p.routes()
+	p.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := p.newView(w, r, nil)
+		v.Detail = v.T("err_cross_origin")
+		p.render(w, http.StatusForbidden, "error", v)
+	}))
 	return p, nil
 }
 

@@ -127,12 +127,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	}
 	defer sender.Close()
 	worker := mail.NewWorker(api.NewOutboxQueue(st, cfg.MailFrom), sender, templates,
-		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate}, log)
+		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate, Concurrency: cfg.MailConcurrency, Batch: 200}, log)
 	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
 	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages})
+	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	httpSrv := &http.Server{
 		Addr: cfg.Addr, Handler: srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func waitHealthy(t *testing.T, base string) {
 func TestServeEmbeddedDefault(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer
 	cmd := command(dir, map[string]string{"ZW_ADDR": addr}, "serve", "--demo")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -221,4 +222,22 @@ func TestPurgeCommand(t *testing.T) {
 	if out, err := command(dir, nil, "purge", "--conference", "nope", "--now").CombinedOutput(); err == nil {
 		t.Errorf("unknown conference accepted: %s", out)
 	}
+}
+
+// lockedBuffer collects a child process's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

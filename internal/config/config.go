@@ -27,6 +27,7 @@ type Config struct {
 	SMTPURL                string        // ZW_SMTP_URL; empty means the .eml file sink
 	MailFrom               string        // ZW_MAIL_FROM
 	MailRate               float64       // ZW_MAIL_RATE messages per second, 0 = unlimited
+	MailConcurrency        int           // ZW_MAIL_CONCURRENCY messages rendered and sent in parallel per process
 	BootstrapAdminEmail    string        // ZW_BOOTSTRAP_ADMIN_EMAIL
 	BootstrapAdminPassword string        // ZW_BOOTSTRAP_ADMIN_PASSWORD
 	TrustedProxies         []string      // ZW_TRUSTED_PROXIES, comma separated; empty trusts none
@@ -43,6 +44,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Addr:                   ":8080",
+		MailConcurrency:        8,
 		DataDir:                "./data",
 		MailFrom:               "Conference secretariat <noreply@localhost>",
 		SessionIdleTimeout:     2 * time.Hour,
@@ -111,6 +113,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	str("ZW_SMTP_URL", &c.SMTPURL)
 	str("ZW_MAIL_FROM", &c.MailFrom)
 	num("ZW_MAIL_RATE", &c.MailRate)
+	integer("ZW_MAIL_CONCURRENCY", &c.MailConcurrency)
 	str("ZW_BOOTSTRAP_ADMIN_EMAIL", &c.BootstrapAdminEmail)
 	str("ZW_BOOTSTRAP_ADMIN_PASSWORD", &c.BootstrapAdminPassword)
 	var proxies string
