@@ -124,7 +124,7 @@ func HashSecret(secret string) []byte {
 // IssueToken stores a new token of kind for an account or a delegate and returns its secret.
 func (s *Store) IssueToken(ctx context.Context, t *AuthToken) (string, error) {
 	secret, hash := NewSecret()
-	t.ID, t.TokenHash = NewID(), hash
+	t.ID, t.TokenHash = NewRowID(), hash
 	t.CreatedAt = s.now()
 	if err := s.write(ctx).Create(t).Error; err != nil {
 		return "", fmt.Errorf("issue token: %w", err)

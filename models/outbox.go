@@ -49,7 +49,7 @@ type OutboxMessage struct {
 func (s *Store) SealOutbox(msgs ...*OutboxMessage) {
 	for _, m := range msgs {
 		if m.ID == "" {
-			m.ID = NewID()
+			m.ID = NewRowID()
 		}
 		if m.IdempotencyKey == "" {
 			m.IdempotencyKey = m.ID

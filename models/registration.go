@@ -161,7 +161,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 	msgs := make([]*OutboxMessage, 0, len(batch))
 	for _, r := range batch {
 		holder := holders[holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)]
-		t := &AuthToken{ID: NewID(), TokenHash: r.hash, Kind: TokenConfirm, DelegateID: &r.result.DelegateID, ExpiresAt: now.Add(ConfirmTTL), CreatedAt: now}
+		t := &AuthToken{ID: NewRowID(), TokenHash: r.hash, Kind: TokenConfirm, DelegateID: &r.result.DelegateID, ExpiresAt: now.Add(ConfirmTTL), CreatedAt: now}
 		if r.result.Known {
 			t.Kind, t.ExpiresAt = TokenMagicLink, now.Add(LoginTTL)
 		}

@@ -96,3 +96,8 @@ func ParsePage(limit int, cursor string) (Page, error) {
 
 // gormExpr is a raw SQL expression for an update map.
 func gormExpr(sql string) clause.Expr { return clause.Expr{SQL: sql} }
+
+// NewRowID returns a time-ordered (version 7) UUID for rows that are never shown outside the
+// server and its staff (tokens, outbox messages): ordered keys keep their indexes compact and
+// writes local. Rows about people (delegates, organisations) use NewID, which reveals no time.
+func NewRowID() string { return uuid.Must(uuid.NewV7()).String() }

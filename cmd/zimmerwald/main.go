@@ -140,6 +140,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	}
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(ctx) }()
+	go housekeeping(ctx, st, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.ListenAndServe() }()
 	log.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
@@ -161,4 +162,22 @@ func mailMode(cfg config.Config) string {
 		return "files in " + cfg.MailDir()
 	}
 	return "smtp"
+}
+
+// housekeeping deletes expired login links and sessions once an hour.
+func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := st.DeleteExpiredTokens(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired tokens failed", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired tokens", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
