@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
@@ -25,6 +26,16 @@ type releaseCache struct {
 	mu      sync.Mutex
 	entries map[string]*cachedRelease // by conference ID: the latest release only
 	flight  singleflight.Group
+	// fresh is how long an answer counts as checked: within it, requests for the same conference
+	// are served without asking the database again (zero: ask on every request).
+	fresh   time.Duration
+	checked map[string]checkedRelease // by slug
+}
+
+// checkedRelease is the entry a slug resolved to, and when that was checked against the database.
+type checkedRelease struct {
+	at time.Time
+	e  *cachedRelease
 }
 
 // cachedRelease is one release of one conference with its renderings for one state of its people.
@@ -51,7 +62,9 @@ type releaseDoc struct {
 	people  []string // everyone named in the snapshot, sorted
 }
 
-func newReleaseCache() *releaseCache { return &releaseCache{entries: map[string]*cachedRelease{}} }
+func newReleaseCache(fresh time.Duration) *releaseCache {
+	return &releaseCache{entries: map[string]*cachedRelease{}, fresh: fresh, checked: map[string]checkedRelease{}}
+}
 
 // errNoRelease answers exports before the first release.
 var errNoRelease = problem(http.StatusNotFound, "no agenda has been released for this conference yet")
@@ -59,6 +72,15 @@ var errNoRelease = problem(http.StatusNotFound, "no agenda has been released for
 // latest returns the conference's latest release, loading it when the database has a newer one
 // (or the conference changed), with its people's current views.
 func (rc *releaseCache) latest(ctx context.Context, st *models.Store, slug string) (*cachedRelease, error) {
+	if rc.fresh > 0 {
+		rc.mu.Lock()
+		c, ok := rc.checked[slug]
+		rc.mu.Unlock()
+		if ok && time.Since(c.at) < rc.fresh {
+			return c.e, nil
+		}
+	}
+	checkedAt := time.Now()
 	head, err := st.LatestReleaseHead(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -95,6 +117,12 @@ func (rc *releaseCache) latest(ctx context.Context, st *models.Store, slug strin
 	rc.mu.Lock()
 	if e.peopleKey != fp {
 		e.peopleKey, e.people, e.formats = fp, views, map[string]*rendered{}
+	}
+	if rc.fresh > 0 {
+		if len(rc.checked) > 10000 {
+			clear(rc.checked)
+		}
+		rc.checked[slug] = checkedRelease{at: checkedAt, e: e}
 	}
 	rc.mu.Unlock()
 	return e, nil

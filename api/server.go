@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,6 +22,9 @@ type Options struct {
 	NotifyMail func()
 	// Web serves every path outside /api, /healthz and /readyz (may be nil).
 	Web http.Handler
+	// AgendaFreshness is how long a checked agenda answer is served without asking the database
+	// again (zero: every request asks). Public agenda answers carry max-age=60 anyway.
+	AgendaFreshness time.Duration
 }
 
 // Server holds what the handlers need. Handlers are its methods; there are no package globals.
@@ -48,7 +52,7 @@ func NewServer(o Options) *Server {
 	validatorEngine()
 	s := &Server{
 		store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
-		releases:      newReleaseCache(),
+		releases:      newReleaseCache(o.AgendaFreshness),
 		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:  ratelimit.New(10, 5),
 	}
