@@ -55,7 +55,7 @@ func benchFanout(scale float64) error {
 	if err != nil {
 		return err
 	}
-	serve := zmail.WorkerConfig{From: in.cfg.MailFrom, RatePerSecond: in.cfg.MailRate} // as cmd/zimmerwald builds it
+	serve := zmail.WorkerConfig{From: in.cfg.MailFrom, RatePerSecond: in.cfg.MailRate, Concurrency: in.cfg.MailConcurrency, Batch: 200} // as cmd/zimmerwald builds it
 	cpu0 := cpuTime()
 	delivered, err := fanoutDeliver(ctx, in, sink, n, serve)
 	if err != nil {
@@ -80,8 +80,8 @@ func benchFanout(scale float64) error {
 	ours := float64(n) / delivered.Seconds()
 	oursTuned := float64(n) / deliveredTuned.Seconds()
 	fmt.Printf("  announcement to %d delegates: 202 after %v\n", n, enqueued.Round(time.Millisecond))
-	fmt.Printf("  worker as serve runs it (4 senders, batches of 50): %d mails claimed, rendered, sent over one connection and recorded in %v (%.0f/s)\n",
-		n, delivered.Round(time.Millisecond), ours)
+	fmt.Printf("  worker as serve runs it (%d senders, batches of 200): %d mails claimed, rendered, sent over one connection and recorded in %v (%.0f/s)\n",
+		serve.Concurrency, n, delivered.Round(time.Millisecond), ours)
 	fmt.Printf("  worker with 16 senders, batches of 200: %v (%.0f/s)\n", deliveredTuned.Round(time.Millisecond), oursTuned)
 	fmt.Printf("  bare go-mail loop: %d pre-built mails over one connection in %v (%.0f/s)\n", n, bare.Round(time.Millisecond), base)
 	fmt.Printf("  CPU per mail, SMTP server included: worker %v, bare loop %v\n",
