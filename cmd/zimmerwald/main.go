@@ -5,6 +5,7 @@
 //	zimmerwald serve [--demo]     run the HTTP server and the mail worker
 //	zimmerwald migrate            apply pending database migrations and exit
 //	zimmerwald user add --email E --role R   create a staff account (password from ZW_NEW_PASSWORD or stdin)
+//	zimmerwald import --conference S [--check] FILE.csv   import delegates, all or nothing
 //	zimmerwald purge [--conference S [--now]] [--dry-run]   erase personal data after retention
 //	zimmerwald backup [--out FILE]          write an encrypted SQLite backup
 //	zimmerwald backup decrypt --in F --out DB   decrypt a backup with the data key
@@ -39,7 +40,7 @@ func main() {
 }
 
 func usage() error {
-	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB")
+	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | import --conference SLUG [--check] FILE.csv | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB")
 }
 
 func run(args []string) error {
