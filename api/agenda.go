@@ -209,11 +209,7 @@ func mailChanges(changes []models.AgendaChange, lang string, loc *time.Location)
 // listReleases lists a conference's releases with their changelogs, newest first (public: the
 // changelog holds only what the published agenda showed).
 func (s *Server) listReleases(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	pg, err := page(c)
+	conf, pg, err := s.conferencePage(c)
 	if err != nil {
 		return err
 	}

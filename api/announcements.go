@@ -319,11 +319,7 @@ func (s *Server) sendAnnouncement(c *gin.Context, conf *models.Conference, req *
 
 // listAnnouncements lists a conference's announcements, newest first (organisers).
 func (s *Server) listAnnouncements(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	pg, err := page(c)
+	conf, pg, err := s.conferencePage(c)
 	if err != nil {
 		return err
 	}

@@ -68,11 +68,7 @@ var delegateStatuses = []string{models.DelegatePending, models.DelegateSubmitted
 // ?status=, ?organisation_id=, ?role=, ?attendance= and ?q= (a part of the display name). The list
 // holds no personal fields.
 func (s *Server) listDelegates(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	pg, err := page(c)
+	conf, pg, err := s.conferencePage(c)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,16 @@ func page(c *gin.Context) (models.Page, error) {
 	return models.ParsePage(limit, c.Query("cursor"))
 }
 
+// conferencePage loads the :slug conference and the ?limit=/?cursor= page of a list.
+func (s *Server) conferencePage(c *gin.Context) (*models.Conference, models.Page, error) {
+	conf, err := s.conference(c)
+	if err != nil {
+		return nil, models.Page{}, err
+	}
+	pg, err := page(c)
+	return conf, pg, err
+}
+
 // conflictField turns ErrConflict into a 409 that names the field at fault.
 func conflictField(err error, field, msg string) error {
 	if errors.Is(err, models.ErrConflict) {

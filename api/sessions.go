@@ -283,11 +283,7 @@ func peopleView(ids []string, views map[string]models.AgendaPerson, staff bool) 
 
 // listSessions lists published sessions to everyone and all sessions (?status= filters) to staff.
 func (s *Server) listSessions(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	pg, err := page(c)
+	conf, pg, err := s.conferencePage(c)
 	if err != nil {
 		return err
 	}

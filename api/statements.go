@@ -72,11 +72,7 @@ func readLang(c *gin.Context) (string, error) {
 // every statement of their own organisation for a delegate and every statement for staff.
 // ?status= and ?organisation_id= narrow the list; ?lang= picks translations.
 func (s *Server) listStatements(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	pg, err := page(c)
+	conf, pg, err := s.conferencePage(c)
 	if err != nil {
 		return err
 	}
