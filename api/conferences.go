@@ -181,7 +181,7 @@ func (s *Server) updateConference(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	conf, err := s.conference(c)
+	conf, err := s.store.ConferenceBySlug(c.Request.Context(), c.Param("slug")) // not the cache: the change starts from the stored row
 	if err != nil {
 		return err
 	}
@@ -194,6 +194,7 @@ func (s *Server) updateConference(c *gin.Context) error {
 		}
 		return s.audit(c, tx, conf.ID, "conference.update", "conference", conf.ID)
 	})
+	s.conferences.forget()
 	if err != nil {
 		return conflictField(err, "slug", "is already taken")
 	}
@@ -227,7 +228,16 @@ func (s *Server) listConferences(c *gin.Context) error {
 
 // conference loads the conference named by the :slug parameter.
 func (s *Server) conference(c *gin.Context) (*models.Conference, error) {
-	return s.store.ConferenceBySlug(c.Request.Context(), c.Param("slug"))
+	slug := c.Param("slug")
+	if conf, ok := s.conferences.get(slug); ok {
+		return conf, nil
+	}
+	conf, err := s.store.ConferenceBySlug(c.Request.Context(), slug)
+	if err != nil {
+		return nil, err
+	}
+	s.conferences.put(conf)
+	return conf, nil
 }
 
 var countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)

@@ -22,9 +22,11 @@ type Options struct {
 	NotifyMail func()
 	// Web serves every path outside /api, /healthz and /readyz (may be nil).
 	Web http.Handler
-	// AgendaFreshness is how long a checked agenda answer is served without asking the database
-	// again (zero: every request asks). Public agenda answers carry max-age=60 anyway.
-	AgendaFreshness time.Duration
+	// ReadFreshness is how long a conference and its latest agenda release, once read, are served
+	// from memory without asking the database again (zero: every request asks). Changes made
+	// through this process are seen at once; those of other processes within this time. Public
+	// agenda answers carry max-age=60 anyway.
+	ReadFreshness time.Duration
 }
 
 // Server holds what the handlers need. Handlers are its methods; there are no package globals.
@@ -37,6 +39,7 @@ type Server struct {
 	engine *gin.Engine
 
 	releases      *releaseCache      // the latest agenda release of each conference, rendered once
+	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
 	publicLimiter *ratelimit.Limiter // public POSTs per client
 	loginLimiter  *ratelimit.Limiter // login attempts per client and per account
 }
@@ -52,7 +55,8 @@ func NewServer(o Options) *Server {
 	validatorEngine()
 	s := &Server{
 		store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
-		releases:      newReleaseCache(o.AgendaFreshness),
+		releases:      newReleaseCache(o.ReadFreshness),
+		conferences:   newConferenceCache(o.ReadFreshness),
 		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:  ratelimit.New(10, 5),
 	}

@@ -70,7 +70,7 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, AgendaFreshness: time.Second})
+	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, ReadFreshness: time.Second})
 	base, hs, err := listen(srv.Handler())
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -10,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -118,16 +122,58 @@ func waitURL(t *testing.T, ctx context.Context, ok func(*url.URL) bool) {
 	}
 }
 
-// text reads the visible text of the first element matching a CSS selector.
-func text(t *testing.T, ctx context.Context, css string) string {
-	t.Helper()
-	return strings.TrimSpace(read(t, ctx, chromedp.Text(chromedp.CSS(css))))
+// waitFor waits until the page has loaded completely and shows an element matching the CSS
+// selector. It asks the page itself, so a navigation in between only makes it ask again.
+func waitFor(sel string) chromedp.Action[chromedp.Void] {
+	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `);
+		return document.readyState === "complete" && !!e && e.getClientRects().length > 0; })()`
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for {
+			if ok, err := chromedp.Evaluate[bool](expr)(ctx, tg); err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w", sel, ctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
 }
 
-// screenshot saves a full-page screenshot as /tmp/zw-screens/name.png.
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// text reads the visible text of the first element matching a CSS selector.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return strings.TrimSpace(read(t, ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {innerText: ""}).innerText`)))
+}
+
+// value reads the value of the first form field matching a CSS selector.
+func value(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return read(t, ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {value: ""}).value`))
+}
+
+// screenshot saves a screenshot of the whole page as /tmp/zw-screens/name.png. It makes the
+// viewport as tall as the page for the capture (Chrome's capture beyond the viewport proved
+// unreliable on long pages) and restores it afterwards.
 func screenshot(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		buf, err := chromedp.FullScreenshot(100)(ctx, tg)
+		height, err := chromedp.Evaluate[int64](`Math.ceil(document.documentElement.scrollHeight)`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: 1280, Height: min(max(height, 600), 12000), DeviceScaleFactor: 1}); err != nil {
+			return err
+		}
+		defer cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		buf, err := chromedp.CaptureScreenshot()(ctx, tg)
 		if err != nil {
 			return err
 		}
@@ -169,7 +215,7 @@ func TestBrowserRegisterConfirm(t *testing.T) {
 	e.organisation(c, "Swiss Workers' Union", true)
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
-		chromedp.WaitVisible(css(`#register`)),
+		waitFor(`#register`),
 		screenshot("register-empty"),
 		fillRegistration("olena@example.org", "Olena K.", o.ID),
 		chromedp.Click(css(`#consent`)),
@@ -191,7 +237,7 @@ func TestBrowserRegisterConfirm(t *testing.T) {
 	// The landing page's script presses "Confirm"; the browser ends on /me.
 	do(t, ctx, chromedp.Navigate(e.URL+link))
 	waitPath(t, ctx, "/me")
-	do(t, ctx, chromedp.WaitVisible(css(`.display-name`)), screenshot("me"))
+	do(t, ctx, waitFor(`.display-name`), screenshot("me"))
 	name := text(t, ctx, `.display-name`)
 	loc := read(t, ctx, chromedp.Location())
 	if name != "Olena K." || !strings.HasSuffix(loc, "/me") {
@@ -211,16 +257,16 @@ func TestBrowserRegisterErrors(t *testing.T) {
 	o := e.organisation(c, "Union", true)
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
-		chromedp.WaitVisible(css(`#register`)),
+		waitFor(`#register`),
 		fillRegistration("kept@example.org", "Kept Name", o.ID),
 	)
 	submit(t, ctx, chromedp.Click(css(`#register button[type=submit]`)))
-	do(t, ctx, chromedp.WaitVisible(css(`#e-consent`)), screenshot("register-errors"))
+	do(t, ctx, waitFor(`#e-consent`), screenshot("register-errors"))
 	msg := text(t, ctx, `#e-consent`)
-	name := read(t, ctx, chromedp.Value(css(`#display_name`)))
-	legal := read(t, ctx, chromedp.Value(css(`#legal_name`)))
-	country := read(t, ctx, chromedp.Value(css(`#country`)))
-	org := read(t, ctx, chromedp.Value(css(`#organisation_id`)))
+	name := value(t, ctx, `#display_name`)
+	legal := value(t, ctx, `#legal_name`)
+	country := value(t, ctx, `#country`)
+	org := value(t, ctx, `#organisation_id`)
 	remote := read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=attendance][value=remote]').checked`))
 	visa := read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=needs_visa_letter]').checked`))
 	if !strings.Contains(msg, "consent") || name != "Kept Name" || legal != "Olena Kovalenko" || country != "ua" || org != o.ID || !remote || !visa {
@@ -244,17 +290,17 @@ func TestBrowserStaffApproves(t *testing.T) {
 	row := `#d-` + d.ID
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/staff/c/"+c.Slug+"/registrations?lang=en"),
-		chromedp.WaitVisible(css(`#password`)),
+		waitFor(`#password`),
 		chromedp.SendKeys(css(`#email`), email),
 		chromedp.SendKeys(css(`#password`), testPassword),
 	)
 	submit(t, ctx, chromedp.Click(css(`main form button[type=submit]`)))
-	do(t, ctx, chromedp.WaitVisible(css(row)), screenshot("console-registrations"))
+	do(t, ctx, waitFor(row), screenshot("console-registrations"))
 	if rowText := text(t, ctx, row); !strings.Contains(rowText, "Jean-Marc") || !strings.Contains(rowText, "Collectif Paix et Travail") {
 		t.Fatalf("console row %q", rowText)
 	}
 	submit(t, ctx, chromedp.Click(css(row+` button[value=approve]`)))
-	do(t, ctx, chromedp.WaitVisible(css(`.notice`)))
+	do(t, ctx, waitFor(`.notice`))
 	if notice := text(t, ctx, `.notice`); !strings.Contains(notice, "decision is saved") {
 		t.Fatalf("notice %q", notice)
 	}
@@ -275,20 +321,20 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	c := e.conference()
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug+"/register?lang=en"),
-		chromedp.WaitVisible(css(`a[hreflang=uk]`)),
+		waitFor(`a[hreflang=uk]`),
 	)
 	submit(t, ctx, chromedp.Click(css(`a[hreflang=uk]`)))
-	do(t, ctx, chromedp.WaitVisible(css(`html[lang=uk] main h1`)), screenshot("register-uk"))
+	do(t, ctx, waitFor(`html[lang=uk] main h1`), screenshot("register-uk"))
 	h1, label := text(t, ctx, `main h1`), text(t, ctx, `label[for=display_name]`)
 	if h1 != "Реєстрація" || !strings.Contains(label, "Ім'я для показу") {
 		t.Fatalf("after switching to uk: h1 %q, label %q", h1, label)
 	}
 	do(t, ctx,
 		chromedp.Navigate(e.URL+"/c/"+c.Slug),
-		chromedp.WaitVisible(css(`main h1`)),
+		waitFor(`main h1`),
 	)
-	lang := read(t, ctx, chromedp.AttributeValue(css(`html`), "lang"))
-	if nav := text(t, ctx, `nav.conf`); lang.Value != "uk" || !strings.Contains(nav, "Програма") {
-		t.Fatalf("the next page is in %q (%q), want uk", lang.Value, nav)
+	lang := read(t, ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	if nav := text(t, ctx, `nav.conf`); lang != "uk" || !strings.Contains(nav, "Програма") {
+		t.Fatalf("the next page is in %q (%q), want uk", lang, nav)
 	}
 }

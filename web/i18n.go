@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/pelletier/go-toml/v2"
@@ -143,9 +145,12 @@ func (tr translator) Date(t time.Time) string {
 	return tr.T("date_long", "Day", t.Day(), "Month", tr.T(fmt.Sprintf("month_%d", int(t.Month()))), "Year", t.Year())
 }
 
-// Day formats a day with its weekday, as agenda headings show it.
+// Day formats a day with its weekday, as agenda headings show it (with a capital letter first,
+// also in the languages that write weekdays in lower case).
 func (tr translator) Day(t time.Time) string {
-	return tr.T("date_weekday", "Weekday", tr.T(fmt.Sprintf("weekday_%d", int(t.Weekday()))), "Date", tr.Date(t))
+	s := tr.T("date_weekday", "Weekday", tr.T(fmt.Sprintf("weekday_%d", int(t.Weekday()))), "Date", tr.Date(t))
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // apiMessage translates the field messages the API sends in English, when they are known.

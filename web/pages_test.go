@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,9 @@ func (e *env) demo() *models.Conference {
 	}
 	return c
 }
+
+// inlineHandler matches an inline event handler attribute such as onclick=.
+var inlineHandler = regexp.MustCompile(`<[^>]+\son[a-z]+=`)
 
 // uk labels that only the Ukrainian pages show, one per kind of page.
 var ukLabels = map[string]string{"nav": "Програма", "register": "Зареєструватися"}
@@ -106,6 +110,11 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 				}
 				if !strings.Contains(p.Body, `<html lang="`+lang+`">`) || !strings.Contains(p.Body, `hreflang="uk"`) {
 					t.Errorf("%s in %s: no <html lang> or language switcher", pg.path, lang)
+				}
+				// The CSP forbids inline scripts and styles: the pages must not need them.
+				if strings.Contains(p.Body, " style=") || strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, " on") && inlineHandler.MatchString(p.Body) ||
+					!strings.Contains(p.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+					t.Errorf("%s: inline script or style, or no CSP", pg.path)
 				}
 				if cc := p.Header.Get("Cache-Control"); pg.personal && cc != "no-store" {
 					t.Errorf("%s: Cache-Control %q, want no-store", pg.path, cc)

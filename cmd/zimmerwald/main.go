@@ -133,7 +133,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, AgendaFreshness: time.Second})
+	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, ReadFreshness: time.Second})
 	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	httpSrv := &http.Server{
 		Addr: cfg.Addr, Handler: srv.Handler(),

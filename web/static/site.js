@@ -12,9 +12,16 @@
     } catch (e) { /* storage disabled: submit once per page load */ }
     if (!done) { f.submit(); }
   });
-  // Forms that apply a choice at once (the agenda's time zone).
+  // Forms that apply a choice at once (the agenda's time zone). A form sends itself once: a click
+  // on its button right after the change does not send it a second time.
   document.querySelectorAll("form[data-autosubmit-change]").forEach(function (f) {
-    f.addEventListener("change", function () { f.submit(); });
+    var sent = false;
+    f.addEventListener("change", function () {
+      if (!sent) { sent = true; f.submit(); }
+    });
+    f.addEventListener("submit", function (e) {
+      if (sent) { e.preventDefault(); } else { sent = true; }
+    });
   });
   // The registration form: show the "propose an organisation" fields only when chosen.
   document.querySelectorAll("select[data-toggle]").forEach(function (sel) {
