@@ -35,6 +35,7 @@ func TestSIGKILLUnderWriteLoseNothing(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { cmd.Process.Kill() }) // never leave a server behind, even on a failure
 		base := "http://" + addr
 		waitHealthy(t, base)
 		return &http.Client{Timeout: 5 * time.Second}, base, func() { cmd.Process.Signal(syscall.SIGKILL); cmd.Wait() }

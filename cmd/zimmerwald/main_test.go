@@ -208,6 +208,7 @@ func TestPurgeCommand(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { cmd.Process.Kill() })
 	waitHealthy(t, "http://"+addr)
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
