@@ -116,14 +116,27 @@ func (s *Server) updateOrganisation(c *gin.Context) error {
 	if fe := req.apply(o, false); fe != nil {
 		return fe
 	}
+	promoted := false
 	err = s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
 		if err := tx.UpdateOrganisation(c.Request.Context(), o); err != nil {
 			return err
 		}
-		return s.audit(c, tx, conf.ID, "organisation.update", "organisation", o.ID)
+		if err := s.audit(c, tx, conf.ID, "organisation.update", "organisation", o.ID); err != nil {
+			return err
+		}
+		// A raised quota frees places: the waiting list moves up, in order, and is told.
+		ps, err := tx.PromoteWaitlisted(c.Request.Context(), conf, o)
+		if err != nil {
+			return err
+		}
+		promoted = len(ps) > 0
+		return s.enqueuePromotions(c, tx, &models.ReviewOutcome{Conference: conf, Promoted: ps})
 	})
 	if err != nil {
 		return conflictField(err, "name", "an organisation of this name exists already")
+	}
+	if promoted {
+		s.notify()
 	}
 	c.JSON(http.StatusOK, organisationView(o, true))
 	return nil

@@ -188,6 +188,12 @@ func (s *Store) nextWaitlistSeq(ctx context.Context, d *Delegate) (int64, error)
 	return last.Int64 + 1, nil
 }
 
+// PromoteWaitlisted approves org's waitlisted delegates, in order, while its quota has room — after
+// an organiser raised the quota, for example. Call it inside Tx.
+func (s *Store) PromoteWaitlisted(ctx context.Context, conf *Conference, org *Organisation) ([]*Delegate, error) {
+	return s.promote(ctx, conf, org)
+}
+
 // promote approves waitlisted delegates of org, in waitlist order, while its quota has room.
 // Without an enforced quota nothing is promoted: the waiting list is then the organisers' choice.
 func (s *Store) promote(ctx context.Context, conf *Conference, org *Organisation) ([]*Delegate, error) {
