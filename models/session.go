@@ -204,11 +204,32 @@ func (s *Store) saveSessionLinks(ctx context.Context, sess *Session) error {
 		sts = append(sts, SessionStatement{SessionID: sess.ID, StatementID: id})
 	}
 	if len(sts) > 0 {
+		// A statement is debated in one session: linking it here unlinks it elsewhere.
+		if err := s.write(ctx).Where("statement_id IN ? AND session_id <> ?", sess.StatementIDs, sess.ID).Delete(&SessionStatement{}).Error; err != nil {
+			return err
+		}
 		if err := s.write(ctx).Create(&sts).Error; err != nil {
 			return notFound(err)
 		}
 	}
-	return nil
+	return s.syncStatementSessions(ctx, sess)
+}
+
+// syncStatementSessions keeps Statement.SessionID equal to the session_statements links of sess,
+// so that the statement's view and the session's view of the debate never disagree.
+func (s *Store) syncStatementSessions(ctx context.Context, sess *Session) error {
+	unlink := s.write(ctx).Model(&Statement{}).Where("session_id = ?", sess.ID)
+	if len(sess.StatementIDs) > 0 {
+		unlink = unlink.Where("id NOT IN ?", sess.StatementIDs)
+	}
+	if err := unlink.Update("session_id", nil).Error; err != nil {
+		return err
+	}
+	if len(sess.StatementIDs) == 0 {
+		return nil
+	}
+	return s.write(ctx).Model(&Statement{}).Where("id IN ? AND conference_id = ?", sess.StatementIDs, sess.ConferenceID).
+		Update("session_id", sess.ID).Error
 }
 
 // DeleteSession removes a session; its links and sign-ups go with it.
