@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,6 +39,9 @@ type Options struct {
 	SQLitePath string
 	// ReadConns is the size of the SQLite read-only pool (and of PostgreSQL's pool).
 	ReadConns int
+	// Logger receives failed and slow (over a second) queries as SQL with placeholders, never
+	// the values, which may be personal. Nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Store is the one way in and out of the database. On SQLite every write goes through a single
@@ -57,7 +61,7 @@ type Store struct {
 // Open connects to the database described by opts. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	cfg := &gorm.Config{
-		Logger:                 logger.Discard, // never log query values (SECURITY T6)
+		Logger:                 queryLogger(opts.Logger),
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -241,4 +245,22 @@ func (s *Store) Pragma(ctx context.Context, name string, reader bool) (string, e
 	var v string
 	err := db.Raw("PRAGMA " + name).Row().Scan(&v)
 	return v, err
+}
+
+// queryLogger logs failed and slow queries without their values (SECURITY T6: GORM's default
+// logger prints them).
+func queryLogger(l *slog.Logger) logger.Interface {
+	if l == nil {
+		return logger.Discard
+	}
+	return logger.New(slogPrinter{l}, logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn,
+		IgnoreRecordNotFoundError: true, ParameterizedQueries: true, Colorful: false})
+}
+
+// slogPrinter adapts slog to GORM's logger.Writer.
+type slogPrinter struct{ l *slog.Logger }
+
+// Printf writes one GORM log line as a warning.
+func (p slogPrinter) Printf(format string, args ...any) {
+	p.l.Warn("database", "detail", strings.TrimSpace(fmt.Sprintf(format, args...)))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,4 +107,33 @@ func TestDuplicateDelegateEmailConflicts(t *testing.T) {
 			t.Fatalf("duplicate email: got %v, want ErrConflict", err)
 		}
 	})
+}
+
+// TestQueryLogHoldsNoValues: a failing query is logged as SQL with placeholders, without the
+// values it carried.
+func TestQueryLogHoldsNoValues(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	ctx := context.Background()
+	st, err := models.Open(ctx, models.Options{SQLitePath: filepath.Join(t.TempDir(), "z.db"), Logger: log}, modelstest.Box(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := newConference(t, st)
+	newOrganisation(t, st, c, "Secret Circle Valuetest")
+	dup := &models.Organisation{ConferenceID: c.ID, Name: "Secret Circle Valuetest", Kind: models.OrgOther, Status: models.OrgVerified}
+	if err := st.CreateOrganisation(ctx, dup); !errors.Is(err, models.ErrConflict) {
+		t.Fatalf("duplicate: got %v", err)
+	}
+	logs := buf.String()
+	if !strings.Contains(logs, "INSERT INTO") {
+		t.Fatalf("the failed query was not logged: %q", logs)
+	}
+	if strings.Contains(logs, "Valuetest") {
+		t.Errorf("the log holds a query value: %s", logs)
+	}
 }

@@ -98,7 +98,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 	if err != nil {
 		return nil, err
 	}
-	return models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), ReadConns: cfg.DatabaseMaxReadConns}, box)
+	return models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), ReadConns: cfg.DatabaseMaxReadConns, Logger: log}, box)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) error {
