@@ -138,6 +138,7 @@ type statement struct {
 	BodyHTML         string     `json:"body_html"`
 	Language         string     `json:"language"`
 	Status           string     `json:"status"`
+	Translated       bool       `json:"translated"`
 	Organisation     *orgRef    `json:"organisation"`
 	Author           *personRef `json:"author"`
 	Cosigners        []orgRef   `json:"cosigners"`
@@ -173,39 +174,18 @@ func (p *Pages) statements(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q := url.Values{"lang": {v.lang}, "limit": {"200"}}
-	var sts list[statement]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/statements?"+q.Encode(), &sts)
-	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
-		return
-	}
-	var shown []statement
-	for _, s := range sts.Items {
-		if s.Status == "accepted" || s.Status == "adopted" {
-			shown = append(shown, s)
-		}
-	}
-	v.Data = shown
-	p.render(w, http.StatusOK, "statements", v)
-}
-
-type statementData struct {
-	Statement statement
+	p.statementsPage(w, r, c, v, http.StatusOK)
 }
 
 func (p *Pages) statement(w http.ResponseWriter, r *http.Request) {
-	var s statement
-	id := url.PathEscape(r.PathValue("id"))
-	lang, _ := chooseLanguage(r, nil)
-	res, err := p.get(r, "/api/v1/statements/"+id+"?lang="+lang, &s)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	v, d, ok := p.loadStatement(w, r)
+	if !ok {
 		return
 	}
-	v := p.newView(w, r, p.conferenceByID(r, s.ConferenceID))
-	v.Data = statementData{Statement: s}
-	p.render(w, http.StatusOK, "statement", v)
+	if id, ok := statementNotices[r.URL.Query().Get("done")]; ok {
+		v.Notice = v.T(id)
+	}
+	p.renderStatement(w, v, d, http.StatusOK)
 }
 
 // conferenceByID finds a conference among all of them (nil if none has the ID).

@@ -128,6 +128,15 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /c/{slug}/participants", p.participants)
 	m.HandleFunc("GET /c/{slug}/statements", p.statements)
 	m.HandleFunc("GET /statements/{id}", p.statement)
+
+	// A delegate's statement forms (statements_delegate.go).
+	m.HandleFunc("POST /c/{slug}/statements", p.statementCreate)
+	m.HandleFunc("POST /statements/{id}/edit", p.statementAction(formEdit, p.statementEdit))
+	m.HandleFunc("POST /statements/{id}/submit", p.statementAction(formSubmit, p.statementSubmit))
+	m.HandleFunc("POST /statements/{id}/cosign", p.statementAction(formCosign, p.statementCosign))
+	m.HandleFunc("POST /statements/{id}/cosign/withdraw", p.statementAction(formUncosign, p.statementUncosign))
+	m.HandleFunc("POST /statements/{id}/amendments", p.statementAction(formAmend, p.statementAmend))
+	m.HandleFunc("POST /statements/{id}/vote", p.statementAction(formVote, p.statementVote))
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
 
