@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/zimmerwald/zimmerwald/models"
 	"net/http"
 	"net/url"
 	"strings"
@@ -64,6 +65,7 @@ func (p *Pages) registerPage(w http.ResponseWriter, r *http.Request, c *conferen
 			verified = append(verified, o)
 		}
 	}
+	verified = p.withInvitedOrganisation(r, c, verified, v.Form.Get("organisation_id"))
 	v.Data = registerData{Organisations: verified, Roles: roles, Attendances: attendances, Visibilities: visibilities, OrgKinds: orgKinds}
 	private(w)
 	p.render(w, status, "register", v)
@@ -270,4 +272,24 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	p.endSession(w)
 	redirect(w, r, "/")
+}
+
+// withInvitedOrganisation adds the organisation named by an invitation link
+// (/c/{slug}/register?organisation=ID) to the choices when it is verified but not listed: an
+// organisation at risk is not named publicly, so its members register through the link its
+// organisers hand them. A random ID reveals nothing; an unknown or unverified one adds nothing.
+func (p *Pages) withInvitedOrganisation(r *http.Request, c *conference, orgs []organisation, id string) []organisation {
+	if id == "" || id == newOrgChoice {
+		return orgs
+	}
+	for _, o := range orgs {
+		if o.ID == id {
+			return orgs
+		}
+	}
+	o, err := p.store.Organisation(r.Context(), c.ID, id)
+	if err != nil || o.Status != models.OrgVerified {
+		return orgs
+	}
+	return append(orgs, organisation{ID: o.ID, Name: o.Name, Country: o.Country, Kind: o.Kind, Status: o.Status})
 }

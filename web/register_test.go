@@ -160,3 +160,25 @@ func TestLoginLink(t *testing.T) {
 		stale.get("/me").want(t, http.StatusUnauthorized)
 	})
 }
+
+// TestRegisterThroughInvitationLink: an organisation that is not listed publicly is absent from
+// the form, except for those who open its invitation link; they register into it.
+func TestRegisterThroughInvitationLink(t *testing.T) {
+	e := sqliteEnv(t)
+	c := e.conference()
+	hidden := e.organisation(c, "Quiet Resistance Circle", false)
+	b := e.browser()
+	page := b.get("/c/" + c.Slug + "/register").want(t, 200)
+	if strings.Contains(page.Body, "Quiet Resistance Circle") {
+		t.Fatal("an unlisted organisation is offered on the open form")
+	}
+	if strings.Contains(b.get("/c/"+c.Slug+"/register?organisation="+models.NewID()).want(t, 200).Body, "Quiet Resistance") {
+		t.Fatal("an unknown ID revealed the organisation")
+	}
+	b.get("/c/"+c.Slug+"/register?organisation="+hidden.ID).want(t, 200).has(t, "Quiet Resistance Circle", `value="`+hidden.ID+`" selected`)
+	b.post("/c/"+c.Slug+"/register", registrationForm("invited@example.org", "Invited", hidden.ID)).want(t, 200).has(t, "Check your mail")
+	d, err := e.st.DelegateByEmail(context.Background(), c.ID, "invited@example.org")
+	if err != nil || d.OrganisationID == nil || *d.OrganisationID != hidden.ID {
+		t.Fatalf("the invited registration is not in the organisation: %+v, %v", d, err)
+	}
+}
