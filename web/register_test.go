@@ -168,7 +168,7 @@ func TestRegisterThroughInvitationLink(t *testing.T) {
 	c := e.conference()
 	hidden := e.organisation(c, "Quiet Resistance Circle", false)
 	b := e.browser()
-	page := b.get("/c/" + c.Slug + "/register").want(t, 200)
+	page := b.get("/c/"+c.Slug+"/register").want(t, 200)
 	if strings.Contains(page.Body, "Quiet Resistance Circle") {
 		t.Fatal("an unlisted organisation is offered on the open form")
 	}
