@@ -359,3 +359,10 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// DeleteSentOutbox deletes delivered messages sent before cutoff and returns how many: once a mail
+// has gone, keeping its sealed recipient and contents serves no one.
+func (s *Store) DeleteSentOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.write(ctx).Where("state = ? AND sent_at < ?", OutboxSent, cutoff.UTC()).Delete(&OutboxMessage{})
+	return res.RowsAffected, res.Error
+}

@@ -105,3 +105,44 @@ func TestPurgeLeavesNoCiphertextInSQLiteFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestHousekeepingDeletesOldSentMailAndExpiredTokens: delivered mail past the cutoff and expired
+// tokens go; pending mail and live tokens stay.
+func TestHousekeepingDeletesOldSentMailAndExpiredTokens(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		c := newConference(t, st)
+		cid := c.ID
+		for i := 0; i < 3; i++ {
+			if err := st.Enqueue(ctx, &models.OutboxMessage{ConferenceID: &cid, Template: "confirm", Lang: "en", To: "a@example.org"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		claimed, err := st.ClaimOutbox(ctx, "w", 2, time.Minute)
+		if err != nil || len(claimed) != 2 {
+			t.Fatalf("claim: %d, %v", len(claimed), err)
+		}
+		for _, m := range claimed {
+			if err := st.MarkOutboxSent(ctx, m.ID, "w"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := st.DeleteSentOutbox(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+			t.Fatalf("recent sent mail deleted: %d, %v", n, err)
+		}
+		if n, err := st.DeleteSentOutbox(ctx, time.Now().Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("got %d deleted, %v; want the 2 sent", n, err)
+		}
+		if counts, _ := st.OutboxCounts(ctx, c.ID); counts[models.OutboxPending] != 1 {
+			t.Errorf("pending mail lost: %v", counts)
+		}
+		live, _ := st.IssueToken(ctx, &models.AuthToken{Kind: models.TokenMagicLink, ExpiresAt: time.Now().Add(time.Hour)})
+		st.IssueToken(ctx, &models.AuthToken{Kind: models.TokenMagicLink, ExpiresAt: time.Now().Add(-time.Hour)})
+		if n, err := st.DeleteExpiredTokens(ctx); err != nil || n != 1 {
+			t.Fatalf("got %d expired tokens deleted, %v; want 1", n, err)
+		}
+		if _, err := st.ValidToken(ctx, live, 0, models.TokenMagicLink); err != nil {
+			t.Errorf("live token lost: %v", err)
+		}
+	})
+}

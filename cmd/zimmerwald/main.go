@@ -165,7 +165,12 @@ func mailMode(cfg config.Config) string {
 	return "smtp"
 }
 
-// housekeeping deletes expired login links and sessions once an hour.
+// sentMailKept is how long a delivered mail stays in the outbox (for the delivery view) before
+// its sealed recipient and contents are deleted.
+const sentMailKept = 14 * 24 * time.Hour
+
+// housekeeping deletes expired login links and sessions, and delivered mail older than
+// sentMailKept, once an hour.
 func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -174,6 +179,11 @@ func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
 			log.Warn("deleting expired tokens failed", "err", err)
 		} else if n > 0 {
 			log.Info("deleted expired tokens", "count", n)
+		}
+		if n, err := st.DeleteSentOutbox(ctx, time.Now().Add(-sentMailKept)); err != nil && ctx.Err() == nil {
+			log.Warn("deleting delivered mail failed", "err", err)
+		} else if n > 0 {
+			log.Info("deleted delivered mail", "count", n)
 		}
 		select {
 		case <-ctx.Done():
