@@ -81,7 +81,7 @@ func (s *Server) authenticate(c *gin.Context) {
 
 func (s *Server) principalFor(c *gin.Context, secret string) (*principal, error) {
 	ctx := c.Request.Context()
-	t, err := s.store.ValidToken(ctx, secret, s.cfg.SessionIdleTimeout, models.TokenStaffSession, models.TokenDelegateSession)
+	t, err := s.store.ValidToken(ctx, secret, s.cfg.SessionIdleTimeout, models.TokenStaffSession, models.TokenAPI, models.TokenDelegateSession)
 	if err != nil {
 		return nil, err
 	}

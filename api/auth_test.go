@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,4 +69,30 @@ func TestDisabledAccountLosesAccess(t *testing.T) {
 	}
 	e.do("PATCH", "/api/v1/conferences/"+c.Slug, tok, map[string]string{"venue": "Bern"}).want(t, 401)
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": a.Email, "password": testPassword}).want(t, 401)
+}
+
+// TestAPITokens: a staff member creates a named API token that works with their role, lists it
+// without its secret, and revokes it; another account cannot revoke it.
+func TestAPITokens(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *testEnv) {
+		org := e.staffToken("organiser")
+		c := e.conference()
+		r := e.do("POST", "/api/v1/tokens", org, map[string]any{"name": "badge printer", "expires_in_days": 30}).want(t, 201).json(t)
+		secret, id := r["token"].(string), r["id"].(string)
+		if len(secret) < 40 || r["name"] != "badge printer" {
+			t.Fatalf("got %v", r)
+		}
+		e.do("PATCH", "/api/v1/conferences/"+c.Slug, secret, map[string]string{"venue": "Bern"}).want(t, 200)
+		e.do("GET", "/api/v1/accounts", secret, nil).want(t, 403) // the organiser's role, no more
+		list := e.do("GET", "/api/v1/tokens", org, nil).want(t, 200)
+		if strings.Contains(string(list.Body), secret) || !strings.Contains(string(list.Body), "badge printer") {
+			t.Errorf("list: got %s, want the token named and its secret absent", list.Body)
+		}
+		other := e.staffToken("organiser")
+		e.do("DELETE", "/api/v1/tokens/"+id, other, nil).want(t, 404)
+		e.do("DELETE", "/api/v1/tokens/"+id, org, nil).want(t, 204)
+		e.do("PATCH", "/api/v1/conferences/"+c.Slug, secret, map[string]string{"venue": "Bern"}).want(t, 401)
+		e.do("POST", "/api/v1/tokens", org, map[string]any{"name": "x", "expires_in_days": 1000}).want(t, 422)
+		e.do("POST", "/api/v1/tokens", e.delegateToken(e.delegate(c, nil, "D", "approved", "public")), map[string]any{"name": "x"}).want(t, 403)
+	})
 }

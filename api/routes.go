@@ -16,6 +16,9 @@ func (s *Server) routes() {
 	v1.GET("/accounts", s.staff(adminOnly...), s.h(s.listAccounts))
 	v1.POST("/accounts", s.staff(adminOnly...), s.h(s.createAccount))
 	v1.GET("/audit", s.staff(adminOnly...), s.h(s.listAudit))
+	v1.GET("/tokens", s.staff(staffAll...), s.h(s.listAPITokens))
+	v1.POST("/tokens", s.staff(staffAll...), s.h(s.createAPIToken))
+	v1.DELETE("/tokens/:id", s.staff(staffAll...), s.h(s.revokeAPIToken))
 
 	// Conferences and organisations.
 	v1.GET("/conferences", s.h(s.listConferences))

@@ -90,6 +90,7 @@ const (
 	TokenMagicLink       = "magic_link"       // one-time login link for a delegate
 	TokenConfirm         = "confirm"          // one-time registration confirmation link
 	TokenSetup           = "setup"            // one-time link to create the first admin
+	TokenAPI             = "api"              // long-lived staff token for an integration
 )
 
 // AuthToken is a random secret stored only as its SHA-256 hash.
@@ -102,6 +103,7 @@ type AuthToken struct {
 	ExpiresAt     time.Time
 	IdleExpiresAt *time.Time
 	UsedAt        *time.Time
+	Name          string // what an API token is for, as its owner named it
 	CreatedAt     time.Time
 }
 
@@ -211,4 +213,24 @@ func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
 	a.EmailIndex = s.box.Index(accountEmailPurpose, seal.NormalizeEmail(a.Email))
 	a.EmailSealed = s.box.Seal("accounts", "email", a.ID, a.Email)
 	return notFound(s.write(ctx).Save(a).Error)
+}
+
+// APITokens returns an account's API tokens that have not expired, newest first (hashes only).
+func (s *Store) APITokens(ctx context.Context, accountID string) ([]AuthToken, error) {
+	var ts []AuthToken
+	err := s.read(ctx).Where("account_id = ? AND kind = ? AND expires_at > ?", accountID, TokenAPI, s.now()).
+		Order("created_at DESC, id DESC").Find(&ts).Error
+	return ts, err
+}
+
+// RevokeAPIToken deletes one of an account's API tokens; another account's gives ErrNotFound.
+func (s *Store) RevokeAPIToken(ctx context.Context, accountID, id string) error {
+	res := s.write(ctx).Where("id = ? AND account_id = ? AND kind = ?", id, accountID, TokenAPI).Delete(&AuthToken{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
