@@ -234,6 +234,12 @@ func (s *Server) closeBallot(c *gin.Context) error {
 		return err
 	}
 	s.notify()
+	if b.Secret {
+		// The vote rows and counter changes were written together: drop the record of their order.
+		if err := s.store.ForgetHistory(ctx, "ballots", "ballot_votes"); err != nil {
+			s.log.Warn("forgetting the order of secret votes failed", "request_id", requestID(c), "err", err)
+		}
+	}
 	v, err := s.ballotView(ctx, r, b, true)
 	if err != nil {
 		return err

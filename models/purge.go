@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -61,29 +62,15 @@ func (s *Store) PurgeConference(ctx context.Context, conferenceID string) (Purge
 // runs VACUUM on the tables that held personal data.
 func (s *Store) Compact(ctx context.Context) error {
 	if s.dialect == SQLite {
-		sqlDB, err := s.w.DB()
-		if err != nil {
-			return fmt.Errorf("compact: %w", err)
-		}
-		conn, err := sqlDB.Conn(ctx) // the single writer connection, outside GORM's statement cache
-		if err != nil {
-			return fmt.Errorf("compact: %w", err)
-		}
-		defer conn.Close()
-		checkpoint := func() error {
-			var busy, logFrames, done int
-			return conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
-		}
-		if err := checkpoint(); err != nil {
-			return fmt.Errorf("compact: %w", err)
-		}
-		if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
-			return fmt.Errorf("compact: %w", err)
-		}
-		if err := checkpoint(); err != nil {
-			return fmt.Errorf("compact: %w", err)
-		}
-		return nil
+		return s.onWriterConn(ctx, func(conn *sql.Conn) error {
+			if err := checkpointTruncate(ctx, conn); err != nil {
+				return fmt.Errorf("compact: %w", err)
+			}
+			if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
+				return fmt.Errorf("compact: %w", err)
+			}
+			return checkpointTruncate(ctx, conn)
+		})
 	}
 	for _, t := range []string{"delegates", "outbox_messages", "auth_tokens"} {
 		if err := s.write(ctx).Exec("VACUUM " + t).Error; err != nil {
@@ -91,4 +78,39 @@ func (s *Store) Compact(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ForgetHistory removes the record of the order in which recent changes happened: on SQLite it
+// copies the WAL into the database and truncates it (freed pages are zeroed by secure_delete), on
+// PostgreSQL it vacuums the given tables. Run it after a secret ballot closes, so that the files
+// no longer show which counter moved with which voter's row.
+func (s *Store) ForgetHistory(ctx context.Context, tables ...string) error {
+	if s.dialect == SQLite {
+		return s.onWriterConn(ctx, func(conn *sql.Conn) error { return checkpointTruncate(ctx, conn) })
+	}
+	for _, t := range tables {
+		if err := s.write(ctx).Exec("VACUUM " + t).Error; err != nil {
+			return fmt.Errorf("forget history: %w", err)
+		}
+	}
+	return nil
+}
+
+// onWriterConn runs fn on the single SQLite writer connection, outside GORM's statement cache.
+func (s *Store) onWriterConn(ctx context.Context, fn func(conn *sql.Conn) error) error {
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return fn(conn)
+}
+
+func checkpointTruncate(ctx context.Context, conn *sql.Conn) error {
+	var busy, logFrames, done int
+	return conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
 }

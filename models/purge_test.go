@@ -146,3 +146,29 @@ func TestHousekeepingDeletesOldSentMailAndExpiredTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestForgetHistoryTruncatesTheWAL: after ForgetHistory the SQLite WAL holds no frames, so the
+// order of recent changes (a secret ballot's votes and counters) is gone from the files.
+func TestForgetHistoryTruncatesTheWAL(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := models.Open(ctx, models.Options{SQLitePath: filepath.Join(dir, "z.db")}, modelstest.Box(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	newConference(t, st)
+	wal := filepath.Join(dir, "z.db-wal")
+	if fi, err := os.Stat(wal); err != nil || fi.Size() == 0 {
+		t.Fatalf("expected a non-empty WAL before: %v, %v", fi, err)
+	}
+	if err := st.ForgetHistory(ctx, "ballots", "ballot_votes"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(wal); err == nil && fi.Size() != 0 {
+		t.Errorf("WAL still holds %d bytes", fi.Size())
+	}
+}
