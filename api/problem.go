@@ -102,5 +102,3 @@ func (s *Server) fail(c *gin.Context, err error) {
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(out.Status, out)
 }
-
-var errNotImplemented = problem(501, "this endpoint is not available yet")

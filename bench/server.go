@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -96,9 +95,3 @@ func (in *instance) close() {
 }
 
 func (in *instance) url(path string) string { return in.base + path }
-
-func must(err error) {
-	if err != nil {
-		panic(fmt.Sprintf("bench: %v", err))
-	}
-}

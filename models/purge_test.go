@@ -29,15 +29,11 @@ func TestPurgeErasesEverythingPersonal(t *testing.T) {
 		ctx := context.Background()
 		c := newConference(t, st)
 		other := newConference(t, st)
-		var sealed [][]byte
 		for i, conf := range []*models.Conference{c, c, other} {
 			d := &models.Delegate{ConferenceID: conf.ID, Role: models.RoleDelegate, Status: models.DelegateApproved, DisplayName: "Name " + string(rune('A'+i)),
 				Email: "purge" + string(rune('a'+i)) + "@example.org", LegalName: "Legal Purge Name", Attendance: models.AttendInPerson, Visibility: models.VisibilityPublic}
 			if err := st.CreateDelegate(ctx, d); err != nil {
 				t.Fatal(err)
-			}
-			if conf == c {
-				sealed = append(sealed, d.EmailSealed, d.LegalNameSealed)
 			}
 			cid := conf.ID
 			if err := st.Enqueue(ctx, &models.OutboxMessage{ConferenceID: &cid, Template: "confirm", Lang: "en", To: d.Email}); err != nil {
@@ -48,8 +44,8 @@ func TestPurgeErasesEverythingPersonal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Delegates != 2 || res.Mails != 1 && res.Mails != 2 {
-			t.Errorf("got %+v, want 2 delegates and their mails", res)
+		if res.Delegates != 2 || res.Mails != 2 {
+			t.Errorf("got %+v, want 2 delegates and their 2 mails", res)
 		}
 		if _, err := st.DelegateByEmail(ctx, c.ID, "purgea@example.org"); err != models.ErrNotFound {
 			t.Errorf("erased delegate still found by email: %v", err)
@@ -63,11 +59,6 @@ func TestPurgeErasesEverythingPersonal(t *testing.T) {
 		if err := st.Compact(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if st.Dialect() != models.SQLite {
-			return
-		}
-		path, _ := st.Pragma(ctx, "database_list", false)
-		_ = path
 	})
 }
 
