@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,6 +141,6 @@ func TestEveryRouteRoleMethod(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Log(fmt.Sprintf("%d routes checked", len(seen)))
+		t.Logf("%d routes checked", len(seen))
 	}
 }
