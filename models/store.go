@@ -53,7 +53,6 @@ type Store struct {
 	box     *seal.Box
 	now     func() time.Time
 	closers []*sql.DB
-	stop    func() // stops background work (the SQLite checkpointer)
 	// registrar groups concurrent registrations into one transaction (group commit); it is
 	// shared by the copies of the Store that transactions make.
 	registrar *registrar
@@ -112,13 +111,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	rdb, _ := r.DB()
 	rdb.SetMaxOpenConns(opts.ReadConns)
 	rdb.SetMaxIdleConns(opts.ReadConns)
-	ck, err := startCheckpointer(ctx, wdb, opts.SQLitePath)
-	if err != nil {
-		rdb.Close()
-		wdb.Close()
-		return nil, err
-	}
-	s.w, s.r, s.dialect, s.closers, s.stop = w, r, SQLite, []*sql.DB{ck.db, rdb, wdb}, ck.stop
+	s.w, s.r, s.dialect, s.closers = w, r, SQLite, []*sql.DB{rdb, wdb}
 	return s, nil
 }
 
@@ -141,9 +134,6 @@ func sqliteDSN(path string, readOnly bool) string {
 
 // Close releases every connection.
 func (s *Store) Close() error {
-	if s.stop != nil {
-		s.stop()
-	}
 	var errs []error
 	for _, c := range s.closers {
 		errs = append(errs, c.Close())

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
@@ -19,7 +17,7 @@ import (
 func TestSQLitePragmasInForce(t *testing.T) {
 	st := modelstest.SQLite(t)
 	ctx := context.Background()
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000", "secure_delete": "1", "wal_autocheckpoint": "0"}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000", "secure_delete": "1"}
 	for name, v := range want {
 		got, err := st.Pragma(ctx, name, false)
 		if err != nil || got != v {
@@ -137,38 +135,5 @@ func TestQueryLogHoldsNoValues(t *testing.T) {
 	}
 	if strings.Contains(logs, "Valuetest") {
 		t.Errorf("the log holds a query value: %s", logs)
-	}
-}
-
-// TestBackgroundCheckpointMovesTheWALIntoTheDatabase: with automatic checkpoints off on the writer,
-// the background checkpointer still copies committed pages into the database file.
-func TestBackgroundCheckpointMovesTheWALIntoTheDatabase(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "z.db")
-	ctx := context.Background()
-	st, err := models.Open(ctx, models.Options{SQLitePath: path}, modelstest.Box(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(600 * time.Millisecond) // let the migration be checkpointed
-	before, _ := os.Stat(path)
-	c := newConference(t, st)
-	for i := 0; i < 400; i++ {
-		newOrganisation(t, st, c, fmt.Sprintf("Organisation number %d with a long enough name to fill pages", i))
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		after, _ := os.Stat(path)
-		if after.Size() > before.Size() {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("database file still %d bytes after writes: nothing was checkpointed", after.Size())
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
