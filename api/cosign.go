@@ -33,17 +33,10 @@ var withheldName = map[string]string{
 // cosigner loads the statement named by :id for a co-signature by the calling delegate's
 // organisation: an active delegate of the conference, of another organisation than the author.
 func (s *Server) cosigner(c *gin.Context) (*models.Statement, *models.Conference, reader, error) {
-	ctx := c.Request.Context()
-	st, err := s.store.Statement(ctx, c.Param("id"))
-	if err != nil {
-		return nil, nil, reader{}, err
-	}
-	conf, err := s.store.ConferenceByID(ctx, st.ConferenceID)
-	if err != nil {
-		return nil, nil, reader{}, err
-	}
-	r := readerOf(c, conf)
+	st, conf, r, err := s.loadStatement(c)
 	switch {
+	case err != nil:
+		return nil, nil, reader{}, err
 	case st.Status == models.StatementDraft && !r.member(st):
 		return nil, nil, reader{}, errNotFound
 	case r.orgID() == "":

@@ -246,6 +246,19 @@ func (s *Server) statementView(ctx context.Context, r reader, st *models.Stateme
 // statementFor loads the statement named by :id with its conference and the caller as its
 // reader. A statement the caller may not read does not exist for them.
 func (s *Server) statementFor(c *gin.Context) (*models.Statement, *models.Conference, reader, error) {
+	st, conf, r, err := s.loadStatement(c)
+	if err == nil && !r.canRead(st) {
+		err = errNotFound
+	}
+	if err != nil {
+		return nil, nil, reader{}, err
+	}
+	return st, conf, r, nil
+}
+
+// loadStatement loads the statement named by :id, its conference and the caller as its reader,
+// without deciding what the caller may do with it.
+func (s *Server) loadStatement(c *gin.Context) (*models.Statement, *models.Conference, reader, error) {
 	ctx := c.Request.Context()
 	st, err := s.store.Statement(ctx, c.Param("id"))
 	if err != nil {
@@ -255,9 +268,5 @@ func (s *Server) statementFor(c *gin.Context) (*models.Statement, *models.Confer
 	if err != nil {
 		return nil, nil, reader{}, err
 	}
-	r := readerOf(c, conf)
-	if !r.canRead(st) {
-		return nil, nil, reader{}, errNotFound
-	}
-	return st, conf, r, nil
+	return st, conf, readerOf(c, conf), nil
 }
