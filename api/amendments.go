@@ -48,20 +48,11 @@ type amendmentResponse struct {
 
 // amendmentViews builds the answers for as, naming authors and organisations only as r may see.
 func (s *Server) amendmentViews(ctx context.Context, r reader, as []models.Amendment) ([]amendmentResponse, error) {
-	var orgIDs, delIDs []string
+	var orgIDs, delIDs []*string
 	for _, a := range as {
-		if a.OrganisationID != nil {
-			orgIDs = append(orgIDs, *a.OrganisationID)
-		}
-		if a.DelegateID != nil {
-			delIDs = append(delIDs, *a.DelegateID)
-		}
+		orgIDs, delIDs = append(orgIDs, a.OrganisationID), append(delIDs, a.DelegateID)
 	}
-	orgs, err := s.store.OrganisationsByID(ctx, orgIDs)
-	if err != nil {
-		return nil, err
-	}
-	dels, err := s.store.StatementDelegates(ctx, delIDs)
+	orgs, dels, err := s.parties(ctx, orgIDs, delIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -270,3 +270,26 @@ func (s *Server) loadStatement(c *gin.Context) (*models.Statement, *models.Confe
 	}
 	return st, conf, readerOf(c, conf), nil
 }
+
+// parties loads the organisations and delegates that answers about statements may name, by the
+// optional IDs given (nil ones are skipped).
+func (s *Server) parties(ctx context.Context, orgIDs, delIDs []*string) (map[string]models.Organisation, map[string]models.Delegate, error) {
+	present := func(ids []*string) []string {
+		var out []string
+		for _, id := range ids {
+			if id != nil {
+				out = append(out, *id)
+			}
+		}
+		return out
+	}
+	orgs, err := s.store.OrganisationsByID(ctx, present(orgIDs))
+	if err != nil {
+		return nil, nil, err
+	}
+	dels, err := s.store.StatementDelegates(ctx, present(delIDs))
+	if err != nil {
+		return nil, nil, err
+	}
+	return orgs, dels, nil
+}

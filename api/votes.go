@@ -70,20 +70,11 @@ func (s *Server) ballotView(ctx context.Context, r reader, b *models.Ballot, det
 	if err != nil {
 		return nil, err
 	}
-	var orgIDs, delIDs []string
+	var orgIDs, delIDs []*string
 	for _, bv := range votes {
-		if bv.OrganisationID != nil {
-			orgIDs = append(orgIDs, *bv.OrganisationID)
-		}
-		if bv.DelegateID != nil {
-			delIDs = append(delIDs, *bv.DelegateID)
-		}
+		orgIDs, delIDs = append(orgIDs, bv.OrganisationID), append(delIDs, bv.DelegateID)
 	}
-	orgs, err := s.store.OrganisationsByID(ctx, orgIDs)
-	if err != nil {
-		return nil, err
-	}
-	dels, err := s.store.StatementDelegates(ctx, delIDs)
+	orgs, dels, err := s.parties(ctx, orgIDs, delIDs)
 	if err != nil {
 		return nil, err
 	}
