@@ -137,22 +137,12 @@ func EncodeParticipantCursor(p Participant) string {
 
 // ParseParticipantPage builds a ParticipantPage from a limit and an optional cursor.
 func ParseParticipantPage(limit int, cursor string) (ParticipantPage, error) {
-	p := ParticipantPage{Limit: limit}
-	if p.Limit <= 0 {
-		p.Limit = DefaultLimit
-	}
-	if p.Limit > MaxLimit {
-		p.Limit = MaxLimit
-	}
+	p := ParticipantPage{Limit: clampLimit(limit)}
 	if cursor == "" {
 		return p, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return p, ErrBadCursor
-	}
-	id, name, ok := strings.Cut(string(raw), "|")
-	if !ok || uuid.Validate(id) != nil {
+	id, name, err := splitCursor(cursor)
+	if err != nil || uuid.Validate(id) != nil {
 		return p, ErrBadCursor
 	}
 	p.AfterID, p.AfterName = id, name

@@ -68,23 +68,13 @@ func EncodeCursor(t time.Time, id string) string {
 
 // ParsePage builds a Page from a limit and an optional cursor.
 func ParsePage(limit int, cursor string) (Page, error) {
-	p := Page{Limit: limit}
-	if p.Limit <= 0 {
-		p.Limit = DefaultLimit
-	}
-	if p.Limit > MaxLimit {
-		p.Limit = MaxLimit
-	}
+	p := Page{Limit: clampLimit(limit)}
 	if cursor == "" {
 		return p, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	ts, id, err := splitCursor(cursor)
 	if err != nil {
-		return p, ErrBadCursor
-	}
-	ts, id, ok := strings.Cut(string(raw), "|")
-	if !ok {
-		return p, ErrBadCursor
+		return p, err
 	}
 	t, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil || uuid.Validate(id) != nil {
@@ -92,6 +82,27 @@ func ParsePage(limit int, cursor string) (Page, error) {
 	}
 	p.AfterTime, p.AfterID = t, id
 	return p, nil
+}
+
+// clampLimit bounds a requested list size to 1..MaxLimit, DefaultLimit when unset.
+func clampLimit(limit int) int {
+	if limit <= 0 {
+		return DefaultLimit
+	}
+	return min(limit, MaxLimit)
+}
+
+// splitCursor decodes an opaque cursor into its two "|"-separated parts.
+func splitCursor(cursor string) (string, string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return "", "", ErrBadCursor
+	}
+	a, b, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return "", "", ErrBadCursor
+	}
+	return a, b, nil
 }
 
 // gormExpr is a raw SQL expression for an update map.
