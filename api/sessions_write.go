@@ -33,17 +33,8 @@ func (s *Server) createSession(c *gin.Context) error {
 	ctx := c.Request.Context()
 	var conflicts []models.Conflict
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if err := req.resolve(ctx, tx, conf, sess); err != nil {
+		if conflicts, err = saveSession(ctx, tx, &req, conf, sess, strict, tx.CreateSession); err != nil {
 			return err
-		}
-		if err := tx.CreateSession(ctx, sess); err != nil {
-			return err
-		}
-		if conflicts, err = sessionConflicts(ctx, tx, conf, sess); err != nil {
-			return err
-		}
-		if strict && len(conflicts) > 0 {
-			return strictProblem(conflicts)
 		}
 		return s.audit(c, tx, conf.ID, "session.create", "session", sess.ID)
 	})
@@ -90,17 +81,8 @@ func (s *Server) updateSession(c *gin.Context) error {
 				return err
 			}
 		}
-		if err := req.resolve(ctx, tx, conf, sess); err != nil {
+		if conflicts, err = saveSession(ctx, tx, &req, conf, sess, strict, tx.UpdateSession); err != nil {
 			return err
-		}
-		if err := tx.UpdateSession(ctx, sess); err != nil {
-			return err
-		}
-		if conflicts, err = sessionConflicts(ctx, tx, conf, sess); err != nil {
-			return err
-		}
-		if strict && len(conflicts) > 0 {
-			return strictProblem(conflicts)
 		}
 		if sess.Status == models.SessionPublished {
 			if mails, err = s.promoteAndMail(ctx, tx, conf, sess); err != nil {
@@ -116,6 +98,26 @@ func (s *Server) updateSession(c *gin.Context) error {
 		s.notify()
 	}
 	return s.answerSession(c, http.StatusOK, conf, sess, conflicts)
+}
+
+// saveSession resolves the request's room and people, stores sess with save (create or update)
+// and returns the conflicts it causes; with strict, any conflict refuses the change.
+func saveSession(ctx context.Context, tx *models.Store, req *sessionRequest, conf *models.Conference, sess *models.Session,
+	strict bool, save func(context.Context, *models.Session) error) ([]models.Conflict, error) {
+	if err := req.resolve(ctx, tx, conf, sess); err != nil {
+		return nil, err
+	}
+	if err := save(ctx, sess); err != nil {
+		return nil, err
+	}
+	conflicts, err := sessionConflicts(ctx, tx, conf, sess)
+	if err != nil {
+		return nil, err
+	}
+	if strict && len(conflicts) > 0 {
+		return nil, strictProblem(conflicts)
+	}
+	return conflicts, nil
 }
 
 // deleteSession removes a session that is not in the latest release; one that is must be
