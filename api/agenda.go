@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -54,7 +55,7 @@ func (s *Server) agendaConflicts(c *gin.Context) error {
 	case models.SessionPublished, models.SessionDraft:
 		statuses = []string{c.Query("status")}
 	default:
-		return malformed("invalid status", map[string]string{"status": "must be draft or published"})
+		return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be draft or published"))
 	}
 	ctx := c.Request.Context()
 	sessions, err := s.store.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID, Statuses: statuses})
@@ -184,7 +185,7 @@ func (s *Server) releaseMails(ctx context.Context, tx *models.Store, conf *model
 		}
 		data := &mail.AgendaChangesData{Conference: conf.Title, Name: d.DisplayName, Release: pub.Release.Number,
 			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug)}
-		m, err := newMail(envelopeOf(d), mail.TemplateAgendaChanges, "release:"+pub.Release.ID, data)
+		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateAgendaChanges, "release:"+pub.Release.ID, data)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/internal/markdown"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -104,7 +105,7 @@ func (s *Server) proposeAmendment(c *gin.Context) error {
 			return err
 		}
 		if _, err := st.Amend(a); errors.Is(err, models.ErrNoParagraph) {
-			return invalid(map[string]string{"paragraph": "the statement has no such paragraph"})
+			return invalid(models.FieldProblem("paragraph", models.FieldUnknownReference, "the statement has no such paragraph"))
 		}
 		a.BaseVersion = st.Version
 		if err := tx.CreateAmendment(ctx, a); err != nil {
@@ -224,7 +225,7 @@ func (s *Server) mailAmendmentDecision(ctx context.Context, tx *models.Store, co
 		return nil
 	}
 	data := mail.AmendmentDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: a.Status}
-	m, err := newMail(envelopeOf(d), mail.TemplateAmendmentDecision, "amendment_decision:"+a.ID, &data)
+	m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateAmendmentDecision, "amendment_decision:"+a.ID, &data)
 	if err != nil {
 		return err
 	}

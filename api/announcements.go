@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -110,23 +111,23 @@ func (r *announcementRequest) rules() (models.Audience, models.FieldErrors) {
 	r.Body = strings.TrimSpace(strings.ReplaceAll(r.Body, "\r\n", "\n"))
 	switch {
 	case r.Subject == "":
-		fe["subject"] = "is required"
+		fe.Set("subject", models.FieldRequired, "is required")
 	case headerUnsafe(r.Subject):
-		fe["subject"] = "must not contain line breaks or control characters"
+		fe.Set("subject", models.FieldControlCharacters, "must not contain line breaks or control characters")
 	}
 	switch {
 	case r.Body == "":
-		fe["body"] = "is required"
+		fe.Set("body", models.FieldRequired, "is required")
 	case strings.ContainsFunc(r.Body, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\t' }):
-		fe["body"] = "must not contain control characters"
+		fe.Set("body", models.FieldControlCharacters, "must not contain control characters")
 	}
 	for _, l := range r.Audience.Languages {
 		if !langPattern.MatchString(l) {
-			fe["audience.languages"] = "must be language codes such as en, ru, uk"
+			fe.Set("audience.languages", models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
 		}
 	}
 	if r.PreviewLang != "" && !langPattern.MatchString(r.PreviewLang) {
-		fe["preview_lang"] = "must be a language code such as en or uk"
+		fe.Set("preview_lang", models.FieldInvalidLanguage, "must be a language code such as en or uk")
 	}
 	a := r.Audience
 	aud := models.Audience{Statuses: dedupe(a.Statuses), OrganisationIDs: dedupe(a.OrganisationIDs),
@@ -194,7 +195,7 @@ func (s *Server) checkComposable(tmpl *mail.Templates, conf *models.Conference, 
 			return err
 		}
 		if _, err := mail.Compose(s.cfg.MailFrom, "check@example.org", "", r); err != nil {
-			return models.FieldErrors{"subject": "cannot be sent: with the conference title it is not a valid mail subject"}
+			return models.FieldErrors{"subject": {Code: models.FieldInvalid, Message: "cannot be sent: with the conference title it is not a valid mail subject"}}
 		}
 	}
 	return nil
@@ -215,7 +216,7 @@ func (s *Server) checkOrganisations(c *gin.Context, conferenceID string, ids []s
 	}
 	for _, id := range ids {
 		if !known[id] {
-			return models.FieldErrors{"audience.organisation_ids": "names an organisation that is not part of this conference"}
+			return models.FieldErrors{"audience.organisation_ids": {Code: models.FieldUnknownReference, Message: "names an organisation that is not part of this conference"}}
 		}
 	}
 	return nil
@@ -274,7 +275,7 @@ func (s *Server) sendAnnouncement(c *gin.Context, conf *models.Conference, req *
 	unsubscribe := s.link("/me")
 	for _, m := range members {
 		data := announcementMailData{Conference: conf.Title, Name: m.Name, UnsubscribeURL: unsubscribe, Announcement: ann.ID}
-		msg, err := newMail(envelope{ConferenceID: conf.ID, DelegateID: m.DelegateID, To: m.Email, Lang: m.Lang},
+		msg, err := domain.NewMail(domain.Envelope{ConferenceID: conf.ID, DelegateID: m.DelegateID, To: m.Email, Lang: m.Lang},
 			mail.TemplateAnnouncement, "announcement:"+ann.ID, data)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -46,7 +47,7 @@ func (s *Server) attendSession(c *gin.Context) error {
 		}
 		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: a.Status}
-		m, err := newMail(envelopeOf(d), mail.TemplateSessionSignup, "session-signup:"+a.ID, data)
+		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateSessionSignup, "session-signup:"+a.ID, data)
 		if err != nil {
 			return err
 		}
@@ -149,7 +150,7 @@ func (s *Server) promoteAndMail(ctx context.Context, tx *models.Store, conf *mod
 		}
 		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName}
-		m, err := newMail(envelopeOf(d), mail.TemplateSessionPromoted, "session-promoted:"+a.ID, data)
+		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateSessionPromoted, "session-promoted:"+a.ID, data)
 		if err != nil {
 			return 0, err
 		}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -9,44 +8,17 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/zimmerwald/zimmerwald/internal/password"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // Role sets used in routes().
 var (
-	adminOnly  = []string{models.StaffAdmin}
-	organisers = []string{models.StaffAdmin, models.StaffOrganiser}
-	reviewers  = []string{models.StaffAdmin, models.StaffOrganiser, models.StaffReviewer}
-	staffAll   = reviewers
+	adminOnly  = domain.AdminOnly
+	organisers = domain.Organisers
+	reviewers  = domain.Reviewers
+	staffAll   = domain.StaffAll
 )
-
-// RoleDelegate is the role of a principal logged in through a one-time link.
-const RoleDelegate = "delegate"
-
-// principal is who is calling: a staff account or a delegate.
-type principal struct {
-	Role     string // admin, organiser, reviewer or delegate
-	Account  *models.Account
-	Delegate *models.Delegate
-	Token    *models.AuthToken
-}
-
-// ID is the account or delegate ID, for audit events.
-func (p *principal) ID() string {
-	if p.Account != nil {
-		return p.Account.ID
-	}
-	return p.Delegate.ID
-}
-
-// Kind is "account" or "delegate", for audit events.
-func (p *principal) Kind() string {
-	if p.Account != nil {
-		return "account"
-	}
-	return "delegate"
-}
 
 const ctxPrincipal = "zw.principal"
 
@@ -59,60 +31,27 @@ func bearer(c *gin.Context) string {
 	return ""
 }
 
-// authenticate loads the principal of a bearer token. No token is anonymous; a bad one is a 401.
+// authenticate loads the actor of a bearer token. No token is anonymous; a bad one is a 401.
 func (s *Server) authenticate(c *gin.Context) {
 	secret := bearer(c)
 	if secret == "" {
 		c.Next()
 		return
 	}
-	p, err := s.principalFor(c, secret)
+	a, err := s.dom.Authenticate(c.Request.Context(), secret, requestID(c), "ip:"+c.ClientIP())
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			s.fail(c, problem(http.StatusUnauthorized, "the token is invalid or expired"))
-		} else {
-			s.fail(c, err)
-		}
+		s.fail(c, err)
 		return
 	}
-	c.Set(ctxPrincipal, p)
+	c.Set(ctxPrincipal, a)
 	c.Next()
 }
 
-func (s *Server) principalFor(c *gin.Context, secret string) (*principal, error) {
-	ctx := c.Request.Context()
-	t, err := s.store.ValidToken(ctx, secret, s.cfg.SessionIdleTimeout, models.TokenStaffSession, models.TokenAPI, models.TokenDelegateSession)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case t.AccountID != nil:
-		a, err := s.store.Account(ctx, *t.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		if a.DisabledAt != nil {
-			return nil, models.ErrNotFound
-		}
-		return &principal{Role: a.Role, Account: a, Token: t}, nil
-	case t.DelegateID != nil:
-		d, err := s.store.Delegate(ctx, *t.DelegateID)
-		if err != nil {
-			return nil, err
-		}
-		if d.ErasedAt != nil {
-			return nil, models.ErrNotFound
-		}
-		return &principal{Role: RoleDelegate, Delegate: d, Token: t}, nil
-	}
-	return nil, models.ErrNotFound
-}
-
-// who returns the caller, or nil when anonymous.
-func who(c *gin.Context) *principal {
+// who returns the signed-in caller, or nil when anonymous.
+func who(c *gin.Context) *domain.Actor {
 	p, _ := c.Get(ctxPrincipal)
-	pr, _ := p.(*principal)
-	return pr
+	a, _ := p.(*domain.Actor)
+	return a
 }
 
 // staff allows only staff principals with one of roles.
@@ -153,21 +92,11 @@ func (s *Server) anyone(c *gin.Context) {
 }
 
 // isStaff reports whether the caller is a staff member with one of roles.
-func isStaff(c *gin.Context, roles ...string) bool {
-	p := who(c)
-	return p != nil && p.Account != nil && slices.Contains(roles, p.Role)
-}
+func isStaff(c *gin.Context, roles ...string) bool { return who(c).IsStaff(roles...) }
 
 // audit records a staff or delegate action without the data itself.
 func (s *Server) audit(c *gin.Context, st *models.Store, conferenceID, action, targetKind, targetID string) error {
-	e := &models.AuditEvent{ActorKind: "system", Action: action, TargetKind: targetKind, TargetID: targetID, RequestID: requestID(c)}
-	if conferenceID != "" {
-		e.ConferenceID = &conferenceID
-	}
-	if p := who(c); p != nil {
-		e.ActorKind, e.ActorID = p.Kind(), p.ID()
-	}
-	return st.Audit(c.Request.Context(), e)
+	return s.dom.Audit(c.Request.Context(), st, s.actor(c), conferenceID, action, targetKind, targetID)
 }
 
 type loginRequest struct {
@@ -180,46 +109,23 @@ type tokenResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// login exchanges a staff email and password for a bearer token. Unknown accounts take as long as
-// known ones, and attempts are limited per client and per account.
+// login exchanges a staff email and password for a bearer token (domain.Service.Login).
 func (s *Server) login(c *gin.Context) error {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if !s.loginLimiter.Allow("ip:"+c.ClientIP()) || !s.loginLimiter.Allow("account:"+strings.ToLower(req.Email)) {
-		return errTooMany
-	}
-	ctx := c.Request.Context()
-	a, err := s.store.AccountByEmail(ctx, req.Email)
-	if errors.Is(err, models.ErrNotFound) {
-		password.VerifyDummy(req.Password)
-		return problem(http.StatusUnauthorized, "wrong email or password")
-	}
+	sess, err := s.dom.Login(c.Request.Context(), s.actor(c), req.Email, req.Password)
 	if err != nil {
 		return err
 	}
-	if err := password.Verify(req.Password, a.PasswordHash); err != nil || a.DisabledAt != nil {
-		return problem(http.StatusUnauthorized, "wrong email or password")
-	}
-	now := s.store.Now()
-	idle := now.Add(s.cfg.SessionIdleTimeout)
-	t := &models.AuthToken{Kind: models.TokenStaffSession, AccountID: &a.ID, ExpiresAt: now.Add(s.cfg.SessionMaxAge), IdleExpiresAt: &idle}
-	secret, err := s.store.IssueToken(ctx, t)
-	if err != nil {
-		return err
-	}
-	c.Set(ctxPrincipal, &principal{Role: a.Role, Account: a})
-	if err := s.audit(c, s.store, "", "account.login", "account", a.ID); err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, tokenResponse{Token: secret, ExpiresAt: t.ExpiresAt})
+	c.JSON(http.StatusOK, tokenResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt})
 	return nil
 }
 
 // logout revokes the caller's token.
 func (s *Server) logout(c *gin.Context) error {
-	if err := s.store.RevokeToken(c.Request.Context(), bearer(c)); err != nil {
+	if err := s.dom.Logout(c.Request.Context(), bearer(c)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

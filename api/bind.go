@@ -17,6 +17,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
+
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 var setupValidator sync.Once
@@ -79,7 +81,7 @@ func bindJSON(c *gin.Context, dst any) error {
 	if err := json.Unmarshal(raw, dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return malformed("a field has the wrong type", map[string]string{te.Field: "must be " + jsonKind(te.Type)})
+			return malformed("a field has the wrong type", models.FieldProblem(te.Field, models.FieldInvalidType, "must be "+jsonKind(te.Type)))
 		}
 		return malformed("the body is not valid JSON", nil)
 	}
@@ -96,14 +98,14 @@ func validateStruct(dst any) error {
 	if !errors.As(err, &ves) {
 		return malformed("the body does not have the expected shape", nil)
 	}
-	fields := map[string]string{}
+	fields := models.FieldErrors{}
 	for _, fe := range ves {
 		name := strings.SplitN(fe.Namespace(), ".", 2)
 		key := fe.Field()
 		if len(name) == 2 {
 			key = name[1]
 		}
-		fields[key] = fieldMessage(fe)
+		fields.Set(key, fieldCode(fe), fieldMessage(fe))
 	}
 	return invalid(fields)
 }
@@ -176,4 +178,35 @@ func singleLine(s string) bool {
 		}
 	}
 	return true
+}
+
+// fieldCode is the stable code of a binding error, beside fieldMessage's English.
+func fieldCode(fe validator.FieldError) models.Code {
+	switch fe.Tag() {
+	case "required":
+		return models.FieldRequired
+	case "max", "len":
+		return models.FieldTooLong
+	case "min":
+		return models.FieldTooShort
+	case "oneof", "eq":
+		return models.FieldOneOf
+	case "email_addr":
+		return models.FieldInvalidEmail
+	case "nocrlf":
+		return models.FieldControlCharacters
+	case "uuid", "uuid4":
+		return models.FieldInvalidID
+	case "slug":
+		return models.FieldInvalidSlug
+	case "timezone":
+		return models.FieldInvalidTimezone
+	case "datetime":
+		return models.FieldInvalidDate
+	case "bcp47_language_tag", "lang":
+		return models.FieldInvalidLanguage
+	case "iso3166_1_alpha2":
+		return models.FieldInvalidCountry
+	}
+	return models.FieldInvalid
 }

@@ -72,13 +72,13 @@ func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models
 	if creating {
 		for name, v := range map[string]*string{"slug": r.Slug, "title": r.Title, "timezone": r.Timezone, "starts_on": r.StartsOn, "ends_on": r.EndsOn} {
 			if v == nil || *v == "" {
-				fe[name] = "is required"
+				fe.Set(name, models.FieldRequired, "is required")
 			}
 		}
 	}
 	if r.Slug != nil {
 		if !slugPattern.MatchString(*r.Slug) {
-			fe["slug"] = "may contain only lower-case letters, digits and dashes (2 to 63)"
+			fe.Set("slug", models.FieldInvalidSlug, "may contain only lower-case letters, digits and dashes (2 to 63)")
 		}
 		conf.Slug = *r.Slug
 	}
@@ -87,7 +87,7 @@ func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models
 	setStr(&conf.Venue, r.Venue)
 	if r.Timezone != nil {
 		if _, err := time.LoadLocation(*r.Timezone); err != nil || *r.Timezone == "" || *r.Timezone == "Local" {
-			fe["timezone"] = "must be an IANA time zone such as Europe/Zurich"
+			fe.Set("timezone", models.FieldInvalidTimezone, "must be an IANA time zone such as Europe/Zurich")
 		}
 		conf.Timezone = *r.Timezone
 	}
@@ -100,18 +100,18 @@ func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models
 		}
 		d, err := time.Parse(dateLayout, *pair.src)
 		if err != nil {
-			fe[name] = "must be a date YYYY-MM-DD"
+			fe.Set(name, models.FieldInvalidDate, "must be a date YYYY-MM-DD")
 			continue
 		}
 		*pair.dst = d
 	}
 	if _, bad := fe["ends_on"]; !bad && !conf.EndsOn.IsZero() && conf.EndsOn.Before(conf.StartsOn) {
-		fe["ends_on"] = "must not be before starts_on"
+		fe.Set("ends_on", models.FieldBadRange, "must not be before starts_on")
 	}
 	if r.Languages != nil {
 		for _, l := range r.Languages {
 			if !langPattern.MatchString(l) {
-				fe["languages"] = "must be language codes such as en, ru, uk"
+				fe.Set("languages", models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
 			}
 		}
 		conf.Languages = models.StringList(r.Languages)
@@ -125,7 +125,7 @@ func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models
 		conf.RegistrationClosesAt = &t
 	}
 	if conf.RegistrationOpensAt != nil && conf.RegistrationClosesAt != nil && !conf.RegistrationClosesAt.After(*conf.RegistrationOpensAt) {
-		fe["registration_closes_at"] = "must be after registration_opens_at"
+		fe.Set("registration_closes_at", models.FieldBadRange, "must be after registration_opens_at")
 	}
 	setStr(&conf.QuotaPolicy, r.QuotaPolicy)
 	setStr(&conf.VoteRule, r.VoteRule)
@@ -194,7 +194,7 @@ func (s *Server) updateConference(c *gin.Context) error {
 		}
 		return s.audit(c, tx, conf.ID, "conference.update", "conference", conf.ID)
 	})
-	s.conferences.forget()
+	s.dom.ForgetConferences()
 	if err != nil {
 		return conflictField(err, "slug", "is already taken")
 	}
@@ -228,16 +228,7 @@ func (s *Server) listConferences(c *gin.Context) error {
 
 // conference loads the conference named by the :slug parameter.
 func (s *Server) conference(c *gin.Context) (*models.Conference, error) {
-	slug := c.Param("slug")
-	if conf, ok := s.conferences.get(slug); ok {
-		return conf, nil
-	}
-	conf, err := s.store.ConferenceBySlug(c.Request.Context(), slug)
-	if err != nil {
-		return nil, err
-	}
-	s.conferences.put(conf)
-	return conf, nil
+	return s.dom.Conference(c.Request.Context(), c.Param("slug"))
 }
 
 var countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)

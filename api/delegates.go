@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -74,21 +73,21 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	}
 	f := models.DelegateFilter{ConferenceID: conf.ID, Status: c.Query("status"), OrganisationID: c.Query("organisation_id"),
 		Role: c.Query("role"), Attendance: c.Query("attendance"), Query: strings.TrimSpace(c.Query("q")), Page: pg}
-	fe := map[string]string{}
+	fe := models.FieldErrors{}
 	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
-		fe["status"] = "must be one of: " + strings.Join(delegateStatuses, ", ")
+		fe.Set("status", models.FieldOneOf, "must be one of: "+strings.Join(delegateStatuses, ", "))
 	}
 	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
-		fe["organisation_id"] = "must be an ID"
+		fe.Set("organisation_id", models.FieldInvalidID, "must be an ID")
 	}
 	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
-		fe["role"] = "must be one of: " + strings.Join(models.DelegateRoles, ", ")
+		fe.Set("role", models.FieldOneOf, "must be one of: "+strings.Join(models.DelegateRoles, ", "))
 	}
 	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
-		fe["attendance"] = "must be one of: " + strings.Join(models.Attendances, ", ")
+		fe.Set("attendance", models.FieldOneOf, "must be one of: "+strings.Join(models.Attendances, ", "))
 	}
 	if len(f.Query) > 100 {
-		fe["q"] = "must be at most 100 characters"
+		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")
 	}
 	if len(fe) > 0 {
 		return malformed("invalid filter", fe)
@@ -137,74 +136,18 @@ type decisionRequest struct {
 	Reason   string `json:"reason" binding:"max=1000"`
 }
 
-// decideDelegate approves, waitlists or rejects a confirmed registration (organisers). Approving
-// beyond the organisation's quota is refused with 409 (waitlist instead, or raise the quota); a
-// place freed by rejecting or waitlisting an approved delegate goes to the next on the waiting
-// list. The delegate, and each one promoted, is mailed in their language; the decision is audited.
+// decideDelegate records an organiser's decision on a registration (domain.Service.DecideDelegate).
 func (s *Server) decideDelegate(c *gin.Context) error {
 	var req decisionRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if uuid.Validate(c.Param("id")) != nil {
-		return errNotFound
-	}
-	ctx := c.Request.Context()
-	var out *models.ReviewOutcome
-	err := s.store.Tx(ctx, func(tx *models.Store) error {
-		var err error
-		if out, err = tx.DecideDelegate(ctx, c.Param("id"), req.Decision, strings.TrimSpace(req.Reason)); err != nil {
-			return err
-		}
-		d := out.Delegate
-		if err := s.audit(c, tx, d.ConferenceID, "delegate.decide", "delegate", d.ID); err != nil {
-			return err
-		}
-		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: d.Status, Reason: d.DecisionReason}
-		m, err := newMail(envelopeOf(d), mail.TemplateDecision, decisionEvent(d, d.Status), data)
-		if err != nil {
-			return err
-		}
-		return s.enqueuePromotions(c, tx, out, m)
-	})
-	var qe *models.QuotaError
-	if errors.As(err, &qe) {
-		p := problem(http.StatusConflict, qe.Error())
-		p.Errors = map[string]string{"decision": qe.Error() + ": waitlist the delegate or raise the quota"}
-		return p
-	}
+	d, err := s.dom.DecideDelegate(c.Request.Context(), s.actor(c), domain.Decision{DelegateID: c.Param("id"), Decision: req.Decision, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
-	s.notify()
-	c.JSON(http.StatusOK, delegateView(out.Delegate, false))
+	c.JSON(http.StatusOK, delegateView(d, false))
 	return nil
-}
-
-// enqueuePromotions writes msgs plus a "waitlist_promoted" mail (and an audit event) for each
-// delegate promoted by out, inside tx.
-func (s *Server) enqueuePromotions(c *gin.Context, tx *models.Store, out *models.ReviewOutcome, msgs ...*models.OutboxMessage) error {
-	for _, p := range out.Promoted {
-		if err := s.audit(c, tx, p.ConferenceID, "delegate.promote", "delegate", p.ID); err != nil {
-			return err
-		}
-		m, err := newMail(envelopeOf(p), mail.TemplateWaitlistPromoted, decisionEvent(p, "promoted"),
-			&mail.WaitlistPromotedData{Conference: out.Conference.Title, Name: p.DisplayName})
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, m)
-	}
-	return tx.Enqueue(c.Request.Context(), msgs...)
-}
-
-// decisionEvent names one decision on d, for the idempotency key of its mail.
-func decisionEvent(d *models.Delegate, what string) string {
-	at := ""
-	if d.DecidedAt != nil {
-		at = strconv.FormatInt(d.DecidedAt.UnixNano(), 10)
-	}
-	return "decision:" + what + ":" + at
 }
 
 // participantResponse is one public participant: what they chose to show, nothing else.
@@ -225,7 +168,7 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	limit := 0
 	if v := c.Query("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return malformed("invalid limit", map[string]string{"limit": "must be a positive whole number"})
+			return malformed("invalid limit", models.FieldProblem("limit", models.FieldInvalid, "must be a positive whole number"))
 		}
 	}
 	pg, err := models.ParseParticipantPage(limit, c.Query("cursor"))

@@ -21,7 +21,7 @@ func page(c *gin.Context) (models.Page, error) {
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return models.Page{}, malformed("invalid limit", map[string]string{"limit": "must be a positive whole number"})
+			return models.Page{}, malformed("invalid limit", models.FieldProblem("limit", models.FieldInvalid, "must be a positive whole number"))
 		}
 		limit = n
 	}
@@ -42,7 +42,7 @@ func (s *Server) conferencePage(c *gin.Context) (*models.Conference, models.Page
 func conflictField(err error, field, msg string) error {
 	if errors.Is(err, models.ErrConflict) {
 		p := problem(409, "this conflicts with an existing record")
-		p.Errors = map[string]string{field: msg}
+		p = problemOf(&models.Error{Kind: models.KindConflict, Code: models.CodeConflict, Detail: p.Detail, Fields: models.FieldProblem(field, models.FieldTaken, msg)})
 		return p
 	}
 	return err

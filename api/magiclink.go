@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -22,7 +23,7 @@ type magicLinkRequest struct {
 // request is answered 202 with the same body, for known and unknown addresses and conferences
 // alike, after the same work (a token row in one transaction; only a known address gets mail).
 func (s *Server) requestMagicLink(c *gin.Context) error {
-	if !s.publicLimiter.Allow("ip:" + c.ClientIP()) {
+	if !s.dom.AllowPublic("ip:" + c.ClientIP()) {
 		return errTooMany
 	}
 	var req magicLinkRequest
@@ -41,7 +42,7 @@ func (s *Server) requestMagicLink(c *gin.Context) error {
 	known, err := s.store.RequestLogin(ctx, conf.ID, req.Email, func(d *models.Delegate, secret string) (*models.OutboxMessage, error) {
 		data := &mail.LoginData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 			ExpiresMinutes: int(models.LoginTTL / time.Minute)}
-		return newMail(envelopeOf(d), mail.TemplateLogin, "login:"+models.NewID(), data)
+		return domain.NewMail(domain.EnvelopeOf(d), mail.TemplateLogin, "login:"+models.NewID(), data)
 	})
 	if err != nil {
 		return err

@@ -40,13 +40,13 @@ func (r *meRequest) apply(d *models.Delegate) models.FieldErrors {
 	if r.Country != nil {
 		d.Country = strings.ToUpper(*r.Country)
 		if d.Country != "" && !countryPattern.MatchString(d.Country) {
-			fe["country"] = "must be a two-letter country code such as UA"
+			fe.Set("country", models.FieldInvalidCountry, "must be a two-letter country code such as UA")
 		}
 	}
 	if r.Languages != nil {
 		checkLanguages(fe, r.Languages)
 		if len(r.Languages) == 0 {
-			fe["languages"] = "must name at least one language"
+			fe.Set("languages", models.FieldRequired, "must name at least one language")
 		}
 		d.Languages = models.StringList(r.Languages)
 	}
@@ -60,7 +60,7 @@ func (r *meRequest) apply(d *models.Delegate) models.FieldErrors {
 		}
 	}
 	if d.NeedsVisaLetter && d.LegalName == "" {
-		fe["legal_name"] = "is required for a visa letter"
+		fe.Set("legal_name", models.FieldRequired, "is required for a visa letter")
 	}
 	if len(fe) == 0 {
 		return nil
@@ -115,7 +115,7 @@ func (s *Server) deleteMe(c *gin.Context) error {
 		if err := s.audit(c, tx, out.Delegate.ConferenceID, "delegate.erase", "delegate", out.Delegate.ID); err != nil {
 			return err
 		}
-		return s.enqueuePromotions(c, tx, out)
+		return s.dom.EnqueuePromotions(ctx, tx, s.actor(c), out)
 	})
 	if err != nil {
 		return err

@@ -41,16 +41,16 @@ func (r *organisationRequest) apply(o *models.Organisation, creating bool) model
 	fe := models.FieldErrors{}
 	if creating {
 		if r.Name == nil || *r.Name == "" {
-			fe["name"] = "is required"
+			fe.Set("name", models.FieldRequired, "is required")
 		}
 		if r.Kind == nil {
-			fe["kind"] = "is required"
+			fe.Set("kind", models.FieldRequired, "is required")
 		}
 	}
 	setStr(&o.Name, r.Name)
 	if r.Country != nil {
 		if *r.Country != "" && !countryPattern.MatchString(*r.Country) {
-			fe["country"] = "must be a two-letter country code such as UA"
+			fe.Set("country", models.FieldInvalidCountry, "must be a two-letter country code such as UA")
 		}
 		o.Country = *r.Country
 	}
@@ -63,7 +63,7 @@ func (r *organisationRequest) apply(o *models.Organisation, creating bool) model
 	}
 	if r.Status != nil && !creating {
 		if err := o.SetStatus(*r.Status); err != nil {
-			fe["status"] = err.Error()
+			fe.Set("status", models.FieldOneOf, err.Error())
 		}
 	}
 	if len(fe) == 0 {
@@ -130,7 +130,7 @@ func (s *Server) updateOrganisation(c *gin.Context) error {
 			return err
 		}
 		promoted = len(ps) > 0
-		return s.enqueuePromotions(c, tx, &models.ReviewOutcome{Conference: conf, Promoted: ps})
+		return s.dom.EnqueuePromotions(c.Request.Context(), tx, s.actor(c), &models.ReviewOutcome{Conference: conf, Promoted: ps})
 	})
 	if err != nil {
 		return conflictField(err, "name", "an organisation of this name exists already")

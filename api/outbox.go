@@ -46,7 +46,7 @@ var outboxStates = []string{models.OutboxPending, models.OutboxSending, models.O
 func (s *Server) listOutbox(c *gin.Context) error {
 	state := c.Query("state")
 	if state != "" && !slices.Contains(outboxStates, state) {
-		return malformed("invalid state", map[string]string{"state": "must be one of: " + strings.Join(outboxStates, ", ")})
+		return malformed("invalid state", models.FieldProblem("state", models.FieldOneOf, "must be one of: "+strings.Join(outboxStates, ", ")))
 	}
 	pg, err := page(c)
 	if err != nil {

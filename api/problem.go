@@ -10,15 +10,18 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// Problem is an RFC 9457 problem details document. Errors maps request fields to messages.
+// Problem is an RFC 9457 problem details document. Code is stable and machine-readable; Errors
+// maps request fields to English messages and ErrorCodes the same fields to stable codes.
 type Problem struct {
-	Type      string            `json:"type"`
-	Title     string            `json:"title"`
-	Status    int               `json:"status"`
-	Detail    string            `json:"detail,omitempty"`
-	Instance  string            `json:"instance,omitempty"`
-	Errors    map[string]string `json:"errors,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
+	Type       string            `json:"type"`
+	Title      string            `json:"title"`
+	Status     int               `json:"status"`
+	Code       models.Code       `json:"code"`
+	Detail     string            `json:"detail,omitempty"`
+	Instance   string            `json:"instance,omitempty"`
+	Errors     map[string]string `json:"errors,omitempty"`
+	ErrorCodes map[string]string `json:"error_codes,omitempty"`
+	RequestID  string            `json:"request_id,omitempty"`
 }
 
 // Error returns the detail, or the title.
@@ -29,23 +32,45 @@ func (p *Problem) Error() string {
 	return p.Title
 }
 
-// problem builds a Problem with the standard title for status.
+// codeOf is the code of a problem built from a bare status.
+var codeOf = map[int]models.Code{
+	http.StatusBadRequest:          models.CodeMalformed,
+	http.StatusUnauthorized:        models.CodeUnauthorized,
+	http.StatusForbidden:           models.CodeForbidden,
+	http.StatusNotFound:            models.CodeNotFound,
+	http.StatusMethodNotAllowed:    models.CodeMethodNotAllowed,
+	http.StatusConflict:            models.CodeConflict,
+	http.StatusUnprocessableEntity: models.CodeValidation,
+	http.StatusTooManyRequests:     models.CodeRateLimited,
+	http.StatusInternalServerError: models.CodeInternal,
+	http.StatusNotImplemented:      models.CodeNotImplemented,
+	http.StatusServiceUnavailable:  models.CodeUnavailable,
+}
+
+// problem builds a Problem with the standard title and code for status.
 func problem(status int, detail string) *Problem {
-	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: codeOf[status], Detail: detail}
 }
 
-// invalid is a 422 with per-field messages.
-func invalid(fields map[string]string) *Problem {
-	p := problem(http.StatusUnprocessableEntity, "the request has invalid fields")
-	p.Errors = fields
+// problemOf renders a domain error as a Problem.
+func problemOf(e *models.Error) *Problem {
+	p := problem(e.Kind.Status(), e.Detail)
+	p.Code = e.Code
+	if len(e.Fields) > 0 {
+		p.Errors, p.ErrorCodes = map[string]string{}, map[string]string{}
+		for k, f := range e.Fields {
+			p.Errors[k], p.ErrorCodes[k] = f.Message, string(f.Code)
+		}
+	}
 	return p
 }
 
-// malformed is a 400 with an optional per-field message.
-func malformed(detail string, fields map[string]string) *Problem {
-	p := problem(http.StatusBadRequest, detail)
-	p.Errors = fields
-	return p
+// invalid is a 422 with per-field problems.
+func invalid(fields models.FieldErrors) *Problem { return problemOf(models.Invalid(fields)) }
+
+// malformed is a 400 with optional per-field problems.
+func malformed(detail string, fields models.FieldErrors) *Problem {
+	return problemOf(models.Malformed(detail, fields))
 }
 
 var (
@@ -67,30 +92,21 @@ func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 	}
 }
 
-// fail maps any error to problem details and writes it. Unexpected errors are logged with the
-// request ID and answered as a bare 500.
+// fail maps any error to problem details and writes it. Domain errors keep their code;
+// unexpected errors are logged with the request ID and answered as a bare 500.
 func (s *Server) fail(c *gin.Context, err error) {
 	var p *Problem
-	var te *models.TransitionError
-	var fe models.FieldErrors
-	switch {
-	case errors.As(err, &p):
-	case errors.As(err, &fe):
-		p = invalid(fe)
-	case errors.As(err, &te):
-		p = problem(http.StatusConflict, te.Error())
-	case errors.Is(err, models.ErrNotFound):
-		p = errNotFound
-	case errors.Is(err, models.ErrConflict):
-		p = problem(http.StatusConflict, "this conflicts with an existing record")
-	case errors.Is(err, models.ErrBadCursor):
-		p = malformed("invalid cursor", map[string]string{"cursor": "is not a cursor from a previous page"})
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		c.Abort()
 		return
-	default:
-		s.log.Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
-		p = problem(http.StatusInternalServerError, "")
+	}
+	if !errors.As(err, &p) {
+		if e, ok := models.Classify(err); ok {
+			p = problemOf(e)
+		} else {
+			s.log.Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
+			p = problem(http.StatusInternalServerError, "")
+		}
 	}
 	out := *p
 	out.Instance = c.Request.URL.Path

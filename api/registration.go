@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -52,15 +53,15 @@ func (r *registrationRequest) check(conf *models.Conference) models.FieldErrors 
 	r.Email, r.DisplayName, r.LegalName = strings.TrimSpace(r.Email), strings.TrimSpace(r.DisplayName), strings.TrimSpace(r.LegalName)
 	r.Country = strings.ToUpper(r.Country)
 	if !r.Consent {
-		fe["consent"] = "must be true: we store your registration only with your consent"
+		fe.Set("consent", models.FieldConsentRequired, "must be true: we store your registration only with your consent")
 	}
 	checkName(fe, "display_name", r.DisplayName, 100, true)
 	checkName(fe, "legal_name", r.LegalName, 200, false)
 	if r.NeedsVisaLetter && r.LegalName == "" {
-		fe["legal_name"] = "is required for a visa letter"
+		fe.Set("legal_name", models.FieldRequired, "is required for a visa letter")
 	}
 	if r.Country != "" && !countryPattern.MatchString(r.Country) {
-		fe["country"] = "must be a two-letter country code such as UA"
+		fe.Set("country", models.FieldInvalidCountry, "must be a two-letter country code such as UA")
 	}
 	checkLanguages(fe, r.Languages)
 	if len(r.Languages) == 0 {
@@ -74,15 +75,15 @@ func (r *registrationRequest) check(conf *models.Conference) models.FieldErrors 
 	r.Visibility = orDefault(r.Visibility, models.VisibilityOrganisers)
 	switch {
 	case r.OrganisationID != nil && r.NewOrganisation != nil:
-		fe["new_organisation"] = "give either organisation_id or new_organisation, not both"
+		fe.Set("new_organisation", models.FieldExclusive, "give either organisation_id or new_organisation, not both")
 	case r.OrganisationID == nil && r.NewOrganisation == nil && r.Role == models.RoleDelegate:
-		fe["organisation_id"] = "is required for delegates (or propose a new_organisation)"
+		fe.Set("organisation_id", models.FieldRequired, "is required for delegates (or propose a new_organisation)")
 	}
 	if o := r.NewOrganisation; o != nil {
 		o.Name, o.Country = strings.TrimSpace(o.Name), strings.ToUpper(o.Country)
 		checkName(fe, "new_organisation.name", o.Name, 200, true)
 		if o.Country != "" && !countryPattern.MatchString(o.Country) {
-			fe["new_organisation.country"] = "must be a two-letter country code such as UA"
+			fe.Set("new_organisation.country", models.FieldInvalidCountry, "must be a two-letter country code such as UA")
 		}
 		o.Kind = orDefault(o.Kind, models.OrgOther)
 	}
@@ -93,15 +94,15 @@ func (r *registrationRequest) check(conf *models.Conference) models.FieldErrors 
 }
 
 func checkName(fe models.FieldErrors, field, v string, max int, required bool) {
-	if msg := models.CheckName(v, max, required); msg != "" {
-		fe[field] = msg
+	if p := models.CheckName(v, max, required); p.Code != "" {
+		fe.Set(field, p.Code, p.Message)
 	}
 }
 
 func checkLanguages(fe models.FieldErrors, langs []string) {
 	for _, l := range langs {
 		if !langPattern.MatchString(l) {
-			fe["languages"] = "must be language codes such as en, ru, uk"
+			fe.Set("languages", models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
 		}
 	}
 }
@@ -118,7 +119,7 @@ func orDefault(v, def string) string {
 // confirmation mail; a known one gets a mail to its holder with a sign-in link and no second
 // record. Both do the same work (sealing, token, one transaction, one mail).
 func (s *Server) registerDelegate(c *gin.Context) error {
-	if !s.publicLimiter.Allow("ip:" + c.ClientIP()) {
+	if !s.dom.AllowPublic("ip:" + c.ClientIP()) {
 		return errTooMany
 	}
 	var req registrationRequest
@@ -145,7 +146,7 @@ func (s *Server) registerDelegate(c *gin.Context) error {
 	if req.OrganisationID != nil {
 		o, err := s.store.Organisation(ctx, conf.ID, *req.OrganisationID)
 		if errors.Is(err, models.ErrNotFound) || err == nil && o.Status == models.OrgRejected {
-			return invalid(map[string]string{"organisation_id": "is not an organisation of this conference"})
+			return invalid(models.FieldProblem("organisation_id", models.FieldUnknownReference, "is not an organisation of this conference"))
 		}
 		if err != nil {
 			return err
@@ -166,15 +167,15 @@ func (s *Server) registerDelegate(c *gin.Context) error {
 // registrationMail builds the mail of a registration's outcome, addressed to the address given.
 func (s *Server) registrationMail(conf *models.Conference, to string) func(*models.Delegate, bool, string) (*models.OutboxMessage, error) {
 	return func(d *models.Delegate, known bool, secret string) (*models.OutboxMessage, error) {
-		env := envelope{ConferenceID: conf.ID, DelegateID: d.ID, To: to, Lang: d.Lang()}
+		env := domain.Envelope{ConferenceID: conf.ID, DelegateID: d.ID, To: to, Lang: d.Lang()}
 		if known {
 			data := &mail.AlreadyRegisteredData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 				ExpiresMinutes: int(models.LoginTTL / time.Minute)}
-			return newMail(env, mail.TemplateAlreadyRegistered, "known:"+models.NewID(), data)
+			return domain.NewMail(env, mail.TemplateAlreadyRegistered, "known:"+models.NewID(), data)
 		}
 		data := &mail.ConfirmData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/confirm?token=" + secret),
 			ExpiresMinutes: int(models.ConfirmTTL / time.Minute)}
-		return newMail(env, mail.TemplateConfirm, "confirm", data)
+		return domain.NewMail(env, mail.TemplateConfirm, "confirm", data)
 	}
 }
 
@@ -195,7 +196,7 @@ func (s *Server) confirmDelegate(c *gin.Context) error {
 
 // redeem exchanges a one-time link of kind for a delegate session.
 func (s *Server) redeem(c *gin.Context, kind string) error {
-	if !s.publicLimiter.Allow("ip:" + c.ClientIP()) {
+	if !s.dom.AllowPublic("ip:" + c.ClientIP()) {
 		return errTooMany
 	}
 	var req linkRequest

@@ -40,11 +40,11 @@ func (r *roomRequest) apply(room *models.Room, creating bool) models.FieldErrors
 	if r.Name != nil {
 		room.Name = strings.TrimSpace(*r.Name)
 		if hasControlChars(room.Name, false) {
-			fe["name"] = "must not contain control characters"
+			fe.Set("name", models.FieldControlCharacters, "must not contain control characters")
 		}
 	}
 	if (creating || r.Name != nil) && room.Name == "" {
-		fe["name"] = "is required"
+		fe.Set("name", models.FieldRequired, "is required")
 	}
 	if r.Capacity != nil {
 		room.Capacity = *r.Capacity
@@ -52,7 +52,7 @@ func (r *roomRequest) apply(room *models.Room, creating bool) models.FieldErrors
 	if r.OnlineURL != nil {
 		room.OnlineURL = strings.TrimSpace(*r.OnlineURL)
 		if u, err := url.Parse(room.OnlineURL); room.OnlineURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-			fe["online_url"] = "must be an http(s) link"
+			fe.Set("online_url", models.FieldInvalidURL, "must be an http(s) link")
 		}
 	}
 	if len(fe) == 0 {

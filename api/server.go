@@ -9,12 +9,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
-	"github.com/zimmerwald/zimmerwald/internal/ratelimit"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // Options are the Server's dependencies, built by cmd/zimmerwald.
 type Options struct {
+	// Domain runs every operation and every read that depends on who asks.
+	Domain *domain.Service
 	Store  *models.Store
 	Config config.Config
 	Logger *slog.Logger
@@ -22,15 +24,16 @@ type Options struct {
 	NotifyMail func()
 	// Web serves every path outside /api, /healthz and /readyz (may be nil).
 	Web http.Handler
-	// ReadFreshness is how long a conference and its latest agenda release, once read, are served
+	// ReadFreshness is how long the latest agenda release of a conference, once read, is served
 	// from memory without asking the database again (zero: every request asks). Changes made
 	// through this process are seen at once; those of other processes within this time. Public
-	// agenda answers carry max-age=60 anyway.
+	// agenda answers carry max-age=60 anyway. (Conferences are kept by the domain Service.)
 	ReadFreshness time.Duration
 }
 
 // Server holds what the handlers need. Handlers are its methods; there are no package globals.
 type Server struct {
+	dom    *domain.Service
 	store  *models.Store
 	cfg    config.Config
 	log    *slog.Logger
@@ -38,10 +41,7 @@ type Server struct {
 	web    http.Handler
 	engine *gin.Engine
 
-	releases      *releaseCache      // the latest agenda release of each conference, rendered once
-	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
-	publicLimiter *ratelimit.Limiter // public POSTs per client
-	loginLimiter  *ratelimit.Limiter // login attempts per client and per account
+	releases *releaseCache // the latest agenda release of each conference, rendered once
 }
 
 // NewServer builds the router with every route and middleware.
@@ -54,11 +54,11 @@ func NewServer(o Options) *Server {
 	}
 	validatorEngine()
 	s := &Server{
-		store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
-		releases:      newReleaseCache(o.ReadFreshness),
-		conferences:   newConferenceCache(o.ReadFreshness),
-		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
-		loginLimiter:  ratelimit.New(10, 5),
+		dom: o.Domain, store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
+		releases: newReleaseCache(o.ReadFreshness),
+	}
+	if s.dom == nil {
+		s.dom = domain.New(domain.Options{Store: o.Store, Config: o.Config, NotifyMail: o.NotifyMail, ReadFreshness: o.ReadFreshness})
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New() // no default logger: Gin's prints client IPs (SECURITY T6)
@@ -83,7 +83,8 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if s.web != nil && !isAPIPath(p) {
-		s.web.ServeHTTP(c.Writer, c.Request)
+		ctx := domain.WithRequest(c.Request.Context(), requestID(c), "ip:"+c.ClientIP())
+		s.web.ServeHTTP(c.Writer, c.Request.WithContext(ctx))
 		return
 	}
 	s.fail(c, errNotFound)
@@ -91,4 +92,16 @@ func (s *Server) noRoute(c *gin.Context) {
 
 func isAPIPath(p string) bool {
 	return p == "/api" || len(p) >= 5 && p[:5] == "/api/"
+}
+
+// link returns an absolute URL of the product for a path.
+func (s *Server) link(path string) string { return s.cfg.BaseURL + path }
+
+// actor is the caller as the domain layer sees it: signed in or anonymous, with the request ID
+// for audit events and the client address as rate-limit key.
+func (s *Server) actor(c *gin.Context) *domain.Actor {
+	if a := who(c); a != nil {
+		return a
+	}
+	return domain.Anonymous(requestID(c), "ip:"+c.ClientIP())
 }

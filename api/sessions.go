@@ -42,25 +42,25 @@ func (r *sessionRequest) apply(sess *models.Session, creating bool) models.Field
 	if creating {
 		for name, v := range map[string]*string{"title": r.Title, "kind": r.Kind, "starts_at": r.StartsAt, "ends_at": r.EndsAt} {
 			if v == nil || strings.TrimSpace(*v) == "" {
-				fe[name] = "is required"
+				fe.Set(name, models.FieldRequired, "is required")
 			}
 		}
 	}
 	for name, v := range map[string]*string{"title": r.Title, "room": r.Room, "track": r.Track} {
 		if v != nil && hasControlChars(*v, false) {
-			fe[name] = "must not contain control characters"
+			fe.Set(name, models.FieldControlCharacters, "must not contain control characters")
 		}
 	}
 	if r.Title != nil {
 		if strings.TrimSpace(*r.Title) == "" {
-			fe["title"] = "is required"
+			fe.Set("title", models.FieldRequired, "is required")
 		}
 		sess.Title = strings.TrimSpace(*r.Title)
 	}
 	setStr(&sess.Kind, r.Kind)
 	if r.Description != nil {
 		if hasControlChars(*r.Description, true) {
-			fe["description"] = "must not contain control characters"
+			fe.Set("description", models.FieldControlCharacters, "must not contain control characters")
 		}
 		sess.Description = *r.Description
 	}
@@ -79,17 +79,17 @@ func (r *sessionRequest) apply(sess *models.Session, creating bool) models.Field
 		}
 		t, err := time.Parse(time.RFC3339, *pair.src)
 		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-			fe[name] = "must be an RFC 3339 instant such as 2027-09-06T10:00:00+02:00"
+			fe.Set(name, models.FieldInvalidInstant, "must be an RFC 3339 instant such as 2027-09-06T10:00:00+02:00")
 			continue
 		}
 		*pair.dst = t.UTC()
 	}
-	if _, bad := fe["ends_at"]; !bad && fe["starts_at"] == "" && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
+	if _, bad := fe["ends_at"]; !bad && !fe.Has("starts_at") && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
 		switch {
 		case !sess.EndsAt.After(sess.StartsAt):
-			fe["ends_at"] = "must be after starts_at"
+			fe.Set("ends_at", models.FieldBadRange, "must be after starts_at")
 		case sess.EndsAt.Sub(sess.StartsAt) > maxSessionLength:
-			fe["ends_at"] = "must be at most 24 hours after starts_at"
+			fe.Set("ends_at", models.FieldBadRange, "must be at most 24 hours after starts_at")
 		}
 	}
 	for name, pair := range map[string]struct {
@@ -101,7 +101,7 @@ func (r *sessionRequest) apply(sess *models.Session, creating bool) models.Field
 		}
 		for _, l := range pair.src {
 			if !langPattern.MatchString(l) {
-				fe[name] = "must be language codes such as en, ru, uk"
+				fe.Set(name, models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
 			}
 		}
 		*pair.dst = models.StringList(uniqueInOrder(pair.src))
@@ -109,7 +109,7 @@ func (r *sessionRequest) apply(sess *models.Session, creating bool) models.Field
 	for name, ids := range map[string][]string{"speaker_ids": r.SpeakerIDs, "chair_ids": r.ChairIDs, "statement_ids": r.StatementIDs} {
 		for _, id := range ids {
 			if uuid.Validate(id) != nil {
-				fe[name] = "must be a list of IDs"
+				fe.Set(name, models.FieldInvalidID, "must be a list of IDs")
 			}
 		}
 	}
@@ -137,7 +137,7 @@ func (r *sessionRequest) resolve(ctx context.Context, tx *models.Store, conf *mo
 			}
 			for _, id := range pair.src {
 				if _, ok := found[id]; !ok {
-					fe[name] = "names a delegate who is not registered for this conference"
+					fe.Set(name, models.FieldUnknownReference, "names a delegate who is not registered for this conference")
 				}
 			}
 			*pair.dst = uniqueInOrder(pair.src)
@@ -150,7 +150,7 @@ func (r *sessionRequest) resolve(ctx context.Context, tx *models.Store, conf *mo
 		}
 		for _, id := range r.StatementIDs {
 			if !found[id] {
-				fe["statement_ids"] = "names a statement that is not part of this conference"
+				fe.Set("statement_ids", models.FieldUnknownReference, "names a statement that is not part of this conference")
 			}
 		}
 		sess.StatementIDs = uniqueInOrder(r.StatementIDs)
@@ -293,7 +293,7 @@ func (s *Server) listSessions(c *gin.Context) error {
 		f.Statuses = nil
 		if st := c.Query("status"); st != "" {
 			if !slices.Contains([]string{models.SessionDraft, models.SessionPublished, models.SessionCancelled}, st) {
-				return malformed("invalid status", map[string]string{"status": "must be one of: draft, published, cancelled"})
+				return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: draft, published, cancelled"))
 			}
 			f.Statuses = []string{st}
 		}

@@ -137,9 +137,8 @@ func (s *Server) deleteSession(c *gin.Context) error {
 			return err
 		}
 		if released {
-			p := problem(http.StatusConflict, "the session is part of the published agenda: cancel it (status cancelled) so that the next release tells the people concerned")
-			p.Errors = map[string]string{"status": "set to cancelled instead of deleting"}
-			return p
+			return problemOf(&models.Error{Kind: models.KindConflict, Code: models.CodeConflict, Fields: models.FieldProblem("status", models.FieldInvalid, "set to cancelled instead of deleting"),
+				Detail: "the session is part of the published agenda: cancel it (status cancelled) so that the next release tells the people concerned"})
 		}
 		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
@@ -238,40 +237,39 @@ func strictParam(c *gin.Context) (bool, error) {
 	case "true", "1":
 		return true, nil
 	}
-	return false, malformed("invalid strict", map[string]string{"strict": "must be true or false"})
+	return false, malformed("invalid strict", models.FieldProblem("strict", models.FieldInvalidType, "must be true or false"))
 }
 
 // strictProblem refuses a change that causes conflicts: 409 when it collides with other sessions
 // (room or people overlaps), else 422, with the fields at fault.
 func strictProblem(conflicts []models.Conflict) error {
-	fields := map[string]string{}
+	fields := models.FieldErrors{}
 	overlap := false
 	for _, cf := range conflicts {
 		switch cf.Kind {
 		case models.ConflictRoom:
-			overlap, fields["room"] = true, "is booked by another session at this time"
+			overlap = true
+			fields.Set("room", models.FieldTaken, "is booked by another session at this time")
 		case models.ConflictSpeaker:
-			overlap, fields["speaker_ids"] = true, "names a delegate who is in another session at this time"
+			overlap = true
+			fields.Set("speaker_ids", models.FieldTaken, "names a delegate who is in another session at this time")
 		case models.ConflictChair:
-			overlap, fields["chair_ids"] = true, "names a delegate who chairs another session at this time"
+			overlap = true
+			fields.Set("chair_ids", models.FieldTaken, "names a delegate who chairs another session at this time")
 		case models.ConflictOutsideDates:
-			fields["starts_at"] = "is outside the conference dates"
+			fields.Set("starts_at", models.FieldBadRange, "is outside the conference dates")
 		case models.ConflictCapacity:
-			fields["capacity"] = "is more than the room holds"
+			fields.Set("capacity", models.FieldBadRange, "is more than the room holds")
 		case models.ConflictNotApproved:
 			field := "speaker_ids"
 			if cf.Role == models.PersonChair {
 				field = "chair_ids"
 			}
-			if fields[field] == "" {
-				fields[field] = "names a delegate whose registration is not approved"
-			}
+			fields.Set(field, models.FieldUnknownReference, "names a delegate whose registration is not approved")
 		}
 	}
 	if overlap {
-		p := problem(http.StatusConflict, "the session conflicts with other sessions")
-		p.Errors = fields
-		return p
+		return problemOf(&models.Error{Kind: models.KindConflict, Code: models.CodeConflict, Detail: "the session conflicts with other sessions", Fields: fields})
 	}
 	p := invalid(fields)
 	p.Detail = "the session breaks agenda rules"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -38,10 +39,10 @@ func (s *Server) decideStatement(c *gin.Context) error {
 		return err
 	}
 	if req.Decision == models.DecisionRequestChanges && req.Comment == "" {
-		return invalid(map[string]string{"comment": "is required when asking for changes"})
+		return invalid(models.FieldProblem("comment", models.FieldRequired, "is required when asking for changes"))
 	}
 	if req.SessionID != nil && *req.SessionID != "" && req.Decision != models.DecisionAccept {
-		return invalid(map[string]string{"session_id": "only an accepted statement can be linked to a session"})
+		return invalid(models.FieldProblem("session_id", models.FieldInvalid, "only an accepted statement can be linked to a session"))
 	}
 	ctx := c.Request.Context()
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
@@ -86,7 +87,7 @@ func (s *Server) mailStatementDecision(ctx context.Context, tx *models.Store, co
 	event := models.NewID()
 	for _, d := range ds {
 		data := mail.StatementDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: decision, Comment: comment}
-		m, err := newMail(envelopeOf(&d), mail.TemplateStatementDecision, "statement_decision:"+event, &data)
+		m, err := domain.NewMail(domain.EnvelopeOf(&d), mail.TemplateStatementDecision, "statement_decision:"+event, &data)
 		if err != nil {
 			return err
 		}
@@ -182,10 +183,10 @@ func (s *Server) saveTranslation(c *gin.Context) error {
 		return err
 	}
 	if !langPattern.MatchString(req.Language) {
-		return invalid(map[string]string{"language": "must be a language code such as en or uk"})
+		return invalid(models.FieldProblem("language", models.FieldInvalidLanguage, "must be a language code such as en or uk"))
 	}
 	if req.Language == st.Language {
-		return invalid(map[string]string{"language": "is the statement's original language"})
+		return invalid(models.FieldProblem("language", models.FieldInvalid, "is the statement's original language"))
 	}
 	ctx := c.Request.Context()
 	tr := &models.StatementTranslation{StatementID: st.ID, Language: req.Language, Title: req.Title, Summary: req.Summary, Body: req.Body}
@@ -235,7 +236,7 @@ func (s *Server) listVersions(c *gin.Context) error {
 		from, errFrom := strconv.Atoi(c.Query("from"))
 		to, errTo := strconv.Atoi(c.Query("to"))
 		if errFrom != nil || errTo != nil || from < 1 || to < 1 {
-			return malformed("invalid versions", map[string]string{"from": "from and to must both be version numbers"})
+			return malformed("invalid versions", models.FieldProblem("from", models.FieldInvalid, "from and to must both be version numbers"))
 		}
 		a, err := s.store.StatementVersion(ctx, st.ID, from)
 		if err != nil {

@@ -36,7 +36,7 @@ func (r *statementRequest) apply(st *models.Statement) models.FieldErrors {
 		st.Title = strings.TrimSpace(*r.Title)
 	}
 	if st.Title == "" {
-		fe["title"] = "is required"
+		fe.Set("title", models.FieldRequired, "is required")
 	}
 	setStr(&st.Summary, r.Summary)
 	setStr(&st.Body, r.Body)
@@ -44,7 +44,7 @@ func (r *statementRequest) apply(st *models.Statement) models.FieldErrors {
 		st.Language = *r.Language
 	}
 	if !langPattern.MatchString(st.Language) {
-		fe["language"] = "must be a language code such as en or uk"
+		fe.Set("language", models.FieldInvalidLanguage, "must be a language code such as en or uk")
 	}
 	if len(fe) == 0 {
 		return nil
@@ -63,7 +63,7 @@ var statementStatuses = []string{models.StatementDraft, models.StatementSubmitte
 func readLang(c *gin.Context) (string, error) {
 	lang := c.Query("lang")
 	if lang != "" && !langPattern.MatchString(lang) {
-		return "", malformed("invalid language", map[string]string{"lang": "must be a language code such as en or uk"})
+		return "", malformed("invalid language", models.FieldProblem("lang", models.FieldInvalidLanguage, "must be a language code such as en or uk"))
 	}
 	return lang, nil
 }
@@ -87,7 +87,7 @@ func (s *Server) listStatements(c *gin.Context) error {
 	}
 	if st := c.Query("status"); st != "" {
 		if !slices.Contains(statementStatuses, st) {
-			return malformed("invalid status", map[string]string{"status": "must be one of: " + strings.Join(statementStatuses, ", ")})
+			return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: "+strings.Join(statementStatuses, ", ")))
 		}
 		f.Status = st
 	}
@@ -153,10 +153,10 @@ func (s *Server) createStatement(c *gin.Context) error {
 		}
 		st.OrganisationID, st.AuthorID = r.orgID(), &r.delegate.ID
 	case req.OrganisationID == nil || *req.OrganisationID == "":
-		return invalid(map[string]string{"organisation_id": "is required"})
+		return invalid(models.FieldProblem("organisation_id", models.FieldRequired, "is required"))
 	default:
 		if _, err := s.store.Organisation(ctx, conf.ID, *req.OrganisationID); errors.Is(err, models.ErrNotFound) {
-			return invalid(map[string]string{"organisation_id": "is not an organisation of this conference"})
+			return invalid(models.FieldProblem("organisation_id", models.FieldUnknownReference, "is not an organisation of this conference"))
 		} else if err != nil {
 			return err
 		}
@@ -246,7 +246,7 @@ func linkSession(ctx context.Context, tx *models.Store, st *models.Statement, se
 	}
 	err := tx.LinkStatementSession(ctx, st, sessionID)
 	if errors.Is(err, models.ErrNotFound) {
-		return invalid(map[string]string{"session_id": "is not a session of this conference"})
+		return invalid(models.FieldProblem("session_id", models.FieldUnknownReference, "is not a session of this conference"))
 	}
 	return err
 }
@@ -278,7 +278,7 @@ func (s *Server) moveStatement(c *gin.Context, to, action string) error {
 			return err
 		}
 		if to == models.StatementSubmitted && st.Status == models.StatementDraft && strings.TrimSpace(st.Body) == "" {
-			return invalid(map[string]string{"body": "is required before submitting"})
+			return invalid(models.FieldProblem("body", models.FieldRequired, "is required before submitting"))
 		}
 		if to == models.StatementWithdrawn {
 			if _, err := tx.OpenBallotOf(ctx, st.ID); err == nil {

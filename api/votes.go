@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -248,7 +249,7 @@ func (s *Server) mailVoteResult(ctx context.Context, tx *models.Store, conf *mod
 	for _, d := range ds {
 		data := mail.VoteResultData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Result: b.Result(),
 			Yes: b.YesCount, No: b.NoCount, Abstain: b.AbstainCount}
-		m, err := newMail(envelopeOf(&d), mail.TemplateVoteResult, "vote_result:"+b.ID, &data)
+		m, err := domain.NewMail(domain.EnvelopeOf(&d), mail.TemplateVoteResult, "vote_result:"+b.ID, &data)
 		if err != nil {
 			return err
 		}

@@ -143,10 +143,10 @@ func parseImportRow(line int, get func(string) string) (ImportRow, []RowError) {
 	if !ValidEmail(d.Email) {
 		bad("email", "must be one email address")
 	}
-	if msg := CheckName(d.DisplayName, 100, true); msg != "" {
+	if msg := CheckName(d.DisplayName, 100, true).Message; msg != "" {
 		bad("display_name", msg)
 	}
-	if msg := CheckName(d.LegalName, 200, false); msg != "" {
+	if msg := CheckName(d.LegalName, 200, false).Message; msg != "" {
 		bad("legal_name", msg)
 	}
 	for name, v := range map[string]string{"interpretation_needs": d.InterpretationNeeds, "accessibility_needs": d.AccessibilityNeeds} {
@@ -213,26 +213,26 @@ func ValidEmail(s string) bool {
 // CheckName checks a one-line name (display name, legal name, organisation name): at most max
 // characters, no line breaks or other control or bidirectional-override characters. It returns
 // "" when the name is acceptable, else the message for the client.
-func CheckName(s string, max int, required bool) string {
+func CheckName(s string, max int, required bool) FieldError {
 	switch {
 	case strings.TrimSpace(s) == "":
 		if required {
-			return "is required"
+			return FieldError{FieldRequired, "is required"}
 		}
-		return ""
+		return FieldError{}
 	case !utf8.ValidString(s):
-		return "must be text"
+		return FieldError{FieldInvalid, "must be text"}
 	case strings.ContainsAny(s, "\r\n"):
-		return "must not contain line breaks"
+		return FieldError{FieldControlCharacters, "must not contain line breaks"}
 	case utf8.RuneCountInString(s) > max:
-		return fmt.Sprintf("must be at most %d characters", max)
+		return FieldError{FieldTooLong, fmt.Sprintf("must be at most %d characters", max)}
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return "must not contain control characters"
+			return FieldError{FieldControlCharacters, "must not contain control characters"}
 		}
 	}
-	return ""
+	return FieldError{}
 }
 
 // ImportDelegates checks rows against the conference (organisations, quotas, addresses already

@@ -17,6 +17,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/api"
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/internal/password"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
@@ -52,11 +53,12 @@ func newEnv(t testing.TB, st *models.Store, extra map[string]string) *env {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
+	dom := domain.New(domain.Options{Store: st, Config: cfg})
+	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, Web: pages})
+	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, Web: pages})
 	pages.SetAPI(srv.Handler())
 	ts.Config.Handler = srv.Handler()
 	ts.Start()

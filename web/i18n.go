@@ -38,17 +38,18 @@ func loadBundle(fsys fs.FS) (*i18n.Bundle, error) {
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	ids := map[string][]string{}
 	for _, l := range Languages {
-		name := "locales/" + l + ".toml"
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("locale %s: %w", l, err)
-		}
-		mf, err := b.ParseMessageFileBytes(raw, path.Base(name))
-		if err != nil {
-			return nil, fmt.Errorf("locale %s: %w", l, err)
-		}
-		for _, m := range mf.Messages {
-			ids[l] = append(ids[l], m.ID)
+		for _, name := range []string{"locales/" + l + ".toml", "locales/codes." + l + ".toml"} {
+			raw, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("locale %s: %w", l, err)
+			}
+			mf, err := b.ParseMessageFileBytes(raw, path.Base(name))
+			if err != nil {
+				return nil, fmt.Errorf("locale %s: %w", l, err)
+			}
+			for _, m := range mf.Messages {
+				ids[l] = append(ids[l], m.ID)
+			}
 		}
 		slices.Sort(ids[l])
 	}

@@ -5,46 +5,30 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // conference is the API's view of a conference.
 type conference struct {
-	ID                   string     `json:"id"`
-	Slug                 string     `json:"slug"`
-	Title                string     `json:"title"`
-	Acronym              string     `json:"acronym"`
-	Timezone             string     `json:"timezone"`
-	StartsOn             string     `json:"starts_on"`
-	EndsOn               string     `json:"ends_on"`
-	Languages            []string   `json:"languages"`
-	Venue                string     `json:"venue"`
-	RegistrationOpensAt  *time.Time `json:"registration_opens_at"`
-	RegistrationClosesAt *time.Time `json:"registration_closes_at"`
-	RegistrationOpen     bool       `json:"registration_open"`
+	models.Conference
+	RegistrationOpen bool // at the time the page was made
 }
 
-// Starts and Ends parse the conference's dates.
-func (c *conference) Starts() time.Time { return parseDate(c.StartsOn) }
+// conferenceOf is the view of c at now.
+func conferenceOf(c *models.Conference, now time.Time) *conference {
+	return &conference{Conference: *c, RegistrationOpen: c.RegistrationOpen(now)}
+}
+
+// Starts is the first day of the conference.
+func (c *conference) Starts() time.Time { return c.StartsOn }
 
 // Ends is the last day of the conference.
-func (c *conference) Ends() time.Time { return parseDate(c.EndsOn) }
-
-// Location is the conference's time zone (UTC if unknown).
-func (c *conference) Location() *time.Location {
-	if loc, err := time.LoadLocation(c.Timezone); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func (c *conference) Ends() time.Time { return c.EndsOn }
 
 // RegistrationNotYet reports whether registration opens in the future.
 func (c *conference) RegistrationNotYet() bool {
 	return c.RegistrationOpensAt != nil && time.Now().Before(*c.RegistrationOpensAt)
-}
-
-func parseDate(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
-	return t
 }
 
 // organisation is the API's view of an organisation.
@@ -67,24 +51,37 @@ type list[T any] struct {
 // loadConference fetches the conference of the {slug} path value and prepares the view; on
 // failure it has already answered.
 func (p *Pages) loadConference(w http.ResponseWriter, r *http.Request) (*conference, *view, bool) {
-	var c conference
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(r.PathValue("slug")), &c)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	m, err := p.dom.Conference(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		p.failed(w, r, nil, err)
 		return nil, nil, false
 	}
-	return &c, p.newView(w, r, &c), true
+	c := conferenceOf(m, p.dom.Now())
+	return c, p.newView(w, r, c), true
+}
+
+// conferences lists every conference, as views.
+func (p *Pages) conferences(r *http.Request) ([]conference, error) {
+	ms, err := p.dom.Store().ListConferences(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	now := p.dom.Now()
+	out := make([]conference, len(ms))
+	for i := range ms {
+		out[i] = *conferenceOf(&ms[i], now)
+	}
+	return out, nil
 }
 
 func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
-	var cs list[conference]
-	res, err := p.get(r, "/api/v1/conferences", &cs)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	cs, err := p.conferences(r)
+	if err != nil {
+		p.failed(w, r, nil, err)
 		return
 	}
 	v := p.newView(w, r, nil)
-	v.Data = cs.Items
+	v.Data = cs
 	p.render(w, http.StatusOK, "home", v)
 }
 
@@ -190,14 +187,9 @@ func (p *Pages) statement(w http.ResponseWriter, r *http.Request) {
 
 // conferenceByID finds a conference among all of them (nil if none has the ID).
 func (p *Pages) conferenceByID(r *http.Request, id string) *conference {
-	var cs list[conference]
-	if res, err := p.get(r, "/api/v1/conferences", &cs); err != nil || !res.OK() {
+	m, err := p.dom.Store().ConferenceByID(r.Context(), id)
+	if err != nil {
 		return nil
 	}
-	for i := range cs.Items {
-		if cs.Items[i].ID == id {
-			return &cs.Items[i]
-		}
-	}
-	return nil
+	return conferenceOf(m, p.dom.Now())
 }

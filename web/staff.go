@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 )
 
 // safeNext keeps a post-login destination inside the console (never another site).
@@ -72,21 +74,20 @@ func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var cs list[conference]
-	res, err := p.get(r, "/api/v1/conferences", &cs)
-	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+	cs, err := p.conferences(r)
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
 	// One call that needs staff rights makes a stale or delegate session show the login page.
-	if len(cs.Items) > 0 {
-		res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(cs.Items[0].Slug)+"/delegates?limit=1", nil)
+	if len(cs) > 0 {
+		res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(cs[0].Slug)+"/delegates?limit=1", nil)
 		if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
 			p.fail(w, r, v, res, err)
 			return
 		}
 	}
-	v.Data = cs.Items
+	v.Data = cs
 	p.render(w, http.StatusOK, "staff_home", v)
 }
 
@@ -186,16 +187,16 @@ func (p *Pages) staffDecide(w http.ResponseWriter, r *http.Request) {
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	body := map[string]string{"decision": v.Form.Get("decision"), "reason": strings.TrimSpace(v.Form.Get("reason"))}
-	res, err := p.api(r, http.MethodPost, "/api/v1/delegates/"+url.PathEscape(r.PathValue("id"))+"/decision", body)
+	in := domain.Decision{DelegateID: r.PathValue("id"), Decision: v.Form.Get("decision"), Reason: v.Form.Get("reason")}
+	_, err := p.dom.DecideDelegate(r.Context(), p.actor(r), in)
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/registrations?" + backQuery(v.Form.Get("back"))
-	if err == nil && res.OK() {
+	if err == nil {
 		redirect(w, r, back+"&done=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": back}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
 }
 

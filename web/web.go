@@ -14,6 +14,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -25,6 +26,8 @@ var staticFS embed.FS
 
 // Options are the pages' dependencies.
 type Options struct {
+	// Domain runs every operation and every read that depends on who asks; the API shares it.
+	Domain *domain.Service
 	Store  *models.Store
 	Config config.Config
 	Logger *slog.Logger
@@ -35,6 +38,7 @@ type Options struct {
 
 // Pages is the web front's handler.
 type Pages struct {
+	dom    *domain.Service
 	store  *models.Store
 	cfg    config.Config
 	log    *slog.Logger
@@ -53,7 +57,10 @@ func New(o Options) (*Pages, error) {
 
 // newPages builds the pages from the given templates and message files.
 func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
-	p := &Pages{store: o.Store, cfg: o.Config, log: o.Logger, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
+	if o.Domain == nil {
+		o.Domain = domain.New(domain.Options{Store: o.Store, Config: o.Config})
+	}
+	p := &Pages{dom: o.Domain, store: o.Store, cfg: o.Config, log: o.Logger, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

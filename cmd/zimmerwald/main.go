@@ -27,6 +27,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/api"
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/web"
@@ -129,11 +130,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	defer sender.Close()
 	worker := mail.NewWorker(api.NewOutboxQueue(st, cfg.MailFrom), sender, templates,
 		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate, Concurrency: cfg.MailConcurrency, Batch: 200}, log)
-	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
+	dom := domain.New(domain.Options{Store: st, Config: cfg, NotifyMail: worker.Notify, ReadFreshness: time.Second})
+	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, ReadFreshness: time.Second})
+	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, ReadFreshness: time.Second})
 	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	httpSrv := &http.Server{
 		Addr: cfg.Addr, Handler: srv.Handler(),

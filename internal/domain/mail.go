@@ -1,4 +1,4 @@
-package api
+package domain
 
 import (
 	"encoding/json"
@@ -8,23 +8,23 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// envelope says who a mail goes to: the delegate it concerns, their address and language. The
+// Envelope says who a mail goes to: the delegate it concerns, their address and language. The
 // mail's idempotency key starts with the delegate's ID (models.DelegateMailKey), so that their
 // export lists it and erasing their data deletes it.
-type envelope struct {
+type Envelope struct {
 	ConferenceID, DelegateID, To, Lang string
 }
 
-// envelopeOf addresses a mail to a delegate at their own address, in their language.
-func envelopeOf(d *models.Delegate) envelope {
-	return envelope{ConferenceID: d.ConferenceID, DelegateID: d.ID, To: d.Email, Lang: d.Lang()}
+// EnvelopeOf addresses a mail to a delegate at their own address, in their language.
+func EnvelopeOf(d *models.Delegate) Envelope {
+	return Envelope{ConferenceID: d.ConferenceID, DelegateID: d.ID, To: d.Email, Lang: d.Lang()}
 }
 
-// newMail builds one outbox row: template is a mail template name (mail.NewData knows it), data
+// NewMail builds one outbox row: template is a mail template name (mail.NewData knows it), data
 // its typed data struct, and event names what happened, so that the same event never mails the
 // same delegate twice. Write it with Store.Enqueue inside the transaction of the change, and call
-// s.notify() after the commit.
-func newMail(to envelope, template, event string, data any) (*models.OutboxMessage, error) {
+// use Service.change, which wakes the worker after the commit.
+func NewMail(to Envelope, template, event string, data any) (*models.OutboxMessage, error) {
 	if _, ok := mail.NewData(template); !ok {
 		return nil, fmt.Errorf("mail: unknown template %q", template)
 	}
@@ -38,6 +38,3 @@ func newMail(to envelope, template, event string, data any) (*models.OutboxMessa
 	}
 	return m, nil
 }
-
-// link returns an absolute URL of the product for a path.
-func (s *Server) link(path string) string { return s.cfg.BaseURL + path }

@@ -1,0 +1,87 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/ratelimit"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// Options are the Service's dependencies, built by cmd/zimmerwald.
+type Options struct {
+	Store  *models.Store
+	Config config.Config
+	// NotifyMail wakes the outbox worker after a commit that enqueued mail (may be nil).
+	NotifyMail func()
+	// ReadFreshness is how long a conference, once read, is served from memory (zero: always
+	// read). Changes made through this process are seen at once.
+	ReadFreshness time.Duration
+}
+
+// Service runs the operations of the conference. It is safe for concurrent use.
+type Service struct {
+	store  *models.Store
+	cfg    config.Config
+	notify func()
+
+	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
+	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
+	loginLimiter  *ratelimit.Limiter // staff logins per client and per account
+}
+
+// New builds the Service.
+func New(o Options) *Service {
+	if o.NotifyMail == nil {
+		o.NotifyMail = func() {}
+	}
+	return &Service{
+		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
+		conferences:   newConferenceCache(o.ReadFreshness),
+		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
+		loginLimiter:  ratelimit.New(10, 5),
+	}
+}
+
+// Store is the store the Service works on, for plain reads that need no rule.
+func (s *Service) Store() *models.Store { return s.store }
+
+// Config is the configuration the Service was built with.
+func (s *Service) Config() config.Config { return s.cfg }
+
+// Now is the Service's clock (the store's, which tests may set).
+func (s *Service) Now() time.Time { return s.store.Now() }
+
+// link returns an absolute URL of the product for a path, for mails.
+func (s *Service) link(path string) string { return s.cfg.BaseURL + path }
+
+// change runs fn in one transaction and wakes the mail worker after it commits: the shape of
+// every operation that writes.
+func (s *Service) change(ctx context.Context, fn func(tx *models.Store) error) error {
+	if err := s.store.Tx(ctx, fn); err != nil {
+		return err
+	}
+	s.notify()
+	return nil
+}
+
+// AllowPublic reports whether the client (an opaque key, never logged or stored) may make one
+// more public request such as a registration or a sign-in link.
+func (s *Service) AllowPublic(client string) bool { return s.publicLimiter.Allow(client) }
+
+// Conference returns the conference with slug, from memory when read within ReadFreshness.
+func (s *Service) Conference(ctx context.Context, slug string) (*models.Conference, error) {
+	if conf, ok := s.conferences.get(slug); ok {
+		return conf, nil
+	}
+	conf, err := s.store.ConferenceBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	s.conferences.put(conf)
+	return conf, nil
+}
+
+// ForgetConferences drops the conferences held in memory, after a change to one of them.
+func (s *Service) ForgetConferences() { s.conferences.forget() }
