@@ -17,6 +17,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
 
 // updateGolden rewrites api/testdata/ from the current output (go test ./api -run Golden -update).
@@ -161,10 +162,10 @@ func checkXMLSchema(t *testing.T, doc []byte) {
 	t.Helper()
 	xsd := filepath.Join(schemasDir, "schedule.xml.xsd")
 	if _, err := os.Stat(xsd); err != nil {
-		t.Skipf("schema not found at %s: schedule.xml not validated", xsd)
+		modelstest.Require(t, "the schedule.xml schema at "+xsd)
 	}
 	if _, err := exec.LookPath("xmllint"); err != nil {
-		t.Skip("xmllint is not installed (apt-get install libxml2-utils): schedule.xml not validated")
+		modelstest.Require(t, "xmllint (apt-get install libxml2-utils)")
 	}
 	file := filepath.Join(t.TempDir(), "schedule.xml")
 	if err := os.WriteFile(file, doc, 0o600); err != nil {
@@ -189,7 +190,7 @@ func checkJSONSchema(t *testing.T, doc []byte) {
 	path := filepath.Join(schemasDir, "schedule.schema.json")
 	raw, err := os.Open(path)
 	if err != nil {
-		t.Skipf("schema not found at %s: schedule.json not validated", path)
+		modelstest.Require(t, "the schedule.json schema at "+path)
 	}
 	defer raw.Close()
 	schemaDoc, err := jsonschema.UnmarshalJSON(raw)

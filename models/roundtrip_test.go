@@ -5,23 +5,64 @@ import (
 	"crypto/rand"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
 
-// allModels lists every GORM model; a new model must be added here so that it is checked.
+// allModels lists every GORM model. TestEveryTableHasAModel fails when a migrated table has no
+// model here, so a new table cannot escape the round trip.
 func allModels() []any {
 	return []any{
 		&models.Conference{}, &models.Organisation{}, &models.Delegate{}, &models.Account{}, &models.AuthToken{},
 		&models.Room{}, &models.Session{}, &models.SessionPerson{}, &models.SessionStatement{}, &models.Attendance{},
 		&models.AgendaRelease{}, &models.Statement{}, &models.StatementTranslation{}, &models.StatementVersion{},
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{},
-		&models.OutboxMessage{}, &models.AuditEvent{},
+		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
 	}
+}
+
+// TestEveryTableHasAModel lists the tables and columns of the migrated database and fails when a
+// table (other than goose's) has no model in allModels, or a column no field in its model, on
+// SQLite and PostgreSQL.
+func TestEveryTableHasAModel(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, st *models.Store) {
+		db := st.WriterForTest()
+		fields := map[string][]string{} // table → the columns its model maps
+		for _, m := range allModels() {
+			stmt := &gorm.Statement{DB: db}
+			if err := stmt.Parse(m); err != nil {
+				t.Fatalf("parse %T: %v", m, err)
+			}
+			fields[stmt.Schema.Table] = stmt.Schema.DBNames
+		}
+		cols := modelstest.Columns(t, db)
+		tables := modelstest.Tables(cols)
+		if len(tables) < len(allModels()) {
+			t.Fatalf("the migrated database lists %d tables (%v), fewer than the %d models", len(tables), tables, len(allModels()))
+		}
+		for _, table := range tables {
+			if _, ok := fields[table]; !ok && table != modelstest.GooseTable {
+				t.Errorf("table %s has no model in allModels: it is not round-tripped", table)
+			}
+		}
+		for table := range fields {
+			if !slices.Contains(tables, table) {
+				t.Errorf("model table %s is not in the migrated database", table)
+			}
+		}
+		for _, c := range cols {
+			if names, ok := fields[c.Table]; ok && !slices.Contains(names, c.Name) {
+				t.Errorf("column %s.%s has no field in its model: it is not round-tripped", c.Table, c.Name)
+			}
+		}
+	})
 }
 
 var roundTripTime = time.Date(2027, 9, 5, 13, 45, 30, 123456000, time.UTC)
@@ -65,6 +106,9 @@ func fill(v any, refs map[string]string) {
 			val = reflect.ValueOf(b)
 		case models.StringList:
 			val = reflect.ValueOf(models.StringList{"en", "uk"})
+		case models.Audience:
+			val = reflect.ValueOf(models.Audience{Statuses: []string{"approved"}, OrganisationIDs: []string{"o1"},
+				Languages: []string{"uk"}, Roles: []string{"delegate"}, Attendance: []string{"remote"}})
 		default:
 			panic(fmt.Sprintf("fill: no value for %s.%s (%s)", rt.Name(), f.Name, f.Type))
 		}

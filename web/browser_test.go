@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
 
 // screens is where the browser tests leave screenshots for a human to look at.
@@ -35,12 +36,13 @@ func chromePath() string {
 	return ""
 }
 
-// chrome starts a fresh headless Chromium for one test, or skips the test when none is installed.
+// chrome starts a fresh headless Chromium for one test; without one it calls modelstest.Require
+// (skip, or fail in CI).
 func chrome(t *testing.T) context.Context {
 	t.Helper()
 	path := chromePath()
 	if path == "" {
-		t.Skip("no chromium binary found (apt-get install chromium, or set ZW_CHROME): browser test skipped")
+		modelstest.Require(t, "a chromium binary (apt-get install chromium, or set ZW_CHROME)")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),

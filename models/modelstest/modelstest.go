@@ -1,5 +1,7 @@
 // Package modelstest opens migrated stores for tests: a SQLite file in the test's temp dir, and a
 // PostgreSQL schema of its own when ZW_TEST_POSTGRES_URL is set, so runs never see each other's rows.
+// Require decides whether a test whose tool or database is missing skips (on a developer's machine)
+// or fails (in CI, where ZW_REQUIRE_ALL=1).
 package modelstest
 
 import (
@@ -22,6 +24,20 @@ import (
 // PostgresEnv names the variable that enables the PostgreSQL runs.
 const PostgresEnv = "ZW_TEST_POSTGRES_URL"
 
+// RequireAllEnv names the variable that turns every skip for a missing tool, schema file or
+// database into a failure; .ci/run sets it to 1 so that nothing silently goes untested in CI.
+const RequireAllEnv = "ZW_REQUIRE_ALL"
+
+// Require stops a test that cannot run because what (a tool, a file, a database) is missing: it
+// fails the test when ZW_REQUIRE_ALL=1 and skips it otherwise. Call it only on the missing path.
+func Require(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv(RequireAllEnv) == "1" {
+		t.Fatalf("%s is required (%s=1) but missing", what, RequireAllEnv)
+	}
+	t.Skipf("%s missing: test skipped (%s=1 makes this a failure)", what, RequireAllEnv)
+}
+
 // Box returns a sealer with a fresh random key.
 func Box(t testing.TB) *seal.Box {
 	b, err := seal.New(seal.NewKey())
@@ -38,20 +54,20 @@ func SQLite(t testing.TB) *models.Store {
 }
 
 // Postgres opens and migrates a store in a new schema of the database at ZW_TEST_POSTGRES_URL and
-// drops the schema when the test ends. It skips the test when the variable is unset.
+// drops the schema when the test ends. Without the variable it calls Require (skip, or fail in CI).
 func Postgres(t testing.TB) *models.Store {
 	t.Helper()
 	dsn := PostgresURL(t)
 	return open(t, models.Options{DatabaseURL: dsn})
 }
 
-// PostgresURL creates a fresh schema and returns a URL whose search_path points at it. It skips
-// the test when ZW_TEST_POSTGRES_URL is unset.
+// PostgresURL creates a fresh schema and returns a URL whose search_path points at it. Without
+// ZW_TEST_POSTGRES_URL it calls Require (skip, or fail in CI).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		t.Skip(PostgresEnv + " not set")
+		Require(t, "PostgreSQL ("+PostgresEnv+")")
 	}
 	b := make([]byte, 8)
 	rand.Read(b)
@@ -92,7 +108,8 @@ func open(t testing.TB, opts models.Options) *models.Store {
 	return st
 }
 
-// Each runs fn as a subtest on SQLite and, when ZW_TEST_POSTGRES_URL is set, on PostgreSQL.
+// Each runs fn as a subtest on SQLite and on PostgreSQL; the PostgreSQL subtest needs
+// ZW_TEST_POSTGRES_URL (see PostgresURL).
 func Each(t *testing.T, fn func(t *testing.T, st *models.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
