@@ -77,19 +77,33 @@ func (in *instance) publishAgenda(client *http.Client, n int) error {
 	return nil
 }
 
+// agendaSessions is the size of the published agenda the agenda and pages figures read.
+const agendaSessions = 500
+
+// agendaServer starts the server with a published agenda of agendaSessions sessions and returns
+// it with a client sized for `clients`.
+func agendaServer(clients int) (*instance, *http.Client, error) {
+	in, err := startServer()
+	if err != nil {
+		return nil, nil, err
+	}
+	client := newClient(clients)
+	if err := in.publishAgenda(client, agendaSessions); err != nil {
+		in.close()
+		return nil, nil, err
+	}
+	return in, client, nil
+}
+
 // benchAgenda: the published agenda of 500 sessions read by 128 clients, against a bare Gin
 // handler returning the same bytes in the same run; and If-None-Match answered with 304.
 func benchAgenda(scale float64) error {
-	n, clients, sessions := int(40000*scale), 128, 500
-	in, err := startServer()
+	n, clients, sessions := int(40000*scale), 128, agendaSessions
+	in, client, err := agendaServer(clients)
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	client := newClient(clients)
-	if err := in.publishAgenda(client, sessions); err != nil {
-		return err
-	}
 	path := "/api/v1/conferences/" + in.conf.Slug + "/agenda"
 	code, body, hdr, err := in.call(client, "GET", path, "", nil)
 	if err != nil || code != http.StatusOK {

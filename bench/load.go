@@ -32,6 +32,18 @@ func (r result) ServerErrors() int {
 	return n
 }
 
+// Unexpected counts transport errors and answers whose status is not want: a page that
+// redirects to its login form, or answers 401, is an error, not a fast answer.
+func (r result) Unexpected(want int) int {
+	n := r.Errors
+	for code, c := range r.Status {
+		if code != want {
+			n += c
+		}
+	}
+	return n
+}
+
 // load sends n requests from `clients` concurrent clients (closed loop) and records latencies.
 func load(client *http.Client, n, clients int, mk func(i int) *http.Request) result {
 	lat := make([]time.Duration, n)
@@ -80,10 +92,12 @@ func load(client *http.Client, n, clients int, mk func(i int) *http.Request) res
 	return res
 }
 
-// newClient returns an HTTP client that keeps enough idle connections for `clients`.
+// newClient returns an HTTP client that keeps enough idle connections for `clients`. It never
+// follows redirects, so a redirect is counted as what it is rather than as the page it leads to.
 func newClient(clients int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = clients * 2
 	t.MaxIdleConnsPerHost = clients * 2
-	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+	return &http.Client{Transport: t, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

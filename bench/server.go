@@ -14,6 +14,7 @@ import (
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/web"
 )
 
 // instance is the real server on a fresh SQLite database, listening on loopback.
@@ -28,7 +29,7 @@ type instance struct {
 }
 
 // startServer migrates a fresh database in a temp dir, creates an open conference and serves the
-// real router on 127.0.0.1.
+// real router on 127.0.0.1, with the web pages wired in as cmd/zimmerwald wires them.
 func startServer() (*instance, error) {
 	dir, err := os.MkdirTemp("", "zw-bench")
 	if err != nil {
@@ -69,7 +70,12 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, ReadFreshness: time.Second})
+	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, Web: pages, ReadFreshness: time.Second})
+	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	base, hs, err := listen(srv.Handler())
 	if err != nil {
 		return nil, err
