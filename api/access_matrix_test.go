@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -122,7 +123,17 @@ func TestEveryRouteRoleMethod(t *testing.T) {
 			if role == "delegate" { // a fresh one each time: some rows erase or withdraw the caller
 				token = e.delegateToken(e.delegate(c, org, "Matrix Delegate", models.DelegateApproved, models.VisibilityPublic))
 			}
-			got := e.do(r.Method, path, token, body).Code
+			w := e.do(r.Method, path, token, body)
+			got := w.Code
+			if got >= 400 {
+				var p Problem
+				if err := json.Unmarshal(w.Body, &p); err != nil || p.Code == "" {
+					t.Errorf("%s as %s: %d problem without a code: %s", key, role, got, w.Body)
+				}
+				if len(p.Errors) != len(p.ErrorCodes) {
+					t.Errorf("%s as %s: errors %v but error_codes %v", key, role, p.Errors, p.ErrorCodes)
+				}
+			}
 			switch {
 			case got >= 500:
 				t.Errorf("%s as %s: got %d", key, role, got)
