@@ -13,8 +13,8 @@ import (
 
 // attendanceResponse is the caller's sign-up for a session.
 type attendanceResponse struct {
-	SessionID string `json:"session_id"`
-	Status    string `json:"status"`
+	SessionID string                  `json:"session_id"`
+	Status    models.AttendanceStatus `json:"status"`
 	// Position is the place on the waitlist (1 = next), 0 when confirmed.
 	Position int `json:"position"`
 }
@@ -45,8 +45,8 @@ func (s *Server) attendSession(c *gin.Context) error {
 			return err
 		}
 		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
-			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: a.Status}
-		m, err := newMail(envelopeOf(d), mail.TemplateSessionSignup, "session-signup:"+a.ID, data)
+			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: string(a.Status)}
+		m, err := newMail(envelopeOf(d), "session-signup:"+a.ID, data)
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *Server) promoteAndMail(ctx context.Context, tx *models.Store, conf *mod
 		}
 		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName}
-		m, err := newMail(envelopeOf(d), mail.TemplateSessionPromoted, "session-promoted:"+a.ID, data)
+		m, err := newMail(envelopeOf(d), "session-promoted:"+a.ID, data)
 		if err != nil {
 			return 0, err
 		}

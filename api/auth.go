@@ -15,9 +15,9 @@ import (
 
 // Role sets used in routes().
 var (
-	adminOnly  = []string{models.StaffAdmin}
-	organisers = []string{models.StaffAdmin, models.StaffOrganiser}
-	reviewers  = []string{models.StaffAdmin, models.StaffOrganiser, models.StaffReviewer}
+	adminOnly  = []models.StaffRole{models.StaffAdmin}
+	organisers = []models.StaffRole{models.StaffAdmin, models.StaffOrganiser}
+	reviewers  = []models.StaffRole{models.StaffAdmin, models.StaffOrganiser, models.StaffReviewer}
 	staffAll   = reviewers
 )
 
@@ -94,7 +94,7 @@ func (s *Server) principalFor(c *gin.Context, secret string) (*principal, error)
 		if a.DisabledAt != nil {
 			return nil, models.ErrNotFound
 		}
-		return &principal{Role: a.Role, Account: a, Token: t}, nil
+		return &principal{Role: string(a.Role), Account: a, Token: t}, nil
 	case t.DelegateID != nil:
 		d, err := s.store.Delegate(ctx, *t.DelegateID)
 		if err != nil {
@@ -116,13 +116,13 @@ func who(c *gin.Context) *principal {
 }
 
 // staff allows only staff principals with one of roles.
-func (s *Server) staff(roles ...string) gin.HandlerFunc {
+func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := who(c)
 		switch {
 		case p == nil:
 			s.fail(c, errUnauthorized)
-		case p.Account == nil || !slices.Contains(roles, p.Role):
+		case p.Account == nil || !slices.Contains(roles, models.StaffRole(p.Role)):
 			s.fail(c, errForbidden)
 		default:
 			c.Next()
@@ -153,9 +153,9 @@ func (s *Server) anyone(c *gin.Context) {
 }
 
 // isStaff reports whether the caller is a staff member with one of roles.
-func isStaff(c *gin.Context, roles ...string) bool {
+func isStaff(c *gin.Context, roles ...models.StaffRole) bool {
 	p := who(c)
-	return p != nil && p.Account != nil && slices.Contains(roles, p.Role)
+	return p != nil && p.Account != nil && slices.Contains(roles, models.StaffRole(p.Role))
 }
 
 // audit records a staff or delegate action without the data itself.
@@ -209,7 +209,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Set(ctxPrincipal, &principal{Role: a.Role, Account: a})
+	c.Set(ctxPrincipal, &principal{Role: string(a.Role), Account: a})
 	if err := s.audit(c, s.store, "", "account.login", "account", a.ID); err != nil {
 		return err
 	}

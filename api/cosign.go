@@ -93,7 +93,7 @@ func (s *Server) cosignStatement(c *gin.Context) error {
 				}
 			}
 			data := mail.CosignedData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Organisation: name}
-			m, err := newMail(envelopeOf(&d), mail.TemplateCosigned, "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano), &data)
+			m, err := newMail(envelopeOf(&d), "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano), &data)
 			if err != nil {
 				return err
 			}

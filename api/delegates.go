@@ -19,23 +19,23 @@ import (
 // fields are pointers: present only on an audited staff read of one delegate and on the
 // delegate's own record, absent (not empty) everywhere else.
 type delegateResponse struct {
-	ID                  string     `json:"id"`
-	ConferenceID        string     `json:"conference_id"`
-	OrganisationID      *string    `json:"organisation_id"`
-	Role                string     `json:"role"`
-	Status              string     `json:"status"`
-	DisplayName         string     `json:"display_name"`
-	Country             string     `json:"country"`
-	Languages           []string   `json:"languages"`
-	Attendance          string     `json:"attendance"`
-	Visibility          string     `json:"visibility"`
-	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
-	NotifyAnnouncements bool       `json:"notify_announcements"`
-	NotifyAgenda        bool       `json:"notify_agenda"`
-	WaitlistPosition    *int64     `json:"waitlist_position,omitempty"`
-	CreatedAt           time.Time  `json:"created_at"`
-	ConfirmedAt         *time.Time `json:"confirmed_at"`
-	DecidedAt           *time.Time `json:"decided_at"`
+	ID                  string                `json:"id"`
+	ConferenceID        string                `json:"conference_id"`
+	OrganisationID      *string               `json:"organisation_id"`
+	Role                models.DelegateRole   `json:"role"`
+	Status              models.DelegateStatus `json:"status"`
+	DisplayName         string                `json:"display_name"`
+	Country             string                `json:"country"`
+	Languages           []string              `json:"languages"`
+	Attendance          models.AttendanceMode `json:"attendance"`
+	Visibility          models.Visibility     `json:"visibility"`
+	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
+	NotifyAnnouncements bool                  `json:"notify_announcements"`
+	NotifyAgenda        bool                  `json:"notify_agenda"`
+	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
+	CreatedAt           time.Time             `json:"created_at"`
+	ConfirmedAt         *time.Time            `json:"confirmed_at"`
+	DecidedAt           *time.Time            `json:"decided_at"`
 
 	Email               *string `json:"email,omitempty"`
 	LegalName           *string `json:"legal_name,omitempty"`
@@ -61,7 +61,7 @@ func delegateView(d *models.Delegate, personal bool) delegateResponse {
 	return r
 }
 
-var delegateStatuses = []string{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+var delegateStatuses = []models.DelegateStatus{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
 	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
 
 // listDelegates lists a conference's registrations for review (staff), oldest first, filtered by
@@ -72,20 +72,20 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := models.DelegateFilter{ConferenceID: conf.ID, Status: c.Query("status"), OrganisationID: c.Query("organisation_id"),
-		Role: c.Query("role"), Attendance: c.Query("attendance"), Query: strings.TrimSpace(c.Query("q")), Page: pg}
+	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(c.Query("status")), OrganisationID: c.Query("organisation_id"),
+		Role: models.DelegateRole(c.Query("role")), Attendance: models.AttendanceMode(c.Query("attendance")), Query: strings.TrimSpace(c.Query("q")), Page: pg}
 	fe := map[string]string{}
 	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
-		fe["status"] = "must be one of: " + strings.Join(delegateStatuses, ", ")
+		fe["status"] = "must be one of: " + strings.Join(models.Strings(delegateStatuses), ", ")
 	}
 	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
 		fe["organisation_id"] = "must be an ID"
 	}
 	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
-		fe["role"] = "must be one of: " + strings.Join(models.DelegateRoles, ", ")
+		fe["role"] = "must be one of: " + strings.Join(models.Strings(models.DelegateRoles), ", ")
 	}
 	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
-		fe["attendance"] = "must be one of: " + strings.Join(models.Attendances, ", ")
+		fe["attendance"] = "must be one of: " + strings.Join(models.Strings(models.Attendances), ", ")
 	}
 	if len(f.Query) > 100 {
 		fe["q"] = "must be at most 100 characters"
@@ -160,8 +160,8 @@ func (s *Server) decideDelegate(c *gin.Context) error {
 		if err := s.audit(c, tx, d.ConferenceID, "delegate.decide", "delegate", d.ID); err != nil {
 			return err
 		}
-		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: d.Status, Reason: d.DecisionReason}
-		m, err := newMail(envelopeOf(d), mail.TemplateDecision, decisionEvent(d, d.Status), data)
+		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: string(d.Status), Reason: d.DecisionReason}
+		m, err := newMail(envelopeOf(d), decisionEvent(d, string(d.Status)), data)
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Server) enqueuePromotions(c *gin.Context, tx *models.Store, out *models
 		if err := s.audit(c, tx, p.ConferenceID, "delegate.promote", "delegate", p.ID); err != nil {
 			return err
 		}
-		m, err := newMail(envelopeOf(p), mail.TemplateWaitlistPromoted, decisionEvent(p, "promoted"),
+		m, err := newMail(envelopeOf(p), decisionEvent(p, "promoted"),
 			&mail.WaitlistPromotedData{Conference: out.Conference.Title, Name: p.DisplayName})
 		if err != nil {
 			return err

@@ -20,19 +20,16 @@ func envelopeOf(d *models.Delegate) envelope {
 	return envelope{ConferenceID: d.ConferenceID, DelegateID: d.ID, To: d.Email, Lang: d.Lang()}
 }
 
-// newMail builds one outbox row: template is a mail template name (mail.NewData knows it), data
-// its typed data struct, and event names what happened, so that the same event never mails the
-// same delegate twice. Write it with Store.Enqueue inside the transaction of the change, and call
-// s.notify() after the commit.
-func newMail(to envelope, template, event string, data any) (*models.OutboxMessage, error) {
-	if _, ok := mail.NewData(template); !ok {
-		return nil, fmt.Errorf("mail: unknown template %q", template)
-	}
+// newMail builds one outbox row: data is the typed data struct of a mail template, which names
+// its template (so the two cannot disagree), and event names what happened, so that the same
+// event never mails the same delegate twice. Write it with Store.Enqueue inside the transaction
+// of the change, and call s.notify() after the commit.
+func newMail(to envelope, event string, data mail.Data) (*models.OutboxMessage, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	m := &models.OutboxMessage{Template: template, Lang: to.Lang, To: to.To, Data: raw, IdempotencyKey: models.DelegateMailKey(to.DelegateID, event)}
+	m := &models.OutboxMessage{Template: string(data.Template()), Lang: to.Lang, To: to.To, Data: raw, IdempotencyKey: models.DelegateMailKey(to.DelegateID, event)}
 	if to.ConferenceID != "" {
 		m.ConferenceID = &to.ConferenceID
 	}
