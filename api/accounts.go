@@ -11,20 +11,20 @@ import (
 )
 
 type accountRequest struct {
-	Email       string `json:"email" binding:"required,email_addr"`
-	Password    string `json:"password" binding:"required,min=12,max=256"`
-	Role        string `json:"role" binding:"required,oneof=admin organiser reviewer"`
-	DisplayName string `json:"display_name" binding:"max=100,nocrlf"`
-	CanExport   bool   `json:"can_export"`
+	Email       string           `json:"email" binding:"required,email_addr"`
+	Password    string           `json:"password" binding:"required,min=12,max=256"`
+	Role        models.StaffRole `json:"role" binding:"required,oneof=admin organiser reviewer"`
+	DisplayName string           `json:"display_name" binding:"max=100,nocrlf"`
+	CanExport   bool             `json:"can_export"`
 }
 
 type accountResponse struct {
-	ID          string    `json:"id"`
-	Email       string    `json:"email"`
-	Role        string    `json:"role"`
-	DisplayName string    `json:"display_name"`
-	CanExport   bool      `json:"can_export"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string           `json:"id"`
+	Email       string           `json:"email"`
+	Role        models.StaffRole `json:"role"`
+	DisplayName string           `json:"display_name"`
+	CanExport   bool             `json:"can_export"`
+	CreatedAt   time.Time        `json:"created_at"`
 }
 
 // createAccount adds a staff account (admin).

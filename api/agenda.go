@@ -15,16 +15,16 @@ import (
 
 // conflictResponse is one agenda conflict, for organisers.
 type conflictResponse struct {
-	Kind       string   `json:"kind"`
-	SessionIDs []string `json:"session_ids"`
-	RoomID     string   `json:"room_id,omitempty"`
-	Room       string   `json:"room,omitempty"`
-	DelegateID string   `json:"delegate_id,omitempty"`
-	Role       string   `json:"role,omitempty"`
-	Detail     string   `json:"detail"`
+	Kind       models.ConflictKind `json:"kind"`
+	SessionIDs []string            `json:"session_ids"`
+	RoomID     string              `json:"room_id,omitempty"`
+	Room       string              `json:"room,omitempty"`
+	DelegateID string              `json:"delegate_id,omitempty"`
+	Role       models.PersonRole   `json:"role,omitempty"`
+	Detail     string              `json:"detail"`
 }
 
-var conflictDetails = map[string]string{
+var conflictDetails = map[models.ConflictKind]string{
 	models.ConflictRoom:         "two sessions are booked in the same room at the same time",
 	models.ConflictSpeaker:      "a delegate speaks in two sessions at the same time",
 	models.ConflictChair:        "a delegate chairs two sessions at the same time",
@@ -49,11 +49,11 @@ func (s *Server) agendaConflicts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	statuses := []string{models.SessionDraft, models.SessionPublished}
-	switch c.Query("status") {
+	statuses := []models.SessionStatus{models.SessionDraft, models.SessionPublished}
+	switch status := models.SessionStatus(c.Query("status")); status {
 	case "":
 	case models.SessionPublished, models.SessionDraft:
-		statuses = []string{c.Query("status")}
+		statuses = []models.SessionStatus{status}
 	default:
 		return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be draft or published"))
 	}
@@ -76,15 +76,15 @@ func (s *Server) agendaConflicts(c *gin.Context) error {
 
 // changeResponse is one entry of a release changelog.
 type changeResponse struct {
-	Kind             string     `json:"kind"`
-	SessionID        string     `json:"session_id"`
-	Title            string     `json:"title"`
-	StartsAt         time.Time  `json:"starts_at"`
-	EndsAt           time.Time  `json:"ends_at"`
-	Room             string     `json:"room,omitempty"`
-	PreviousStartsAt *time.Time `json:"previous_starts_at,omitempty"`
-	PreviousEndsAt   *time.Time `json:"previous_ends_at,omitempty"`
-	PreviousRoom     string     `json:"previous_room,omitempty"`
+	Kind             models.ChangeKind `json:"kind"`
+	SessionID        string            `json:"session_id"`
+	Title            string            `json:"title"`
+	StartsAt         time.Time         `json:"starts_at"`
+	EndsAt           time.Time         `json:"ends_at"`
+	Room             string            `json:"room,omitempty"`
+	PreviousStartsAt *time.Time        `json:"previous_starts_at,omitempty"`
+	PreviousEndsAt   *time.Time        `json:"previous_ends_at,omitempty"`
+	PreviousRoom     string            `json:"previous_room,omitempty"`
 }
 
 // releaseResponse is an agenda release with its changelog.
@@ -185,7 +185,7 @@ func (s *Server) releaseMails(ctx context.Context, tx *models.Store, conf *model
 		}
 		data := &mail.AgendaChangesData{Conference: conf.Title, Name: d.DisplayName, Release: pub.Release.Number,
 			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug)}
-		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateAgendaChanges, "release:"+pub.Release.ID, data)
+		m, err := domain.NewMail(domain.EnvelopeOf(d), "release:"+pub.Release.ID, data)
 		if err != nil {
 			return nil, err
 		}
@@ -198,7 +198,7 @@ func (s *Server) releaseMails(ctx context.Context, tx *models.Store, conf *model
 func mailChanges(changes []models.AgendaChange, lang string, loc *time.Location) []mail.AgendaChange {
 	out := make([]mail.AgendaChange, 0, len(changes))
 	for _, ch := range changes {
-		mc := mail.AgendaChange{Kind: ch.Kind, Session: ch.Title, When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room}
+		mc := mail.AgendaChange{Kind: string(ch.Kind), Session: ch.Title, When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room}
 		if ch.PreviousStartsAt != nil && ch.PreviousEndsAt != nil {
 			mc.PreviousWhen, mc.PreviousRoom = formatWhen(lang, loc, *ch.PreviousStartsAt, *ch.PreviousEndsAt), ch.PreviousRoom
 		}

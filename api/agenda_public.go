@@ -42,21 +42,21 @@ type agendaRoom struct {
 }
 
 type agendaSession struct {
-	ID             string           `json:"id"`
-	Title          string           `json:"title"`
-	Kind           string           `json:"kind"`
-	Description    string           `json:"description"`
-	Room           *string          `json:"room"`
-	RoomID         *string          `json:"room_id"`
-	StartsAt       string           `json:"starts_at"`
-	EndsAt         string           `json:"ends_at"`
-	Capacity       int              `json:"capacity"`
-	Languages      []string         `json:"languages"`
-	Interpretation []string         `json:"interpretation"`
-	Track          string           `json:"track"`
-	Speakers       []personResponse `json:"speakers"`
-	Chairs         []personResponse `json:"chairs"`
-	StatementIDs   []string         `json:"statement_ids"`
+	ID             string             `json:"id"`
+	Title          string             `json:"title"`
+	Kind           models.SessionKind `json:"kind"`
+	Description    string             `json:"description"`
+	Room           *string            `json:"room"`
+	RoomID         *string            `json:"room_id"`
+	StartsAt       string             `json:"starts_at"`
+	EndsAt         string             `json:"ends_at"`
+	Capacity       int                `json:"capacity"`
+	Languages      []string           `json:"languages"`
+	Interpretation []string           `json:"interpretation"`
+	Track          string             `json:"track"`
+	Speakers       []personResponse   `json:"speakers"`
+	Chairs         []personResponse   `json:"chairs"`
+	StatementIDs   []string           `json:"statement_ids"`
 }
 
 // getAgenda serves the latest release as JSON (public, cached per release, ETag and 304).

@@ -24,25 +24,25 @@ type amendmentRequest struct {
 
 // amendmentDecisionRequest is staff's decision on an amendment.
 type amendmentDecisionRequest struct {
-	Decision string `json:"decision" binding:"required,oneof=accept reject"`
-	Comment  string `json:"comment" binding:"max=10000"`
+	Decision models.StatementDecision `json:"decision" binding:"required,oneof=accept reject"`
+	Comment  string                   `json:"comment" binding:"max=10000"`
 }
 
 // amendmentResponse is an amendment as the reader may see it.
 type amendmentResponse struct {
-	ID             string           `json:"id"`
-	StatementID    string           `json:"statement_id"`
-	OrganisationID string           `json:"organisation_id,omitempty"`
-	Organisation   *organisationRef `json:"organisation,omitempty"`
-	Author         *delegateRef     `json:"author,omitempty"`
-	BaseVersion    int              `json:"base_version"`
-	Paragraph      *int             `json:"paragraph"`
-	Text           string           `json:"text"`
-	TextHTML       string           `json:"text_html"`
-	Rationale      string           `json:"rationale"`
-	Status         string           `json:"status"`
-	DecidedAt      *time.Time       `json:"decided_at"`
-	CreatedAt      time.Time        `json:"created_at"`
+	ID             string                 `json:"id"`
+	StatementID    string                 `json:"statement_id"`
+	OrganisationID string                 `json:"organisation_id,omitempty"`
+	Organisation   *organisationRef       `json:"organisation,omitempty"`
+	Author         *delegateRef           `json:"author,omitempty"`
+	BaseVersion    int                    `json:"base_version"`
+	Paragraph      *int                   `json:"paragraph"`
+	Text           string                 `json:"text"`
+	TextHTML       string                 `json:"text_html"`
+	Rationale      string                 `json:"rationale"`
+	Status         models.AmendmentStatus `json:"status"`
+	DecidedAt      *time.Time             `json:"decided_at"`
+	CreatedAt      time.Time              `json:"created_at"`
 	// StatementVersion is the version an accepted amendment produced (decision answers only).
 	StatementVersion int `json:"statement_version,omitempty"`
 }
@@ -162,7 +162,7 @@ func (s *Server) decideAmendment(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	to := map[string]string{models.DecisionAccept: models.AmendmentAccepted, models.DecisionReject: models.AmendmentRejected}[req.Decision]
+	to := map[models.StatementDecision]models.AmendmentStatus{models.DecisionAccept: models.AmendmentAccepted, models.DecisionReject: models.AmendmentRejected}[req.Decision]
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if st, err = tx.StatementForUpdate(ctx, st.ID); err != nil {
 			return err
@@ -224,8 +224,8 @@ func (s *Server) mailAmendmentDecision(ctx context.Context, tx *models.Store, co
 	if d.ErasedAt != nil || d.Email == "" || d.Status == models.DelegateCancelled {
 		return nil
 	}
-	data := mail.AmendmentDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: a.Status}
-	m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateAmendmentDecision, "amendment_decision:"+a.ID, &data)
+	data := mail.AmendmentDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: string(a.Status)}
+	m, err := domain.NewMail(domain.EnvelopeOf(d), "amendment_decision:"+a.ID, &data)
 	if err != nil {
 		return err
 	}

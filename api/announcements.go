@@ -18,11 +18,11 @@ import (
 // audienceRequest selects the recipients of an announcement; every list is optional and an
 // empty one does not narrow the audience.
 type audienceRequest struct {
-	Statuses        []string `json:"statuses" binding:"omitempty,max=10,dive,oneof=pending_confirmation submitted approved waitlisted rejected cancelled"`
-	OrganisationIDs []string `json:"organisation_ids" binding:"omitempty,max=500,dive,uuid"`
-	Languages       []string `json:"languages" binding:"omitempty,max=20,dive,max=12"`
-	Roles           []string `json:"roles" binding:"omitempty,max=10,dive,oneof=delegate observer press guest"`
-	Attendance      []string `json:"attendance" binding:"omitempty,max=4,dive,oneof=in_person remote"`
+	Statuses        []models.DelegateStatus `json:"statuses" binding:"omitempty,max=10,dive,oneof=pending_confirmation submitted approved waitlisted rejected cancelled"`
+	OrganisationIDs []string                `json:"organisation_ids" binding:"omitempty,max=500,dive,uuid"`
+	Languages       []string                `json:"languages" binding:"omitempty,max=20,dive,max=12"`
+	Roles           []models.DelegateRole   `json:"roles" binding:"omitempty,max=10,dive,oneof=delegate observer press guest"`
+	Attendance      []models.AttendanceMode `json:"attendance" binding:"omitempty,max=4,dive,oneof=in_person remote"`
 }
 
 // announcementRequest is the body of POST …/announcements and …/announcements/preview. With
@@ -73,14 +73,16 @@ type announcementResponse struct {
 
 // audienceView shows an audience with empty lists as [] rather than null.
 func audienceView(a models.Audience) audienceRequest {
-	list := func(l []string) []string {
-		if l == nil {
-			return []string{}
-		}
-		return l
+	return audienceRequest{Statuses: nonNil(a.Statuses), OrganisationIDs: nonNil(a.OrganisationIDs), Languages: nonNil(a.Languages),
+		Roles: nonNil(a.Roles), Attendance: nonNil(a.Attendance)}
+}
+
+// nonNil returns l, or an empty list for nil.
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
 	}
-	return audienceRequest{Statuses: list(a.Statuses), OrganisationIDs: list(a.OrganisationIDs), Languages: list(a.Languages),
-		Roles: list(a.Roles), Attendance: list(a.Attendance)}
+	return l
 }
 
 // announcementMailData is what an announcement's outbox row stores: mail.AnnouncementData
@@ -92,6 +94,9 @@ type announcementMailData struct {
 	UnsubscribeURL string
 	Announcement   string `json:"announcement_id"`
 }
+
+// Template names the announcement template, whose subject and body OutboxQueue fills in.
+func (announcementMailData) Template() mail.Template { return mail.TemplateAnnouncement }
 
 // mailTemplates are the embedded templates, parsed once on first use (for previews).
 var mailTemplates = sync.OnceValues(mail.LoadTemplates)
@@ -139,8 +144,8 @@ func (r *announcementRequest) rules() (models.Audience, models.FieldErrors) {
 }
 
 // dedupe returns the distinct values of l in their first order (nil for none).
-func dedupe(l []string) []string {
-	var out []string
+func dedupe[T comparable](l []T) []T {
+	var out []T
 	for _, v := range l {
 		if !slices.Contains(out, v) {
 			out = append(out, v)
@@ -276,7 +281,7 @@ func (s *Server) sendAnnouncement(c *gin.Context, conf *models.Conference, req *
 	for _, m := range members {
 		data := announcementMailData{Conference: conf.Title, Name: m.Name, UnsubscribeURL: unsubscribe, Announcement: ann.ID}
 		msg, err := domain.NewMail(domain.Envelope{ConferenceID: conf.ID, DelegateID: m.DelegateID, To: m.Email, Lang: m.Lang},
-			mail.TemplateAnnouncement, "announcement:"+ann.ID, data)
+			"announcement:"+ann.ID, data)
 		if err != nil {
 			return err
 		}

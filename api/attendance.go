@@ -14,8 +14,8 @@ import (
 
 // attendanceResponse is the caller's sign-up for a session.
 type attendanceResponse struct {
-	SessionID string `json:"session_id"`
-	Status    string `json:"status"`
+	SessionID string                  `json:"session_id"`
+	Status    models.AttendanceStatus `json:"status"`
 	// Position is the place on the waitlist (1 = next), 0 when confirmed.
 	Position int `json:"position"`
 }
@@ -46,8 +46,8 @@ func (s *Server) attendSession(c *gin.Context) error {
 			return err
 		}
 		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
-			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: a.Status}
-		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateSessionSignup, "session-signup:"+a.ID, data)
+			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: string(a.Status)}
+		m, err := domain.NewMail(domain.EnvelopeOf(d), "session-signup:"+a.ID, data)
 		if err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Server) promoteAndMail(ctx context.Context, tx *models.Store, conf *mod
 		}
 		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName}
-		m, err := domain.NewMail(domain.EnvelopeOf(d), mail.TemplateSessionPromoted, "session-promoted:"+a.ID, data)
+		m, err := domain.NewMail(domain.EnvelopeOf(d), "session-promoted:"+a.ID, data)
 		if err != nil {
 			return 0, err
 		}

@@ -55,13 +55,13 @@ func who(c *gin.Context) *domain.Actor {
 }
 
 // staff allows only staff principals with one of roles.
-func (s *Server) staff(roles ...string) gin.HandlerFunc {
+func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := who(c)
 		switch {
 		case p == nil:
 			s.fail(c, errUnauthorized)
-		case p.Account == nil || !slices.Contains(roles, p.Role):
+		case p.Account == nil || !slices.Contains(roles, models.StaffRole(p.Role)):
 			s.fail(c, errForbidden)
 		default:
 			c.Next()
@@ -92,7 +92,7 @@ func (s *Server) anyone(c *gin.Context) {
 }
 
 // isStaff reports whether the caller is a staff member with one of roles.
-func isStaff(c *gin.Context, roles ...string) bool { return who(c).IsStaff(roles...) }
+func isStaff(c *gin.Context, roles ...models.StaffRole) bool { return who(c).IsStaff(roles...) }
 
 // audit records a staff or delegate action without the data itself.
 func (s *Server) audit(c *gin.Context, st *models.Store, conferenceID, action, targetKind, targetID string) error {

@@ -32,22 +32,22 @@ type conferenceRequest struct {
 
 // conferenceResponse is the public view of a conference.
 type conferenceResponse struct {
-	ID                   string     `json:"id"`
-	Slug                 string     `json:"slug"`
-	Title                string     `json:"title"`
-	Acronym              string     `json:"acronym"`
-	Timezone             string     `json:"timezone"`
-	StartsOn             string     `json:"starts_on"`
-	EndsOn               string     `json:"ends_on"`
-	Languages            []string   `json:"languages"`
-	Venue                string     `json:"venue"`
-	RegistrationOpensAt  *time.Time `json:"registration_opens_at"`
-	RegistrationClosesAt *time.Time `json:"registration_closes_at"`
-	RegistrationOpen     bool       `json:"registration_open"`
-	QuotaPolicy          string     `json:"quota_policy"`
-	VoteRule             string     `json:"vote_rule"`
-	BlindReview          bool       `json:"blind_review"`
-	RetentionDays        int        `json:"retention_days"`
+	ID                   string             `json:"id"`
+	Slug                 string             `json:"slug"`
+	Title                string             `json:"title"`
+	Acronym              string             `json:"acronym"`
+	Timezone             string             `json:"timezone"`
+	StartsOn             string             `json:"starts_on"`
+	EndsOn               string             `json:"ends_on"`
+	Languages            []string           `json:"languages"`
+	Venue                string             `json:"venue"`
+	RegistrationOpensAt  *time.Time         `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time         `json:"registration_closes_at"`
+	RegistrationOpen     bool               `json:"registration_open"`
+	QuotaPolicy          models.QuotaPolicy `json:"quota_policy"`
+	VoteRule             models.VoteRule    `json:"vote_rule"`
+	BlindReview          bool               `json:"blind_review"`
+	RetentionDays        int                `json:"retention_days"`
 }
 
 const dateLayout = "2006-01-02"
@@ -143,9 +143,10 @@ func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models
 
 var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 
-func setStr(dst *string, src *string) {
+// setStr sets *dst to *src when src is given; dst may be a string or a named string type.
+func setStr[T ~string](dst *T, src *string) {
 	if src != nil {
-		*dst = *src
+		*dst = T(*src)
 	}
 }
 

@@ -94,7 +94,7 @@ func (s *Server) cosignStatement(c *gin.Context) error {
 				}
 			}
 			data := mail.CosignedData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Organisation: name}
-			m, err := domain.NewMail(domain.EnvelopeOf(&d), mail.TemplateCosigned, "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano), &data)
+			m, err := domain.NewMail(domain.EnvelopeOf(&d), "cosigned:"+cs.ID+":"+cs.CreatedAt.Format(time.RFC3339Nano), &data)
 			if err != nil {
 				return err
 			}

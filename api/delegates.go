@@ -18,23 +18,23 @@ import (
 // fields are pointers: present only on an audited staff read of one delegate and on the
 // delegate's own record, absent (not empty) everywhere else.
 type delegateResponse struct {
-	ID                  string     `json:"id"`
-	ConferenceID        string     `json:"conference_id"`
-	OrganisationID      *string    `json:"organisation_id"`
-	Role                string     `json:"role"`
-	Status              string     `json:"status"`
-	DisplayName         string     `json:"display_name"`
-	Country             string     `json:"country"`
-	Languages           []string   `json:"languages"`
-	Attendance          string     `json:"attendance"`
-	Visibility          string     `json:"visibility"`
-	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
-	NotifyAnnouncements bool       `json:"notify_announcements"`
-	NotifyAgenda        bool       `json:"notify_agenda"`
-	WaitlistPosition    *int64     `json:"waitlist_position,omitempty"`
-	CreatedAt           time.Time  `json:"created_at"`
-	ConfirmedAt         *time.Time `json:"confirmed_at"`
-	DecidedAt           *time.Time `json:"decided_at"`
+	ID                  string                `json:"id"`
+	ConferenceID        string                `json:"conference_id"`
+	OrganisationID      *string               `json:"organisation_id"`
+	Role                models.DelegateRole   `json:"role"`
+	Status              models.DelegateStatus `json:"status"`
+	DisplayName         string                `json:"display_name"`
+	Country             string                `json:"country"`
+	Languages           []string              `json:"languages"`
+	Attendance          models.AttendanceMode `json:"attendance"`
+	Visibility          models.Visibility     `json:"visibility"`
+	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
+	NotifyAnnouncements bool                  `json:"notify_announcements"`
+	NotifyAgenda        bool                  `json:"notify_agenda"`
+	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
+	CreatedAt           time.Time             `json:"created_at"`
+	ConfirmedAt         *time.Time            `json:"confirmed_at"`
+	DecidedAt           *time.Time            `json:"decided_at"`
 
 	Email               *string `json:"email,omitempty"`
 	LegalName           *string `json:"legal_name,omitempty"`
@@ -60,7 +60,7 @@ func delegateView(d *models.Delegate, personal bool) delegateResponse {
 	return r
 }
 
-var delegateStatuses = []string{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+var delegateStatuses = []models.DelegateStatus{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
 	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
 
 // listDelegates lists a conference's registrations for review (staff), oldest first, filtered by
@@ -71,20 +71,20 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := models.DelegateFilter{ConferenceID: conf.ID, Status: c.Query("status"), OrganisationID: c.Query("organisation_id"),
-		Role: c.Query("role"), Attendance: c.Query("attendance"), Query: strings.TrimSpace(c.Query("q")), Page: pg}
+	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(c.Query("status")), OrganisationID: c.Query("organisation_id"),
+		Role: models.DelegateRole(c.Query("role")), Attendance: models.AttendanceMode(c.Query("attendance")), Query: strings.TrimSpace(c.Query("q")), Page: pg}
 	fe := models.FieldErrors{}
 	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
-		fe.Set("status", models.FieldOneOf, "must be one of: "+strings.Join(delegateStatuses, ", "))
+		fe.Set("status", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(delegateStatuses), ", "))
 	}
 	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
 		fe.Set("organisation_id", models.FieldInvalidID, "must be an ID")
 	}
 	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
-		fe.Set("role", models.FieldOneOf, "must be one of: "+strings.Join(models.DelegateRoles, ", "))
+		fe.Set("role", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(models.DelegateRoles), ", "))
 	}
 	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
-		fe.Set("attendance", models.FieldOneOf, "must be one of: "+strings.Join(models.Attendances, ", "))
+		fe.Set("attendance", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(models.Attendances), ", "))
 	}
 	if len(f.Query) > 100 {
 		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")

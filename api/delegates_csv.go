@@ -52,8 +52,8 @@ func (s *Server) exportDelegatesCSV(c *gin.Context) error {
 		if d.OrganisationID != nil {
 			orgID, org = *d.OrganisationID, orgName[*d.OrganisationID]
 		}
-		return w.Write(csvSafe(d.ID, d.Status, d.Role, d.DisplayName, d.Email, d.LegalName, orgID, org, d.Country,
-			strings.Join(d.Languages, " "), d.Attendance, d.Visibility, d.InterpretationNeeds, d.AccessibilityNeeds,
+		return w.Write(csvSafe(d.ID, string(d.Status), string(d.Role), d.DisplayName, d.Email, d.LegalName, orgID, org, d.Country,
+			strings.Join(d.Languages, " "), string(d.Attendance), string(d.Visibility), d.InterpretationNeeds, d.AccessibilityNeeds,
 			strconv.FormatBool(d.NeedsVisaLetter), csvTime(&d.CreatedAt), csvTime(d.ConfirmedAt), csvTime(d.DecidedAt)))
 	})
 	if err != nil {

@@ -84,7 +84,7 @@ func outboxToken(t testing.TB, m models.OutboxMessage) string {
 }
 
 // countDelegates counts a conference's delegates matching status ("" for all).
-func (e *testEnv) countDelegates(c *models.Conference, status string) int64 {
+func (e *testEnv) countDelegates(c *models.Conference, status models.DelegateStatus) int64 {
 	e.t.Helper()
 	n, err := e.st.CountDelegates(context.Background(), models.DelegateFilter{ConferenceID: c.ID, Status: status})
 	if err != nil {
@@ -94,7 +94,7 @@ func (e *testEnv) countDelegates(c *models.Conference, status string) int64 {
 }
 
 // exporterToken logs in a staff account of role that has the export permission.
-func (e *testEnv) exporterToken(role string) string {
+func (e *testEnv) exporterToken(role models.StaffRole) string {
 	e.t.Helper()
 	hash, err := password.Hash(testPassword)
 	if err != nil {

@@ -129,13 +129,13 @@ func (r *response) want(t testing.TB, status int) *response {
 var testPassword = "correct horse battery staple"
 
 // account creates a staff account of role directly in the store.
-func (e *testEnv) account(role string) *models.Account {
+func (e *testEnv) account(role models.StaffRole) *models.Account {
 	e.t.Helper()
 	hash, err := password.Hash(testPassword)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a := &models.Account{Email: role + "-" + models.NewID()[:8] + "@staff.test", PasswordHash: hash, Role: role, CanExport: role == models.StaffAdmin}
+	a := &models.Account{Email: string(role) + "-" + models.NewID()[:8] + "@staff.test", PasswordHash: hash, Role: role, CanExport: role == models.StaffAdmin}
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func (e *testEnv) account(role string) *models.Account {
 }
 
 // staffToken creates an account of role and logs it in through the API.
-func (e *testEnv) staffToken(role string) string {
+func (e *testEnv) staffToken(role models.StaffRole) string {
 	e.t.Helper()
 	a := e.account(role)
 	r := e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": a.Email, "password": testPassword}).want(e.t, 200)
@@ -175,7 +175,7 @@ func (e *testEnv) organisation(c *models.Conference, name string, listed bool, q
 }
 
 // delegate creates a delegate directly in the store with the given status and visibility.
-func (e *testEnv) delegate(c *models.Conference, o *models.Organisation, name, status, visibility string) *models.Delegate {
+func (e *testEnv) delegate(c *models.Conference, o *models.Organisation, name string, status models.DelegateStatus, visibility models.Visibility) *models.Delegate {
 	e.t.Helper()
 	now := time.Now().UTC()
 	d := &models.Delegate{ConferenceID: c.ID, Role: models.RoleDelegate, Status: status, DisplayName: name,

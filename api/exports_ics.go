@@ -16,7 +16,7 @@ import (
 // icsFilter selects the sessions of a personal feed and marks a waitlisted place as tentative.
 type icsFilter struct {
 	delegateID string
-	signedUp   map[string]string // session ID → attendance status
+	signedUp   map[string]models.AttendanceStatus // session ID → attendance status
 }
 
 func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
@@ -81,7 +81,7 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 		if desc := icsDescription(ss, people); desc != "" {
 			w.Text("DESCRIPTION", desc)
 		}
-		w.Text("CATEGORIES", ss.Kind)
+		w.Text("CATEGORIES", string(ss.Kind))
 		status := "CONFIRMED"
 		if f != nil && f.signedUp[ss.ID] == models.AttendanceWaitlisted {
 			status = "TENTATIVE"
@@ -157,7 +157,7 @@ func (s *Server) feedICS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := &icsFilter{delegateID: d.ID, signedUp: map[string]string{}}
+	f := &icsFilter{delegateID: d.ID, signedUp: map[string]models.AttendanceStatus{}}
 	for _, a := range atts {
 		f.signedUp[a.SessionID] = a.Status
 	}

@@ -87,7 +87,7 @@ func (s *Server) renderScheduleXML(doc *releaseDoc, people map[string]models.Age
 		for _, r := range d.rooms {
 			xr := xmlRoom{Name: r.name, GUID: r.guid}
 			for _, e := range r.events {
-				xe := xmlEvent{GUID: e.s.ID, ID: e.id, Room: r.name, Title: e.s.Title, Type: e.s.Kind, Date: e.start.Format(time.RFC3339),
+				xe := xmlEvent{GUID: e.s.ID, ID: e.id, Room: r.name, Title: e.s.Title, Type: string(e.s.Kind), Date: e.start.Format(time.RFC3339),
 					Start: e.start.Format("15:04"), Duration: hhmm(e.end.Sub(e.start)), Abstract: e.s.Description, Slug: e.slug,
 					Track: e.s.Track, Language: e.language, URL: e.url}
 				for _, p := range e.persons {
@@ -209,7 +209,7 @@ func (s *Server) renderScheduleJSON(doc *releaseDoc, people map[string]models.Ag
 			for _, e := range r.events {
 				je := jsonEvent{GUID: e.s.ID, ID: e.id, Date: e.start.Format(time.RFC3339), Start: e.start.Format("15:04"),
 					End: e.end.Format(time.RFC3339), Duration: hhmm(e.end.Sub(e.start)), Room: r.name, Slug: e.slug, URL: e.url,
-					Title: e.s.Title, Track: e.s.Track, Type: e.s.Kind, Language: e.language, Abstract: e.s.Description,
+					Title: e.s.Title, Track: e.s.Track, Type: string(e.s.Kind), Language: e.language, Abstract: e.s.Description,
 					Persons: []jsonPerson{}, Links: []struct{}{}}
 				for _, p := range e.persons {
 					je.Persons = append(je.Persons, jsonPerson{GUID: p.guid, Name: p.name, PublicName: p.name})

@@ -69,7 +69,7 @@ func goldenAgenda(t *testing.T) (*testEnv, *models.Conference, map[string]time.T
 	quiet := &models.Organisation{ID: "0a000000-0000-4000-8000-000000000002", ConferenceID: conf.ID, Name: "Quiet Group", Kind: models.OrgCollective, Status: models.OrgVerified}
 	must(st.CreateOrganisation(ctx, listed))
 	must(st.CreateOrganisation(ctx, quiet))
-	delegate := func(id, name, vis string, org *models.Organisation) string {
+	delegate := func(id, name string, vis models.Visibility, org *models.Organisation) string {
 		d := &models.Delegate{ID: id, ConferenceID: conf.ID, Role: models.RoleDelegate, Status: models.DelegateApproved, DisplayName: name,
 			Email: id + "@delegates.test", Languages: models.StringList{"en"}, Attendance: models.AttendInPerson, Visibility: vis}
 		if org != nil {
@@ -91,7 +91,7 @@ func goldenAgenda(t *testing.T) (*testEnv, *models.Conference, map[string]time.T
 		return time.Date(2027, 9, day, hour, minute, 0, 0, zurich).UTC()
 	}
 	starts := map[string]time.Time{}
-	add := func(id, title, kind string, room *models.Room, start, end time.Time, speakers, chairs []string, status string) {
+	add := func(id, title string, kind models.SessionKind, room *models.Room, start, end time.Time, speakers, chairs []string, status models.SessionStatus) {
 		s := &models.Session{ID: id, ConferenceID: conf.ID, Title: title, Kind: kind, StartsAt: start, EndsAt: end, Status: status,
 			Description: "About " + title + ".\nBring questions, comments; and friends.", Languages: models.StringList{"en", "de"},
 			Interpretation: models.StringList{}, Track: "Main", SpeakerIDs: speakers, ChairIDs: chairs}

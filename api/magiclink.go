@@ -42,7 +42,7 @@ func (s *Server) requestMagicLink(c *gin.Context) error {
 	known, err := s.store.RequestLogin(ctx, conf.ID, req.Email, func(d *models.Delegate, secret string) (*models.OutboxMessage, error) {
 		data := &mail.LoginData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 			ExpiresMinutes: int(models.LoginTTL / time.Minute)}
-		return domain.NewMail(domain.EnvelopeOf(d), mail.TemplateLogin, "login:"+models.NewID(), data)
+		return domain.NewMail(domain.EnvelopeOf(d), "login:"+models.NewID(), data)
 	})
 	if err != nil {
 		return err

@@ -17,9 +17,9 @@ import (
 // annDelegate describes a delegate for the announcement tests; zero fields take defaults.
 type annDelegate struct {
 	org        *models.Organisation
-	status     string // default approved
-	role       string // default delegate
-	attendance string // default in_person
+	status     models.DelegateStatus // default approved
+	role       models.DelegateRole   // default delegate
+	attendance models.AttendanceMode // default in_person
 	langs      []string
 	optOut     bool
 	name       string
@@ -158,7 +158,7 @@ func rowIDOf(messageID string) string {
 }
 
 // counts returns the outbox counts of a conference.
-func (e *testEnv) counts(conf *models.Conference) map[string]int64 {
+func (e *testEnv) counts(conf *models.Conference) map[models.OutboxState]int64 {
 	e.t.Helper()
 	c, err := e.st.OutboxCounts(context.Background(), conf.ID)
 	if err != nil {

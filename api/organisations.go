@@ -10,23 +10,23 @@ import (
 
 // organisationRequest is the body of POST (all required but listed/quota) and PATCH (all optional).
 type organisationRequest struct {
-	Name          *string `json:"name" binding:"omitempty,min=1,max=200,nocrlf"`
-	Country       *string `json:"country" binding:"omitempty,max=2"`
-	Kind          *string `json:"kind" binding:"omitempty,oneof=party union movement collective media other"`
-	Listed        *bool   `json:"listed"`
-	DelegateQuota *int    `json:"delegate_quota" binding:"omitempty,min=0,max=10000"`
-	Status        *string `json:"status" binding:"omitempty,oneof=proposed verified rejected"`
+	Name          *string                    `json:"name" binding:"omitempty,min=1,max=200,nocrlf"`
+	Country       *string                    `json:"country" binding:"omitempty,max=2"`
+	Kind          *string                    `json:"kind" binding:"omitempty,oneof=party union movement collective media other"`
+	Listed        *bool                      `json:"listed"`
+	DelegateQuota *int                       `json:"delegate_quota" binding:"omitempty,min=0,max=10000"`
+	Status        *models.OrganisationStatus `json:"status" binding:"omitempty,oneof=proposed verified rejected"`
 }
 
 // organisationResponse is an organisation as shown to the public or to staff.
 type organisationResponse struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	Country       string `json:"country"`
-	Kind          string `json:"kind"`
-	Status        string `json:"status,omitempty"`
-	Listed        bool   `json:"listed"`
-	DelegateQuota int    `json:"delegate_quota"`
+	ID            string                    `json:"id"`
+	Name          string                    `json:"name"`
+	Country       string                    `json:"country"`
+	Kind          models.OrganisationKind   `json:"kind"`
+	Status        models.OrganisationStatus `json:"status,omitempty"`
+	Listed        bool                      `json:"listed"`
+	DelegateQuota int                       `json:"delegate_quota"`
 }
 
 func organisationView(o *models.Organisation, staff bool) organisationResponse {
@@ -152,7 +152,7 @@ func (s *Server) listOrganisations(c *gin.Context) error {
 	staff := isStaff(c, staffAll...)
 	f := models.OrganisationFilter{ConferenceID: conf.ID, PublicOnly: !staff}
 	if staff {
-		f.Status = c.Query("status")
+		f.Status = models.OrganisationStatus(c.Query("status"))
 	}
 	os, err := s.store.ListOrganisations(c.Request.Context(), f)
 	if err != nil {

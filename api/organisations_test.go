@@ -22,7 +22,7 @@ func TestRaisingAQuotaPromotesTheWaitingList(t *testing.T) {
 		e.do("POST", "/api/v1/delegates/"+ds[0].ID+"/decision", org, map[string]string{"decision": "approve"}).want(t, 200)
 		e.do("POST", "/api/v1/delegates/"+ds[1].ID+"/decision", org, map[string]string{"decision": "waitlist"}).want(t, 200)
 		e.do("POST", "/api/v1/delegates/"+ds[2].ID+"/decision", org, map[string]string{"decision": "waitlist"}).want(t, 200)
-		status := func(d *models.Delegate) string {
+		status := func(d *models.Delegate) models.DelegateStatus {
 			got, err := e.st.Delegate(context.Background(), d.ID)
 			if err != nil {
 				t.Fatal(err)

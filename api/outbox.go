@@ -17,36 +17,36 @@ import (
 // outboxItem is one mail as the delivery view shows it: never the address in full, never the
 // template data. Recipient and To hold the same masked address ("o***@e***.org").
 type outboxItem struct {
-	ID            string     `json:"id"`
-	Template      string     `json:"template"`
-	Lang          string     `json:"lang"`
-	State         string     `json:"state"`
-	Attempts      int        `json:"attempts"`
-	LastError     string     `json:"last_error"`
-	Recipient     string     `json:"recipient"`
-	To            string     `json:"to"`
-	CreatedAt     time.Time  `json:"created_at"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-	SentAt        *time.Time `json:"sent_at"`
+	ID            string             `json:"id"`
+	Template      string             `json:"template"`
+	Lang          string             `json:"lang"`
+	State         models.OutboxState `json:"state"`
+	Attempts      int                `json:"attempts"`
+	LastError     string             `json:"last_error"`
+	Recipient     string             `json:"recipient"`
+	To            string             `json:"to"`
+	CreatedAt     time.Time          `json:"created_at"`
+	NextAttemptAt *time.Time         `json:"next_attempt_at,omitempty"`
+	SentAt        *time.Time         `json:"sent_at"`
 }
 
 // outboxResponse is the delivery view: message counts per state and one page of messages.
 type outboxResponse struct {
-	Counts     map[string]int64 `json:"counts"`
-	Items      []outboxItem     `json:"items"`
-	NextCursor string           `json:"next_cursor"`
+	Counts     map[models.OutboxState]int64 `json:"counts"`
+	Items      []outboxItem                 `json:"items"`
+	NextCursor string                       `json:"next_cursor"`
 }
 
 // outboxStates are the values ?state= accepts.
-var outboxStates = []string{models.OutboxPending, models.OutboxSending, models.OutboxSent, models.OutboxDead}
+var outboxStates = []models.OutboxState{models.OutboxPending, models.OutboxSending, models.OutboxSent, models.OutboxDead}
 
 // listOutbox shows a conference's mail delivery (organisers): counts by state and the messages,
 // newest first, optionally of one ?state=, with masked recipients and the SMTP answer of the
 // last failure. The read is audited.
 func (s *Server) listOutbox(c *gin.Context) error {
-	state := c.Query("state")
+	state := models.OutboxState(c.Query("state"))
 	if state != "" && !slices.Contains(outboxStates, state) {
-		return malformed("invalid state", models.FieldProblem("state", models.FieldOneOf, "must be one of: "+strings.Join(outboxStates, ", ")))
+		return malformed("invalid state", models.FieldProblem("state", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(outboxStates), ", ")))
 	}
 	pg, err := page(c)
 	if err != nil {

@@ -42,7 +42,7 @@ func (q OutboxQueue) Claim(ctx context.Context, owner string, limit int, lease t
 	}
 	jobs := make([]zmail.Job, len(rows))
 	for i, r := range rows {
-		jobs[i] = zmail.Job{ID: r.ID, To: r.To, Template: r.Template, Lang: r.Lang, Data: r.Data, Attempts: r.Attempts, EnqueuedAt: r.CreatedAt,
+		jobs[i] = zmail.Job{ID: r.ID, To: r.To, Template: zmail.Template(r.Template), Lang: r.Lang, Data: r.Data, Attempts: r.Attempts, EnqueuedAt: r.CreatedAt,
 			MessageID: "<" + r.ID + "@" + q.domain + ">"}
 	}
 	if err := q.hydrate(ctx, jobs); err != nil {

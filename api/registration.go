@@ -15,9 +15,9 @@ import (
 
 // newOrganisationRequest is an organisation proposed with a registration.
 type newOrganisationRequest struct {
-	Name    string `json:"name" binding:"required,max=200"`
-	Country string `json:"country" binding:"max=2"`
-	Kind    string `json:"kind" binding:"omitempty,oneof=party union movement collective media other"`
+	Name    string                  `json:"name" binding:"required,max=200"`
+	Country string                  `json:"country" binding:"max=2"`
+	Kind    models.OrganisationKind `json:"kind" binding:"omitempty,oneof=party union movement collective media other"`
 }
 
 // registrationRequest is the body of the public registration. status, id and anything else a
@@ -27,11 +27,11 @@ type registrationRequest struct {
 	DisplayName         string                  `json:"display_name" binding:"required,max=100,nocrlf"`
 	OrganisationID      *string                 `json:"organisation_id" binding:"omitempty,max=36"`
 	NewOrganisation     *newOrganisationRequest `json:"new_organisation"`
-	Role                string                  `json:"role" binding:"omitempty,oneof=delegate observer press guest"`
+	Role                models.DelegateRole     `json:"role" binding:"omitempty,oneof=delegate observer press guest"`
 	Country             string                  `json:"country" binding:"max=2"`
 	Languages           []string                `json:"languages" binding:"max=10,dive,max=12"`
-	Attendance          string                  `json:"attendance" binding:"omitempty,oneof=in_person remote"`
-	Visibility          string                  `json:"visibility" binding:"omitempty,oneof=public participants organisers"`
+	Attendance          models.AttendanceMode   `json:"attendance" binding:"omitempty,oneof=in_person remote"`
+	Visibility          models.Visibility       `json:"visibility" binding:"omitempty,oneof=public participants organisers"`
 	InterpretationNeeds string                  `json:"interpretation_needs" binding:"max=2000"`
 	AccessibilityNeeds  string                  `json:"accessibility_needs" binding:"max=2000"`
 	LegalName           string                  `json:"legal_name" binding:"max=200,nocrlf"`
@@ -107,7 +107,7 @@ func checkLanguages(fe models.FieldErrors, langs []string) {
 	}
 }
 
-func orDefault(v, def string) string {
+func orDefault[T ~string](v, def T) T {
 	if v == "" {
 		return def
 	}
@@ -171,11 +171,11 @@ func (s *Server) registrationMail(conf *models.Conference, to string) func(*mode
 		if known {
 			data := &mail.AlreadyRegisteredData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 				ExpiresMinutes: int(models.LoginTTL / time.Minute)}
-			return domain.NewMail(env, mail.TemplateAlreadyRegistered, "known:"+models.NewID(), data)
+			return domain.NewMail(env, "known:"+models.NewID(), data)
 		}
 		data := &mail.ConfirmData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/confirm?token=" + secret),
 			ExpiresMinutes: int(models.ConfirmTTL / time.Minute)}
-		return domain.NewMail(env, mail.TemplateConfirm, "confirm", data)
+		return domain.NewMail(env, "confirm", data)
 	}
 }
 
@@ -195,7 +195,7 @@ func (s *Server) confirmDelegate(c *gin.Context) error {
 }
 
 // redeem exchanges a one-time link of kind for a delegate session.
-func (s *Server) redeem(c *gin.Context, kind string) error {
+func (s *Server) redeem(c *gin.Context, kind models.TokenKind) error {
 	if !s.dom.AllowPublic("ip:" + c.ClientIP()) {
 		return errTooMany
 	}

@@ -50,7 +50,7 @@ func TestDecisionQuotaAndWaitlist(t *testing.T) {
 		decide(pending, "reject", 409)
 
 		decide(ds[0], "reject", 200) // frees a place: Chloe (first on the list) is promoted
-		status := func(d *models.Delegate) string {
+		status := func(d *models.Delegate) models.DelegateStatus {
 			back, err := e.st.Delegate(ctx, d.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -116,7 +116,11 @@ func TestParticipantsShowOnlyPublicDelegates(t *testing.T) {
 		e.delegate(c, hidden, "Mykola", models.DelegateApproved, models.VisibilityPublic)
 		path := "/api/v1/conferences/" + c.Slug + "/participants"
 		before := e.do("GET", path, "", nil).want(t, 200)
-		for _, d := range []struct{ name, status, vis string }{
+		for _, d := range []struct {
+			name   string
+			status models.DelegateStatus
+			vis    models.Visibility
+		}{
 			{"HiddenParticipants", models.DelegateApproved, models.VisibilityParticipants},
 			{"HiddenOrganisers", models.DelegateApproved, models.VisibilityOrganisers},
 			{"HiddenSubmitted", models.DelegateSubmitted, models.VisibilityPublic},

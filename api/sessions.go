@@ -16,20 +16,20 @@ import (
 // sessionRequest is the body of POST …/sessions (title, kind, starts_at, ends_at required) and of
 // PATCH /sessions/{id} (all optional; a list given replaces the old one, [] empties it).
 type sessionRequest struct {
-	Title          *string  `json:"title" binding:"omitempty,max=300,nocrlf"`
-	Kind           *string  `json:"kind" binding:"omitempty,oneof=plenary commission workshop meeting break"`
-	Description    *string  `json:"description" binding:"omitempty,max=20000"`
-	Room           *string  `json:"room" binding:"omitempty,max=100,nocrlf"`
-	StartsAt       *string  `json:"starts_at" binding:"omitempty,max=40"`
-	EndsAt         *string  `json:"ends_at" binding:"omitempty,max=40"`
-	Capacity       *int     `json:"capacity" binding:"omitempty,min=0,max=100000"`
-	Languages      []string `json:"languages" binding:"omitempty,max=20"`
-	Interpretation []string `json:"interpretation" binding:"omitempty,max=20"`
-	Track          *string  `json:"track" binding:"omitempty,max=100,nocrlf"`
-	SpeakerIDs     []string `json:"speaker_ids" binding:"omitempty,max=50"`
-	ChairIDs       []string `json:"chair_ids" binding:"omitempty,max=20"`
-	StatementIDs   []string `json:"statement_ids" binding:"omitempty,max=20"`
-	Status         *string  `json:"status" binding:"omitempty,oneof=draft published cancelled"`
+	Title          *string               `json:"title" binding:"omitempty,max=300,nocrlf"`
+	Kind           *string               `json:"kind" binding:"omitempty,oneof=plenary commission workshop meeting break"`
+	Description    *string               `json:"description" binding:"omitempty,max=20000"`
+	Room           *string               `json:"room" binding:"omitempty,max=100,nocrlf"`
+	StartsAt       *string               `json:"starts_at" binding:"omitempty,max=40"`
+	EndsAt         *string               `json:"ends_at" binding:"omitempty,max=40"`
+	Capacity       *int                  `json:"capacity" binding:"omitempty,min=0,max=100000"`
+	Languages      []string              `json:"languages" binding:"omitempty,max=20"`
+	Interpretation []string              `json:"interpretation" binding:"omitempty,max=20"`
+	Track          *string               `json:"track" binding:"omitempty,max=100,nocrlf"`
+	SpeakerIDs     []string              `json:"speaker_ids" binding:"omitempty,max=50"`
+	ChairIDs       []string              `json:"chair_ids" binding:"omitempty,max=20"`
+	StatementIDs   []string              `json:"statement_ids" binding:"omitempty,max=20"`
+	Status         *models.SessionStatus `json:"status" binding:"omitempty,oneof=draft published cancelled"`
 }
 
 // maxSessionLength bounds a session so that exports can write its duration as hh:mm.
@@ -196,23 +196,23 @@ type sessionStaffFields struct {
 
 // sessionResponse is a session as shown to the public or to staff.
 type sessionResponse struct {
-	ID             string            `json:"id"`
-	Title          string            `json:"title"`
-	Kind           string            `json:"kind"`
-	Description    string            `json:"description"`
-	Room           *string           `json:"room"`
-	RoomID         *string           `json:"room_id"`
-	StartsAt       time.Time         `json:"starts_at"`
-	EndsAt         time.Time         `json:"ends_at"`
-	Capacity       int               `json:"capacity"`
-	Languages      []string          `json:"languages"`
-	Interpretation []string          `json:"interpretation"`
-	Track          string            `json:"track"`
-	Status         string            `json:"status"`
-	StatementIDs   []string          `json:"statement_ids"`
-	Speakers       []personResponse  `json:"speakers"`
-	Chairs         []personResponse  `json:"chairs"`
-	Attendance     attendanceSummary `json:"attendance"`
+	ID             string               `json:"id"`
+	Title          string               `json:"title"`
+	Kind           models.SessionKind   `json:"kind"`
+	Description    string               `json:"description"`
+	Room           *string              `json:"room"`
+	RoomID         *string              `json:"room_id"`
+	StartsAt       time.Time            `json:"starts_at"`
+	EndsAt         time.Time            `json:"ends_at"`
+	Capacity       int                  `json:"capacity"`
+	Languages      []string             `json:"languages"`
+	Interpretation []string             `json:"interpretation"`
+	Track          string               `json:"track"`
+	Status         models.SessionStatus `json:"status"`
+	StatementIDs   []string             `json:"statement_ids"`
+	Speakers       []personResponse     `json:"speakers"`
+	Chairs         []personResponse     `json:"chairs"`
+	Attendance     attendanceSummary    `json:"attendance"`
 	*sessionStaffFields
 }
 
@@ -288,14 +288,14 @@ func (s *Server) listSessions(c *gin.Context) error {
 		return err
 	}
 	staff := isStaff(c, staffAll...)
-	f := models.SessionFilter{ConferenceID: conf.ID, Statuses: []string{models.SessionPublished}, Page: pg}
+	f := models.SessionFilter{ConferenceID: conf.ID, Statuses: []models.SessionStatus{models.SessionPublished}, Page: pg}
 	if staff {
 		f.Statuses = nil
-		if st := c.Query("status"); st != "" {
-			if !slices.Contains([]string{models.SessionDraft, models.SessionPublished, models.SessionCancelled}, st) {
+		if st := models.SessionStatus(c.Query("status")); st != "" {
+			if !slices.Contains([]models.SessionStatus{models.SessionDraft, models.SessionPublished, models.SessionCancelled}, st) {
 				return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: draft, published, cancelled"))
 			}
-			f.Statuses = []string{st}
+			f.Statuses = []models.SessionStatus{st}
 		}
 	}
 	sessions, err := s.store.ListSessions(c.Request.Context(), f)

@@ -173,7 +173,7 @@ func sessionConflicts(ctx context.Context, tx *models.Store, conf *models.Confer
 		return []models.Conflict{}, nil
 	}
 	near, err := tx.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID,
-		Statuses: []string{models.SessionDraft, models.SessionPublished}, From: sess.StartsAt, To: sess.EndsAt})
+		Statuses: []models.SessionStatus{models.SessionDraft, models.SessionPublished}, From: sess.StartsAt, To: sess.EndsAt})
 	if err != nil {
 		return nil, err
 	}

@@ -17,13 +17,13 @@ import (
 // statementDecisionRequest is a reviewer's decision; session_id links an accepted statement to
 // the session that debates it.
 type statementDecisionRequest struct {
-	Decision  string  `json:"decision" binding:"required,oneof=accept reject request_changes"`
-	Comment   string  `json:"comment" binding:"max=10000"`
-	SessionID *string `json:"session_id" binding:"omitempty,max=64"`
+	Decision  models.StatementDecision `json:"decision" binding:"required,oneof=accept reject request_changes"`
+	Comment   string                   `json:"comment" binding:"max=10000"`
+	SessionID *string                  `json:"session_id" binding:"omitempty,max=64"`
 }
 
 // decisionMail maps a decision to the word the statement_decision mail uses.
-var decisionMail = map[string]string{
+var decisionMail = map[models.StatementDecision]string{
 	models.DecisionAccept: "accepted", models.DecisionReject: "rejected", models.DecisionRequestChanges: "changes_requested",
 }
 
@@ -87,7 +87,7 @@ func (s *Server) mailStatementDecision(ctx context.Context, tx *models.Store, co
 	event := models.NewID()
 	for _, d := range ds {
 		data := mail.StatementDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: decision, Comment: comment}
-		m, err := domain.NewMail(domain.EnvelopeOf(&d), mail.TemplateStatementDecision, "statement_decision:"+event, &data)
+		m, err := domain.NewMail(domain.EnvelopeOf(&d), "statement_decision:"+event, &data)
 		if err != nil {
 			return err
 		}

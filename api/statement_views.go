@@ -29,8 +29,8 @@ func readerOf(c *gin.Context, conf *models.Conference) reader {
 	case p == nil:
 	case p.Account != nil:
 		r.staff = true
-		r.editor = p.Role == models.StaffAdmin || p.Role == models.StaffOrganiser
-		r.blind = conf.BlindReview && p.Role == models.StaffReviewer
+		r.editor = p.Role == string(models.StaffAdmin) || p.Role == string(models.StaffOrganiser)
+		r.blind = conf.BlindReview && p.Role == string(models.StaffReviewer)
 	case p.Delegate != nil && p.Delegate.ConferenceID == conf.ID && activeDelegate(p.Delegate):
 		r.delegate = p.Delegate
 	}
@@ -125,30 +125,30 @@ type cosignatureResponse struct {
 // statementResponse is a statement as the reader may see it. Title, summary and body are in
 // Language: the translation asked for with ?lang= when there is one, else OriginalLanguage.
 type statementResponse struct {
-	ID               string                `json:"id"`
-	ConferenceID     string                `json:"conference_id"`
-	OrganisationID   string                `json:"organisation_id,omitempty"`
-	Organisation     *organisationRef      `json:"organisation,omitempty"`
-	Author           *delegateRef          `json:"author,omitempty"`
-	SessionID        *string               `json:"session_id"`
-	Title            string                `json:"title"`
-	Summary          string                `json:"summary"`
-	Body             string                `json:"body"`
-	BodyHTML         string                `json:"body_html"`
-	Language         string                `json:"language"`
-	OriginalLanguage string                `json:"original_language"`
-	Translated       bool                  `json:"translated"`
-	Languages        []string              `json:"languages"`
-	Status           string                `json:"status"`
-	Version          int                   `json:"version"`
-	Cosigners        []organisationRef     `json:"cosigners"`
-	UnnamedCosigners int                   `json:"unnamed_cosigners"`
-	Cosignatures     []cosignatureResponse `json:"cosignatures,omitempty"`
-	Ballot           *ballotResponse       `json:"ballot,omitempty"`
-	SubmittedAt      *time.Time            `json:"submitted_at"`
-	DecidedAt        *time.Time            `json:"decided_at"`
-	CreatedAt        time.Time             `json:"created_at"`
-	UpdatedAt        time.Time             `json:"updated_at"`
+	ID               string                 `json:"id"`
+	ConferenceID     string                 `json:"conference_id"`
+	OrganisationID   string                 `json:"organisation_id,omitempty"`
+	Organisation     *organisationRef       `json:"organisation,omitempty"`
+	Author           *delegateRef           `json:"author,omitempty"`
+	SessionID        *string                `json:"session_id"`
+	Title            string                 `json:"title"`
+	Summary          string                 `json:"summary"`
+	Body             string                 `json:"body"`
+	BodyHTML         string                 `json:"body_html"`
+	Language         string                 `json:"language"`
+	OriginalLanguage string                 `json:"original_language"`
+	Translated       bool                   `json:"translated"`
+	Languages        []string               `json:"languages"`
+	Status           models.StatementStatus `json:"status"`
+	Version          int                    `json:"version"`
+	Cosigners        []organisationRef      `json:"cosigners"`
+	UnnamedCosigners int                    `json:"unnamed_cosigners"`
+	Cosignatures     []cosignatureResponse  `json:"cosignatures,omitempty"`
+	Ballot           *ballotResponse        `json:"ballot,omitempty"`
+	SubmittedAt      *time.Time             `json:"submitted_at"`
+	DecidedAt        *time.Time             `json:"decided_at"`
+	CreatedAt        time.Time              `json:"created_at"`
+	UpdatedAt        time.Time              `json:"updated_at"`
 }
 
 // statementViews builds the answers for sts in a handful of queries. lang picks a translation;

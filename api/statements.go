@@ -53,10 +53,10 @@ func (r *statementRequest) apply(st *models.Statement) models.FieldErrors {
 }
 
 // publicStatuses are the statuses anyone may read.
-var publicStatuses = []string{models.StatementAccepted, models.StatementAdopted}
+var publicStatuses = []models.StatementStatus{models.StatementAccepted, models.StatementAdopted}
 
 // statementStatuses lists every status, for ?status=.
-var statementStatuses = []string{models.StatementDraft, models.StatementSubmitted, models.StatementAccepted, models.StatementRejected,
+var statementStatuses = []models.StatementStatus{models.StatementDraft, models.StatementSubmitted, models.StatementAccepted, models.StatementRejected,
 	models.StatementWithdrawn, models.StatementAdopted, models.StatementNotAdopted}
 
 // readLang reads ?lang=, the language the reader wants the texts in.
@@ -85,9 +85,9 @@ func (s *Server) listStatements(c *gin.Context) error {
 	if !r.staff {
 		f.Statuses, f.AlsoOrganisationID = publicStatuses, r.orgID()
 	}
-	if st := c.Query("status"); st != "" {
+	if st := models.StatementStatus(c.Query("status")); st != "" {
 		if !slices.Contains(statementStatuses, st) {
-			return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: "+strings.Join(statementStatuses, ", ")))
+			return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(statementStatuses), ", ")))
 		}
 		f.Status = st
 	}
@@ -263,7 +263,7 @@ func (s *Server) withdrawStatement(c *gin.Context) error {
 }
 
 // moveStatement applies a move its organisation (or an organiser) asks for.
-func (s *Server) moveStatement(c *gin.Context, to, action string) error {
+func (s *Server) moveStatement(c *gin.Context, to models.StatementStatus, action string) error {
 	st, conf, r, err := s.statementFor(c)
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ func TestStatementRoutesRoleMatrix(t *testing.T) {
 	e := sqliteEnv(t)
 	w := newStmtWorld(t, e)
 	ctx := context.Background()
-	st := func(status string) func() string {
+	st := func(status models.StatementStatus) func() string {
 		return func() string { return "/api/v1/statements/" + w.fixture(t, status).ID }
 	}
 	signed := func() string {

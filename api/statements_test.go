@@ -67,9 +67,9 @@ func (w *stmtWorld) accepted(t *testing.T, title string) string {
 }
 
 // fixture creates a statement of organisation A in status directly in the store.
-func (w *stmtWorld) fixture(t *testing.T, status string) *models.Statement {
+func (w *stmtWorld) fixture(t *testing.T, status models.StatementStatus) *models.Statement {
 	t.Helper()
-	st := &models.Statement{ConferenceID: w.conf.ID, OrganisationID: w.orgA.ID, AuthorID: &w.author.ID, Title: "Fixture " + status,
+	st := &models.Statement{ConferenceID: w.conf.ID, OrganisationID: w.orgA.ID, AuthorID: &w.author.ID, Title: "Fixture " + string(status),
 		Body: threeParagraphs, Language: "en", Status: status}
 	if err := w.e.st.CreateStatement(context.Background(), st); err != nil {
 		t.Fatal(err)

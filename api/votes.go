@@ -22,7 +22,7 @@ type ballotRequest struct {
 
 // voteRequest is one vote.
 type voteRequest struct {
-	Choice string `json:"choice" binding:"required,oneof=yes no abstain"`
+	Choice models.VoteChoice `json:"choice" binding:"required,oneof=yes no abstain"`
 }
 
 // voteResponse confirms a counted vote without repeating it.
@@ -34,25 +34,25 @@ type voteResponse struct {
 // rollCallEntry is one named vote of a closed open ballot: an organisation that is listed, or a
 // delegate the reader may see.
 type rollCallEntry struct {
-	Organisation *organisationRef `json:"organisation,omitempty"`
-	Delegate     *delegateRef     `json:"delegate,omitempty"`
-	Choice       string           `json:"choice"`
+	Organisation *organisationRef  `json:"organisation,omitempty"`
+	Delegate     *delegateRef      `json:"delegate,omitempty"`
+	Choice       models.VoteChoice `json:"choice"`
 }
 
 // ballotResponse is a ballot. The counts and the result are published when staff close it.
 type ballotResponse struct {
-	ID        string          `json:"id"`
-	Secret    bool            `json:"secret"`
-	Rule      string          `json:"rule"`
-	Status    string          `json:"status"`
-	VotesCast int             `json:"votes_cast"`
-	Yes       *int            `json:"yes,omitempty"`
-	No        *int            `json:"no,omitempty"`
-	Abstain   *int            `json:"abstain,omitempty"`
-	Result    string          `json:"result,omitempty"`
-	RollCall  []rollCallEntry `json:"roll_call,omitempty"`
-	OpenedAt  time.Time       `json:"opened_at"`
-	ClosedAt  *time.Time      `json:"closed_at"`
+	ID        string                 `json:"id"`
+	Secret    bool                   `json:"secret"`
+	Rule      models.VoteRule        `json:"rule"`
+	Status    models.BallotStatus    `json:"status"`
+	VotesCast int                    `json:"votes_cast"`
+	Yes       *int                   `json:"yes,omitempty"`
+	No        *int                   `json:"no,omitempty"`
+	Abstain   *int                   `json:"abstain,omitempty"`
+	Result    models.StatementStatus `json:"result,omitempty"`
+	RollCall  []rollCallEntry        `json:"roll_call,omitempty"`
+	OpenedAt  time.Time              `json:"opened_at"`
+	ClosedAt  *time.Time             `json:"closed_at"`
 }
 
 // ballotView builds the answer for b; detail adds the roll call of a closed open ballot, naming
@@ -247,9 +247,9 @@ func (s *Server) mailVoteResult(ctx context.Context, tx *models.Store, conf *mod
 		return err
 	}
 	for _, d := range ds {
-		data := mail.VoteResultData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Result: b.Result(),
+		data := mail.VoteResultData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Result: string(b.Result()),
 			Yes: b.YesCount, No: b.NoCount, Abstain: b.AbstainCount}
-		m, err := domain.NewMail(domain.EnvelopeOf(&d), mail.TemplateVoteResult, "vote_result:"+b.ID, &data)
+		m, err := domain.NewMail(domain.EnvelopeOf(&d), "vote_result:"+b.ID, &data)
 		if err != nil {
 			return err
 		}

@@ -23,10 +23,10 @@ func hammer(e *testEnv, path string, toks []string, n int) map[int]int {
 	start := make(chan struct{})
 	for i := 0; i < n; i++ {
 		wg.Add(1)
-		go func(tok, choice string) {
+		go func(tok string, choice models.VoteChoice) {
 			defer wg.Done()
 			<-start
-			r := e.do("POST", path, tok, `{"choice":"`+choice+`"}`)
+			r := e.do("POST", path, tok, `{"choice":"`+string(choice)+`"}`)
 			mu.Lock()
 			codes[r.Code]++
 			mu.Unlock()
@@ -233,7 +233,7 @@ func TestSecretBallotStoresNoLinkBetweenVoterAndChoice(t *testing.T) {
 					voters = append(voters, o.ID, "org:"+o.ID)
 				}
 				res := e.do("POST", st+"/ballot/close", w.org, nil).want(t, 200).json(t)
-				linked := raw.linkedRows(t, voters, models.Choices)
+				linked := raw.linkedRows(t, voters, models.Strings(models.Choices))
 				switch {
 				case secret && len(linked) > 0:
 					t.Errorf("secret ballot: rows link a voter to a choice:\n%s", strings.Join(linked, "\n"))

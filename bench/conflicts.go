@@ -17,7 +17,7 @@ import (
 func conflictAgenda(n int) ([]models.Session, models.AgendaRules) {
 	r := rand.New(rand.NewPCG(1915, 9))
 	start := time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC)
-	rules := models.AgendaRules{Starts: start, Ends: start.AddDate(0, 0, 4), RoomCapacity: map[string]int{}, DelegateStatus: map[string]string{}}
+	rules := models.AgendaRules{Starts: start, Ends: start.AddDate(0, 0, 4), RoomCapacity: map[string]int{}, DelegateStatus: map[string]models.DelegateStatus{}}
 	rooms, people := n/50, n/5
 	for p := 0; p < people; p++ {
 		rules.DelegateStatus[fmt.Sprintf("p%05d", p)] = models.DelegateApproved

@@ -7,46 +7,55 @@ import (
 	"strings"
 )
 
+// Template is the name of a mail template: templates/<lang>/<name>.*.tmpl.
+type Template string
+
+// Data is the data struct of one template; its Template method names the
+// template it fills, so a message's template and data cannot disagree.
+type Data interface {
+	Template() Template
+}
+
 // Template names. Each has a data struct (see NewData) and exists in every
 // language of Languages.
 const (
-	TemplateConfirm           = "confirm"
-	TemplateLogin             = "login"
-	TemplateAlreadyRegistered = "already_registered"
-	TemplateDecision          = "decision"
-	TemplateWaitlistPromoted  = "waitlist_promoted"
-	TemplateAgendaChanges     = "agenda_changes"
-	TemplateSessionSignup     = "session_signup"
-	TemplateSessionPromoted   = "session_promoted"
-	TemplateStatementDecision = "statement_decision"
-	TemplateCosigned          = "cosigned"
-	TemplateAmendmentDecision = "amendment_decision"
-	TemplateVoteResult        = "vote_result"
-	TemplateAnnouncement      = "announcement"
+	TemplateConfirm           Template = "confirm"
+	TemplateLogin             Template = "login"
+	TemplateAlreadyRegistered Template = "already_registered"
+	TemplateDecision          Template = "decision"
+	TemplateWaitlistPromoted  Template = "waitlist_promoted"
+	TemplateAgendaChanges     Template = "agenda_changes"
+	TemplateSessionSignup     Template = "session_signup"
+	TemplateSessionPromoted   Template = "session_promoted"
+	TemplateStatementDecision Template = "statement_decision"
+	TemplateCosigned          Template = "cosigned"
+	TemplateAmendmentDecision Template = "amendment_decision"
+	TemplateVoteResult        Template = "vote_result"
+	TemplateAnnouncement      Template = "announcement"
 )
 
 // registry maps each template name to a constructor of its data struct. It
 // is read-only.
-var registry = map[string]func() any{
-	TemplateConfirm:           func() any { return new(ConfirmData) },
-	TemplateLogin:             func() any { return new(LoginData) },
-	TemplateAlreadyRegistered: func() any { return new(AlreadyRegisteredData) },
-	TemplateDecision:          func() any { return new(DecisionData) },
-	TemplateWaitlistPromoted:  func() any { return new(WaitlistPromotedData) },
-	TemplateAgendaChanges:     func() any { return new(AgendaChangesData) },
-	TemplateSessionSignup:     func() any { return new(SessionSignupData) },
-	TemplateSessionPromoted:   func() any { return new(SessionPromotedData) },
-	TemplateStatementDecision: func() any { return new(StatementDecisionData) },
-	TemplateCosigned:          func() any { return new(CosignedData) },
-	TemplateAmendmentDecision: func() any { return new(AmendmentDecisionData) },
-	TemplateVoteResult:        func() any { return new(VoteResultData) },
-	TemplateAnnouncement:      func() any { return new(AnnouncementData) },
+var registry = map[Template]func() Data{
+	TemplateConfirm:           func() Data { return new(ConfirmData) },
+	TemplateLogin:             func() Data { return new(LoginData) },
+	TemplateAlreadyRegistered: func() Data { return new(AlreadyRegisteredData) },
+	TemplateDecision:          func() Data { return new(DecisionData) },
+	TemplateWaitlistPromoted:  func() Data { return new(WaitlistPromotedData) },
+	TemplateAgendaChanges:     func() Data { return new(AgendaChangesData) },
+	TemplateSessionSignup:     func() Data { return new(SessionSignupData) },
+	TemplateSessionPromoted:   func() Data { return new(SessionPromotedData) },
+	TemplateStatementDecision: func() Data { return new(StatementDecisionData) },
+	TemplateCosigned:          func() Data { return new(CosignedData) },
+	TemplateAmendmentDecision: func() Data { return new(AmendmentDecisionData) },
+	TemplateVoteResult:        func() Data { return new(VoteResultData) },
+	TemplateAnnouncement:      func() Data { return new(AnnouncementData) },
 }
 
 // NewData returns a new pointer to the data struct of the named template
 // (for example *ConfirmData for "confirm"), ready for json.Unmarshal, and
 // false if the name is unknown.
-func NewData(name string) (any, bool) {
+func NewData(name Template) (Data, bool) {
 	f, ok := registry[name]
 	if !ok {
 		return nil, false
@@ -55,8 +64,8 @@ func NewData(name string) (any, bool) {
 }
 
 // TemplateNames returns every template name, sorted.
-func TemplateNames() []string {
-	names := make([]string, 0, len(registry))
+func TemplateNames() []Template {
+	names := make([]Template, 0, len(registry))
 	for n := range registry {
 		names = append(names, n)
 	}
@@ -72,6 +81,9 @@ type ConfirmData struct {
 	ExpiresMinutes   int
 }
 
+// Template names the template this data fills.
+func (*ConfirmData) Template() Template { return TemplateConfirm }
+
 // Validate reports whether the data can be rendered.
 func (d *ConfirmData) Validate() error { return checkLink("Link", d.Link, true) }
 
@@ -81,6 +93,9 @@ type LoginData struct {
 	Link             string
 	ExpiresMinutes   int
 }
+
+// Template names the template this data fills.
+func (*LoginData) Template() Template { return TemplateLogin }
 
 // Validate reports whether the data can be rendered.
 func (d *LoginData) Validate() error { return checkLink("Link", d.Link, true) }
@@ -93,6 +108,9 @@ type AlreadyRegisteredData struct {
 	ExpiresMinutes   int
 }
 
+// Template names the template this data fills.
+func (*AlreadyRegisteredData) Template() Template { return TemplateAlreadyRegistered }
+
 // Validate reports whether the data can be rendered.
 func (d *AlreadyRegisteredData) Validate() error { return checkLink("Link", d.Link, true) }
 
@@ -104,6 +122,9 @@ type DecisionData struct {
 	Reason           string // optional note from the organisers
 }
 
+// Template names the template this data fills.
+func (*DecisionData) Template() Template { return TemplateDecision }
+
 // Validate reports whether the data can be rendered.
 func (d *DecisionData) Validate() error {
 	return checkEnum("Decision", d.Decision, "approved", "waitlisted", "rejected")
@@ -114,6 +135,9 @@ func (d *DecisionData) Validate() error {
 type WaitlistPromotedData struct {
 	Conference, Name string
 }
+
+// Template names the template this data fills.
+func (*WaitlistPromotedData) Template() Template { return TemplateWaitlistPromoted }
 
 // AgendaChange is one change of a published agenda release that concerns
 // the recipient. Kind is "added", "cancelled", "moved", "speakers_changed"
@@ -136,6 +160,9 @@ type AgendaChangesData struct {
 	AgendaURL        string // optional
 }
 
+// Template names the template this data fills.
+func (*AgendaChangesData) Template() Template { return TemplateAgendaChanges }
+
 // Validate reports whether the data can be rendered.
 func (d *AgendaChangesData) Validate() error {
 	if len(d.Changes) == 0 {
@@ -157,6 +184,9 @@ type SessionSignupData struct {
 	Status              string
 }
 
+// Template names the template this data fills.
+func (*SessionSignupData) Template() Template { return TemplateSessionSignup }
+
 // Validate reports whether the data can be rendered.
 func (d *SessionSignupData) Validate() error {
 	return checkEnum("Status", d.Status, "confirmed", "waitlisted")
@@ -169,6 +199,9 @@ type SessionPromotedData struct {
 	Session, When, Room string
 }
 
+// Template names the template this data fills.
+func (*SessionPromotedData) Template() Template { return TemplateSessionPromoted }
+
 // StatementDecisionData is the data of "statement_decision": the reviewers
 // decided on the recipient's statement. Decision is "accepted", "rejected"
 // or "changes_requested".
@@ -178,6 +211,9 @@ type StatementDecisionData struct {
 	Decision         string
 	Comment          string // optional, plain text
 }
+
+// Template names the template this data fills.
+func (*StatementDecisionData) Template() Template { return TemplateStatementDecision }
 
 // Validate reports whether the data can be rendered.
 func (d *StatementDecisionData) Validate() error {
@@ -192,6 +228,9 @@ type CosignedData struct {
 	Organisation     string
 }
 
+// Template names the template this data fills.
+func (*CosignedData) Template() Template { return TemplateCosigned }
+
 // AmendmentDecisionData is the data of "amendment_decision": a decision on
 // the recipient's amendment. Decision is "accepted" or "rejected".
 type AmendmentDecisionData struct {
@@ -199,6 +238,9 @@ type AmendmentDecisionData struct {
 	Statement        string
 	Decision         string
 }
+
+// Template names the template this data fills.
+func (*AmendmentDecisionData) Template() Template { return TemplateAmendmentDecision }
 
 // Validate reports whether the data can be rendered.
 func (d *AmendmentDecisionData) Validate() error {
@@ -214,6 +256,9 @@ type VoteResultData struct {
 	Yes, No, Abstain int
 }
 
+// Template names the template this data fills.
+func (*VoteResultData) Template() Template { return TemplateVoteResult }
+
 // Validate reports whether the data can be rendered.
 func (d *VoteResultData) Validate() error {
 	return checkEnum("Result", d.Result, "adopted", "not_adopted")
@@ -228,6 +273,9 @@ type AnnouncementData struct {
 	Body             string
 	UnsubscribeURL   string
 }
+
+// Template names the template this data fills.
+func (*AnnouncementData) Template() Template { return TemplateAnnouncement }
 
 // Validate reports whether the data can be rendered.
 func (d *AnnouncementData) Validate() error {

@@ -7,27 +7,27 @@ const sampleConference = "International Conference 2026"
 // template (each decision, status or result), so that LoadTemplates can
 // execute every branch at start-up and tests can compare golden files. The
 // first sample is the one with the most content.
-func samples(name string) []any {
+func samples(name Template) []Data {
 	const link = "https://conference.example.org/auth/confirm?token=sample-token"
 	switch name {
 	case TemplateConfirm:
-		return []any{&ConfirmData{Conference: sampleConference, Name: "Clara", Link: link, ExpiresMinutes: 30},
+		return []Data{&ConfirmData{Conference: sampleConference, Name: "Clara", Link: link, ExpiresMinutes: 30},
 			&ConfirmData{Conference: sampleConference, Link: link, ExpiresMinutes: 1}}
 	case TemplateLogin:
-		return []any{&LoginData{Conference: sampleConference, Name: "Clara", Link: "https://conference.example.org/auth/login?token=sample-token", ExpiresMinutes: 21},
+		return []Data{&LoginData{Conference: sampleConference, Name: "Clara", Link: "https://conference.example.org/auth/login?token=sample-token", ExpiresMinutes: 21},
 			&LoginData{Conference: sampleConference, Link: link, ExpiresMinutes: 3}}
 	case TemplateAlreadyRegistered:
-		return []any{&AlreadyRegisteredData{Conference: sampleConference, Name: "Clara", Link: "https://conference.example.org/auth/login?token=sample-token", ExpiresMinutes: 15}}
+		return []Data{&AlreadyRegisteredData{Conference: sampleConference, Name: "Clara", Link: "https://conference.example.org/auth/login?token=sample-token", ExpiresMinutes: 15}}
 	case TemplateDecision:
-		return []any{
+		return []Data{
 			&DecisionData{Conference: sampleConference, Name: "Clara", Decision: "waitlisted", Reason: "The hall is full; places often free up in the last week."},
 			&DecisionData{Conference: sampleConference, Name: "Clara", Decision: "approved"},
 			&DecisionData{Conference: sampleConference, Name: "Clara", Decision: "rejected"},
 		}
 	case TemplateWaitlistPromoted:
-		return []any{&WaitlistPromotedData{Conference: sampleConference, Name: "Clara"}}
+		return []Data{&WaitlistPromotedData{Conference: sampleConference, Name: "Clara"}}
 	case TemplateAgendaChanges:
-		return []any{&AgendaChangesData{Conference: sampleConference, Name: "Clara", Release: 3,
+		return []Data{&AgendaChangesData{Conference: sampleConference, Name: "Clara", Release: 3,
 			AgendaURL: "https://conference.example.org/c/ic2026/agenda",
 			Changes: []AgendaChange{
 				{Kind: "added", Session: "Commission B: Reports", When: "Fri 6 Sep, 10:00–11:30", Room: "Room 2"},
@@ -37,32 +37,32 @@ func samples(name string) []any {
 				{Kind: "updated", Session: "Opening", When: "Thu 5 Sep, 18:00–19:00"},
 			}}}
 	case TemplateSessionSignup:
-		return []any{
+		return []Data{
 			&SessionSignupData{Conference: sampleConference, Name: "Clara", Session: "Workshop: Translation", When: "Sat 7 Sep, 14:00–15:30", Room: "Room 2", Status: "confirmed"},
 			&SessionSignupData{Conference: sampleConference, Name: "Clara", Session: "Workshop: Translation", When: "Sat 7 Sep, 14:00–15:30", Status: "waitlisted"},
 		}
 	case TemplateSessionPromoted:
-		return []any{&SessionPromotedData{Conference: sampleConference, Name: "Clara", Session: "Workshop: Translation", When: "Sat 7 Sep, 14:00–15:30", Room: "Room 2"}}
+		return []Data{&SessionPromotedData{Conference: sampleConference, Name: "Clara", Session: "Workshop: Translation", When: "Sat 7 Sep, 14:00–15:30", Room: "Room 2"}}
 	case TemplateStatementDecision:
-		return []any{
+		return []Data{
 			&StatementDecisionData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Decision: "changes_requested", Comment: "Please shorten the summary.\nThe second section repeats the first.\n\nThank you!"},
 			&StatementDecisionData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Decision: "accepted"},
 			&StatementDecisionData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Decision: "rejected"},
 		}
 	case TemplateCosigned:
-		return []any{&CosignedData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Organisation: "Workers' Education Union"}}
+		return []Data{&CosignedData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Organisation: "Workers' Education Union"}}
 	case TemplateAmendmentDecision:
-		return []any{
+		return []Data{
 			&AmendmentDecisionData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Decision: "accepted"},
 			&AmendmentDecisionData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Decision: "rejected"},
 		}
 	case TemplateVoteResult:
-		return []any{
+		return []Data{
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "adopted", Yes: 41, No: 7, Abstain: 3},
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "not_adopted", Yes: 12, No: 30, Abstain: 9},
 		}
 	case TemplateAnnouncement:
-		return []any{
+		return []Data{
 			&AnnouncementData{Conference: sampleConference, Name: "Clara", Subject: "Practical information",
 				Body:           "The registration desk opens at 08:30.\nBring your confirmation number.\n\nInterpretation <en/ru/uk/de/fr> & sign language are available in the hall.",
 				UnsubscribeURL: "https://conference.example.org/me/preferences"},

@@ -109,7 +109,7 @@ func parseLanguage(fsys fs.FS, lang string) (*langSet, error) {
 	var textFiles, htmlFiles []string
 	for _, f := range files {
 		name, kind, ok := splitTemplateFile(path.Base(f))
-		_, known := registry[name]
+		_, known := registry[Template(name)]
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("mail: templates %s: unexpected file %s", lang, path.Base(f))
@@ -189,7 +189,7 @@ func (t *Templates) check() error {
 	return errors.Join(errs...)
 }
 
-func fileName(name, kind string) string { return name + "." + kind + ".tmpl" }
+func fileName(name Template, kind string) string { return string(name) + "." + kind + ".tmpl" }
 
 // Languages returns the languages templates exist in, the required ones
 // first: en, ru, uk, de, fr.
@@ -213,7 +213,7 @@ func (t *Templates) Language(lang string) string {
 // data has a Validate() error method it is called first. The subject is
 // trimmed to one line's content; the text body has its trailing spaces and
 // repeated blank lines removed.
-func (t *Templates) Render(name, lang string, data any) (Rendered, error) {
+func (t *Templates) Render(name Template, lang string, data any) (Rendered, error) {
 	if _, ok := registry[name]; !ok {
 		return Rendered{}, fmt.Errorf("mail: unknown template %q", name)
 	}
@@ -230,7 +230,7 @@ func (t *Templates) Render(name, lang string, data any) (Rendered, error) {
 }
 
 // render executes the three templates of name in set.
-func (t *Templates) render(set *langSet, name string, data any) (Rendered, error) {
+func (t *Templates) render(set *langSet, name Template, data any) (Rendered, error) {
 	var subject, text, html strings.Builder
 	if err := set.text.ExecuteTemplate(&subject, fileName(name, kindSubject), data); err != nil {
 		return Rendered{}, fmt.Errorf("render %s subject: %w", name, err)

@@ -83,7 +83,7 @@ func TestRenderFallsBackToEnglish(t *testing.T) {
 func TestRenderRejectsBadData(t *testing.T) {
 	tm := loadTestTemplates(t)
 	tests := []struct {
-		name string
+		name Template
 		data any
 	}{
 		{"nope", &ConfirmData{}},
@@ -165,7 +165,7 @@ func TestSubjectsAreNeutral(t *testing.T) {
 					t.Errorf("%s/%s subject %q contains %q", lang, name, r.Subject, m)
 				}
 			}
-			src, err := embedded.ReadFile("templates/" + lang + "/" + name + ".subject.tmpl")
+			src, err := embedded.ReadFile("templates/" + lang + "/" + string(name) + ".subject.tmpl")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,7 +257,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			for ext, got := range map[string]string{"subject": r.Subject + "\n", "txt": r.Text, "html": r.HTML} {
-				path := filepath.Join("testdata", "golden", lang, name+"."+ext)
+				path := filepath.Join("testdata", "golden", lang, string(name)+"."+ext)
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 						t.Fatal(err)
@@ -288,11 +288,11 @@ func TestLoadTemplatesRejectsBrokenSets(t *testing.T) {
 		}
 		for _, name := range TemplateNames() {
 			for _, kind := range []string{"subject", "txt", "html"} {
-				b, err := embedded.ReadFile("templates/" + lang + "/" + name + "." + kind + ".tmpl")
+				b, err := embedded.ReadFile("templates/" + lang + "/" + string(name) + "." + kind + ".tmpl")
 				if err != nil {
 					t.Fatal(err)
 				}
-				good[lang+"/"+name+"."+kind+".tmpl"] = &fstest.MapFile{Data: b}
+				good[lang+"/"+string(name)+"."+kind+".tmpl"] = &fstest.MapFile{Data: b}
 			}
 		}
 	}
@@ -344,9 +344,9 @@ func TestPlural(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	tm := loadTestTemplates(b)
-	for _, name := range []string{TemplateConfirm, TemplateAgendaChanges, TemplateAnnouncement} {
+	for _, name := range []Template{TemplateConfirm, TemplateAgendaChanges, TemplateAnnouncement} {
 		data := samples(name)[0]
-		b.Run(name, func(b *testing.B) {
+		b.Run(string(name), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := tm.Render(name, "ru", data); err != nil {

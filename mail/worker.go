@@ -18,7 +18,8 @@ import (
 
 // Job is one queued mail for one recipient, as leased from the outbox.
 type Job struct {
-	ID, To, Template, Lang, MessageID string // To is the decrypted recipient address
+	ID, To, Lang, MessageID string // To is the decrypted recipient address
+	Template                Template
 	// Data is the template data as JSON, decoded into the template's data
 	// struct (see NewData) before rendering.
 	Data json.RawMessage
@@ -315,7 +316,7 @@ func (w *Worker) finish(ctx context.Context, j Job, attempt int, outcome string,
 		err = w.q.MarkDead(mctx, j.ID, w.cfg.Owner, reason)
 	}
 	attrs := []slog.Attr{
-		slog.String("job", j.ID), slog.String("template", j.Template),
+		slog.String("job", j.ID), slog.String("template", string(j.Template)),
 		slog.Int("attempt", attempt), slog.String("outcome", outcome),
 	}
 	if code != 0 {

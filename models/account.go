@@ -8,20 +8,27 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 )
 
-// Staff roles. Delegates are not accounts: they log in with one-time links.
+// StaffRole is a staff account's role. Delegates are not accounts: they log in with one-time links.
+type StaffRole string
+
+// Staff roles.
 const (
-	StaffAdmin     = "admin"
-	StaffOrganiser = "organiser"
-	StaffReviewer  = "reviewer"
+	StaffAdmin     StaffRole = "admin"
+	StaffOrganiser StaffRole = "organiser"
+	StaffReviewer  StaffRole = "reviewer"
 )
 
 // StaffRoles lists the valid account roles.
-var StaffRoles = []string{StaffAdmin, StaffOrganiser, StaffReviewer}
+var StaffRoles = []StaffRole{StaffAdmin, StaffOrganiser, StaffReviewer}
+
+// Valid reports whether r is one of StaffRoles.
+func (r StaffRole) Valid() bool { return slices.Contains(StaffRoles, r) }
 
 // Account is a staff member: admin, organiser or reviewer.
 type Account struct {
@@ -30,7 +37,7 @@ type Account struct {
 	EmailIndex   []byte
 	DisplayName  string
 	PasswordHash string
-	Role         string
+	Role         StaffRole
 	CanExport    bool
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
@@ -83,21 +90,24 @@ func (s *Store) openAccount(a *Account) error {
 	return err
 }
 
+// TokenKind says what an AuthToken is for.
+type TokenKind string
+
 // Token kinds.
 const (
-	TokenStaffSession    = "staff_session"    // bearer token after password login
-	TokenDelegateSession = "delegate_session" // bearer token after a one-time link
-	TokenMagicLink       = "magic_link"       // one-time login link for a delegate
-	TokenConfirm         = "confirm"          // one-time registration confirmation link
-	TokenSetup           = "setup"            // one-time link to create the first admin
-	TokenAPI             = "api"              // long-lived staff token for an integration
+	TokenStaffSession    TokenKind = "staff_session"    // bearer token after password login
+	TokenDelegateSession TokenKind = "delegate_session" // bearer token after a one-time link
+	TokenMagicLink       TokenKind = "magic_link"       // one-time login link for a delegate
+	TokenConfirm         TokenKind = "confirm"          // one-time registration confirmation link
+	TokenSetup           TokenKind = "setup"            // one-time link to create the first admin
+	TokenAPI             TokenKind = "api"              // long-lived staff token for an integration
 )
 
 // AuthToken is a random secret stored only as its SHA-256 hash.
 type AuthToken struct {
 	ID            string
 	TokenHash     []byte
-	Kind          string
+	Kind          TokenKind
 	AccountID     *string
 	DelegateID    *string
 	ExpiresAt     time.Time
@@ -136,7 +146,7 @@ func (s *Store) IssueToken(ctx context.Context, t *AuthToken) (string, error) {
 
 // ValidToken finds an unexpired, unused token of one of kinds by its secret. For sessions with an
 // idle expiry it slides the idle window forward by idle.
-func (s *Store) ValidToken(ctx context.Context, secret string, idle time.Duration, kinds ...string) (*AuthToken, error) {
+func (s *Store) ValidToken(ctx context.Context, secret string, idle time.Duration, kinds ...TokenKind) (*AuthToken, error) {
 	hash := HashSecret(secret)
 	var t AuthToken
 	now := s.now()
@@ -161,7 +171,7 @@ func (s *Store) ValidToken(ctx context.Context, secret string, idle time.Duratio
 }
 
 // UseToken consumes a single-use token: it succeeds for exactly one caller, even under races.
-func (s *Store) UseToken(ctx context.Context, secret string, kind string) (*AuthToken, error) {
+func (s *Store) UseToken(ctx context.Context, secret string, kind TokenKind) (*AuthToken, error) {
 	hash := HashSecret(secret)
 	now := s.now()
 	var t AuthToken

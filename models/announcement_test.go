@@ -27,21 +27,21 @@ func TestAudienceMatches(t *testing.T) {
 		{"opted out", func(d *models.Delegate) { d.NotifyAnnouncements = false }, models.Audience{}, false},
 		{"erased", func(d *models.Delegate) { d.ErasedAt = &erased }, models.Audience{}, false},
 		{"unconfirmed", func(d *models.Delegate) { d.Status = models.DelegatePending }, models.Audience{}, false},
-		{"unconfirmed even when asked for", func(d *models.Delegate) { d.Status = models.DelegatePending }, models.Audience{Statuses: []string{models.DelegatePending}}, false},
-		{"cancelled", func(d *models.Delegate) { d.Status = models.DelegateCancelled }, models.Audience{Statuses: []string{models.DelegateCancelled}}, false},
+		{"unconfirmed even when asked for", func(d *models.Delegate) { d.Status = models.DelegatePending }, models.Audience{Statuses: []models.DelegateStatus{models.DelegatePending}}, false},
+		{"cancelled", func(d *models.Delegate) { d.Status = models.DelegateCancelled }, models.Audience{Statuses: []models.DelegateStatus{models.DelegateCancelled}}, false},
 		{"rejected reachable", func(d *models.Delegate) { d.Status = models.DelegateRejected }, models.Audience{}, true},
-		{"status filter", nil, models.Audience{Statuses: []string{models.DelegateWaitlist}}, false},
-		{"status filter hit", nil, models.Audience{Statuses: []string{models.DelegateWaitlist, models.DelegateApproved}}, true},
+		{"status filter", nil, models.Audience{Statuses: []models.DelegateStatus{models.DelegateWaitlist}}, false},
+		{"status filter hit", nil, models.Audience{Statuses: []models.DelegateStatus{models.DelegateWaitlist, models.DelegateApproved}}, true},
 		{"organisation", nil, models.Audience{OrganisationIDs: []string{other}}, false},
 		{"organisation hit", nil, models.Audience{OrganisationIDs: []string{other, org}}, true},
 		{"no organisation", func(d *models.Delegate) { d.OrganisationID = nil }, models.Audience{OrganisationIDs: []string{org}}, false},
-		{"role", nil, models.Audience{Roles: []string{models.RolePress}}, false},
-		{"attendance", nil, models.Audience{Attendance: []string{models.AttendRemote}}, false},
+		{"role", nil, models.Audience{Roles: []models.DelegateRole{models.RolePress}}, false},
+		{"attendance", nil, models.Audience{Attendance: []models.AttendanceMode{models.AttendRemote}}, false},
 		{"language by primary subtag", nil, models.Audience{Languages: []string{"de"}}, true},
 		{"second language", nil, models.Audience{Languages: []string{"EN"}}, true},
 		{"language miss", nil, models.Audience{Languages: []string{"ru", "uk"}}, false},
-		{"all filters", nil, models.Audience{Statuses: []string{models.DelegateApproved}, OrganisationIDs: []string{org}, Languages: []string{"en"},
-			Roles: []string{models.RoleDelegate}, Attendance: []string{models.AttendInPerson}}, true},
+		{"all filters", nil, models.Audience{Statuses: []models.DelegateStatus{models.DelegateApproved}, OrganisationIDs: []string{org}, Languages: []string{"en"},
+			Roles: []models.DelegateRole{models.RoleDelegate}, Attendance: []models.AttendanceMode{models.AttendInPerson}}, true},
 	}
 	for _, tc := range cases {
 		d := base()
@@ -60,7 +60,7 @@ func TestAudienceRecipientsAndLeavers(t *testing.T) {
 		c := newConference(t, st)
 		o := newOrganisation(t, st, c, "Union")
 		var ds []*models.Delegate
-		for i, status := range []string{models.DelegateApproved, models.DelegateApproved, models.DelegatePending, models.DelegateSubmitted} {
+		for i, status := range []models.DelegateStatus{models.DelegateApproved, models.DelegateApproved, models.DelegatePending, models.DelegateSubmitted} {
 			d := &models.Delegate{ConferenceID: c.ID, OrganisationID: &o.ID, Role: models.RoleDelegate, Status: status, DisplayName: "D",
 				Email: "a" + string(rune('0'+i)) + "@example.org", Languages: models.StringList{"uk"}, Attendance: models.AttendRemote,
 				Visibility: models.VisibilityOrganisers, NotifyAnnouncements: true}
@@ -107,7 +107,7 @@ func TestAnnouncementStoredSealedOnce(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
 		c := newConference(t, st)
-		a := models.NewAnnouncement(c.ID, "account-1", "Secret venue", "Meet at the old station.", models.Audience{Roles: []string{"press"}})
+		a := models.NewAnnouncement(c.ID, "account-1", "Secret venue", "Meet at the old station.", models.Audience{Roles: []models.DelegateRole{"press"}})
 		if err := st.CreateAnnouncement(ctx, a); err != nil {
 			t.Fatal(err)
 		}

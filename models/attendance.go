@@ -109,7 +109,7 @@ func (s *Store) AttendanceCounts(ctx context.Context, sessionIDs []string) (map[
 	for _, chunk := range agendaChunks(sessionIDs, 500) {
 		var rows []struct {
 			SessionID string
-			Status    string
+			Status    AttendanceStatus
 			N         int
 		}
 		err := s.read(ctx).Model(&Attendance{}).Select("session_id, status, COUNT(*) AS n").

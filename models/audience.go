@@ -12,16 +12,16 @@ import (
 // narrows the audience to delegates with one of its values; an empty list does not narrow.
 // Languages match any of a delegate's languages by primary subtag ("de" matches "de-CH").
 type Audience struct {
-	Statuses        []string `json:"statuses"`
-	OrganisationIDs []string `json:"organisation_ids"`
-	Languages       []string `json:"languages"`
-	Roles           []string `json:"roles"`
-	Attendance      []string `json:"attendance"`
+	Statuses        []DelegateStatus `json:"statuses"`
+	OrganisationIDs []string         `json:"organisation_ids"`
+	Languages       []string         `json:"languages"`
+	Roles           []DelegateRole   `json:"roles"`
+	Attendance      []AttendanceMode `json:"attendance"`
 }
 
 // AnnouncementStatuses are the registration statuses that can receive announcements: the address
 // is confirmed and the registration was not withdrawn.
-var AnnouncementStatuses = []string{DelegateSubmitted, DelegateApproved, DelegateWaitlist, DelegateRejected}
+var AnnouncementStatuses = []DelegateStatus{DelegateSubmitted, DelegateApproved, DelegateWaitlist, DelegateRejected}
 
 // Matches reports whether the delegate receives an announcement to a: the registration is
 // confirmed and not withdrawn or erased, the delegate did not opt out of announcements, and every

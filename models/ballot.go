@@ -14,12 +14,12 @@ var ErrBallotClosed = errors.New("the ballot is not open")
 var ErrNoVote = errors.New("no vote under this rule")
 
 // Choices lists the valid votes.
-var Choices = []string{VoteYes, VoteNo, VoteAbstain}
+var Choices = []VoteChoice{VoteYes, VoteNo, VoteAbstain}
 
 // VoterKey returns the key a delegate votes under: "org:<organisation ID>" when the rule gives one
 // vote per organisation (the first of its delegates to vote casts it), "del:<delegate ID>" when it
 // gives one per delegate.
-func VoterKey(rule string, d *Delegate) (string, error) {
+func VoterKey(rule VoteRule, d *Delegate) (string, error) {
 	switch rule {
 	case VotePerOrganisation:
 		if d.OrganisationID == nil {
@@ -37,7 +37,7 @@ func (b *Ballot) VotesCast() int { return b.YesCount + b.NoCount + b.AbstainCoun
 
 // Result is the outcome of a ballot: adopted with more yes than no votes (abstentions are not
 // counted either way), otherwise not adopted.
-func (b *Ballot) Result() string {
+func (b *Ballot) Result() StatementStatus {
 	if b.YesCount > b.NoCount {
 		return StatementAdopted
 	}
@@ -92,8 +92,8 @@ func (s *Store) LatestBallots(ctx context.Context, statementIDs []string) (map[s
 // ballot row), then the vote row, whose unique index (ballot_id, voter_key) turns a second vote
 // into ErrConflict and rolls the count back. On a secret ballot the row records who voted, never
 // how: Choice stays nil and only the ballot's counters know the choice.
-func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choice string) error {
-	col, ok := map[string]string{VoteYes: "yes_count", VoteNo: "no_count", VoteAbstain: "abstain_count"}[choice]
+func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choice VoteChoice) error {
+	col, ok := map[VoteChoice]string{VoteYes: "yes_count", VoteNo: "no_count", VoteAbstain: "abstain_count"}[choice]
 	if !ok {
 		return fmt.Errorf("unknown choice %q", choice)
 	}

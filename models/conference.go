@@ -18,20 +18,26 @@ type Conference struct {
 	Languages            StringList
 	RegistrationOpensAt  *time.Time
 	RegistrationClosesAt *time.Time
-	QuotaPolicy          string // "organisation" (quotas enforced) or "none"
-	VoteRule             string // "organisation" or "delegate"
+	QuotaPolicy          QuotaPolicy // "organisation" (quotas enforced) or "none"
+	VoteRule             VoteRule    // "organisation" or "delegate"
 	BlindReview          bool
 	RetentionDays        int
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
 
+// VoteRule says who holds a vote: each organisation or each delegate.
+type VoteRule string
+
+// QuotaPolicy says whether organisations' delegate quotas are enforced.
+type QuotaPolicy string
+
 // Vote rules and quota policies.
 const (
-	VotePerOrganisation  = "organisation"
-	VotePerDelegate      = "delegate"
-	QuotaPerOrganisation = "organisation"
-	QuotaNone            = "none"
+	VotePerOrganisation  VoteRule    = "organisation"
+	VotePerDelegate      VoteRule    = "delegate"
+	QuotaPerOrganisation QuotaPolicy = "organisation"
+	QuotaNone            QuotaPolicy = "none"
 )
 
 // Location returns the conference's time zone (UTC if it cannot be loaded).

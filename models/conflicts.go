@@ -6,24 +6,27 @@ import (
 	"time"
 )
 
+// ConflictKind says what kind of problem a Conflict is.
+type ConflictKind string
+
 // Conflict kinds.
 const (
-	ConflictRoom         = "room_double_booking"      // two sessions in one room at once
-	ConflictSpeaker      = "speaker_overlap"          // a delegate speaks (or speaks and chairs) in two sessions at once
-	ConflictChair        = "chair_overlap"            // a delegate chairs two sessions at once
-	ConflictOutsideDates = "outside_conference_dates" // a session not within the conference's days
-	ConflictCapacity     = "capacity_above_room"      // a session promises more places than its room has
-	ConflictNotApproved  = "speaker_not_approved"     // a speaker or chair whose registration is not approved
+	ConflictRoom         ConflictKind = "room_double_booking"      // two sessions in one room at once
+	ConflictSpeaker      ConflictKind = "speaker_overlap"          // a delegate speaks (or speaks and chairs) in two sessions at once
+	ConflictChair        ConflictKind = "chair_overlap"            // a delegate chairs two sessions at once
+	ConflictOutsideDates ConflictKind = "outside_conference_dates" // a session not within the conference's days
+	ConflictCapacity     ConflictKind = "capacity_above_room"      // a session promises more places than its room has
+	ConflictNotApproved  ConflictKind = "speaker_not_approved"     // a speaker or chair whose registration is not approved
 )
 
 // Conflict is one problem in an agenda. SessionIDs has two sessions for overlaps (the earlier
 // first) and one otherwise; RoomID or DelegateID (with Role) say what the problem is about.
 type Conflict struct {
-	Kind       string
+	Kind       ConflictKind
 	SessionIDs []string
 	RoomID     string
 	DelegateID string
-	Role       string // for ConflictNotApproved: speaker or chair
+	Role       PersonRole // for ConflictNotApproved: speaker or chair
 }
 
 // AgendaRules is what conflict detection needs to know besides the sessions.
@@ -34,7 +37,7 @@ type AgendaRules struct {
 	// RoomCapacity maps room IDs to their capacity (0: unknown, never exceeded).
 	RoomCapacity map[string]int
 	// DelegateStatus maps delegate IDs to their registration status; a missing one is not approved.
-	DelegateStatus map[string]string
+	DelegateStatus map[string]DelegateStatus
 }
 
 // ConferenceWindow returns the instants that bound a conference's days in its time zone.
@@ -121,7 +124,10 @@ func startOrder(sessions []Session) []int32 {
 }
 
 // personRole is a delegate's role in one session.
-type personRole struct{ id, role string }
+type personRole struct {
+	id   string
+	role PersonRole
+}
 
 // personRoles appends each speaker and chair of s once to buf; a delegate who both speaks and
 // chairs counts as a speaker.
@@ -164,7 +170,7 @@ func (p *pairSlab) pair(a, b string) []string {
 // SortConflicts orders conflicts by kind, sessions, room and delegate, so results compare equal.
 func SortConflicts(cs []Conflict) {
 	slices.SortFunc(cs, func(a, b Conflict) int {
-		if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
 			return c
 		}
 		if c := slices.Compare(a.SessionIDs, b.SessionIDs); c != 0 {

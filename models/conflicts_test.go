@@ -100,8 +100,8 @@ func union(a, b []string) []string {
 // with times on a coarse grid so that touching and identical intervals are common.
 func randomAgenda(r *rand.Rand, n, rooms, people int, slot time.Duration, days int) ([]models.Session, models.AgendaRules) {
 	rules := models.AgendaRules{Starts: confStart, Ends: confStart.Add(time.Duration(days) * 24 * time.Hour),
-		RoomCapacity: map[string]int{}, DelegateStatus: map[string]string{}}
-	statuses := []string{models.DelegateApproved, models.DelegateApproved, models.DelegateApproved, models.DelegateSubmitted, models.DelegateWaitlist}
+		RoomCapacity: map[string]int{}, DelegateStatus: map[string]models.DelegateStatus{}}
+	statuses := []models.DelegateStatus{models.DelegateApproved, models.DelegateApproved, models.DelegateApproved, models.DelegateSubmitted, models.DelegateWaitlist}
 	for p := 0; p < people; p++ {
 		if r.IntN(10) > 0 { // some people are unknown: not approved
 			rules.DelegateStatus[fmt.Sprintf("p%04d", p)] = statuses[r.IntN(len(statuses))]
@@ -115,7 +115,7 @@ func randomAgenda(r *rand.Rand, n, rooms, people int, slot time.Duration, days i
 	for i := range out {
 		start := confStart.Add(-12 * time.Hour).Add(time.Duration(r.IntN(slots)) * slot)
 		s := models.Session{ID: fmt.Sprintf("s%05d", i), StartsAt: start, EndsAt: start.Add(time.Duration(r.IntN(8)) * slot),
-			Capacity: r.IntN(5) * 40, Status: []string{models.SessionDraft, models.SessionPublished, models.SessionPublished, models.SessionCancelled}[r.IntN(4)]}
+			Capacity: r.IntN(5) * 40, Status: []models.SessionStatus{models.SessionDraft, models.SessionPublished, models.SessionPublished, models.SessionCancelled}[r.IntN(4)]}
 		if r.IntN(8) > 0 {
 			room := fmt.Sprintf("r%03d", r.IntN(rooms))
 			s.RoomID = &room
@@ -151,7 +151,7 @@ func TestFindConflictsKinds(t *testing.T) {
 	at := func(h int) time.Time { return confStart.Add(time.Duration(h) * time.Hour) }
 	hall, small := "hall", "small"
 	rules := models.AgendaRules{Starts: at(0), Ends: at(72), RoomCapacity: map[string]int{hall: 300, small: 20},
-		DelegateStatus: map[string]string{"anna": models.DelegateApproved, "vera": models.DelegateApproved, "lea": models.DelegateWaitlist}}
+		DelegateStatus: map[string]models.DelegateStatus{"anna": models.DelegateApproved, "vera": models.DelegateApproved, "lea": models.DelegateWaitlist}}
 	sessions := []models.Session{
 		{ID: "a", RoomID: &hall, StartsAt: at(9), EndsAt: at(11), SpeakerIDs: []string{"anna"}, Status: models.SessionPublished},
 		{ID: "b", RoomID: &hall, StartsAt: at(10), EndsAt: at(12), ChairIDs: []string{"vera"}, Status: models.SessionDraft},
@@ -183,7 +183,7 @@ func TestFindConflictsKinds(t *testing.T) {
 func benchAgenda(n int) ([]models.Session, models.AgendaRules) {
 	r := rand.New(rand.NewPCG(7, 7))
 	rules := models.AgendaRules{Starts: confStart, Ends: confStart.Add(4 * 24 * time.Hour),
-		RoomCapacity: map[string]int{}, DelegateStatus: map[string]string{}}
+		RoomCapacity: map[string]int{}, DelegateStatus: map[string]models.DelegateStatus{}}
 	rooms, people := make([]string, n/50), n/5
 	for p := 0; p < people; p++ {
 		status := models.DelegateApproved

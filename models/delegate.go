@@ -8,36 +8,48 @@ import (
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 )
 
+// DelegateStatus is where a registration stands.
+type DelegateStatus string
+
 // Delegate statuses.
 const (
-	DelegatePending   = "pending_confirmation"
-	DelegateSubmitted = "submitted"
-	DelegateApproved  = "approved"
-	DelegateWaitlist  = "waitlisted"
-	DelegateRejected  = "rejected"
-	DelegateCancelled = "cancelled"
+	DelegatePending   DelegateStatus = "pending_confirmation"
+	DelegateSubmitted DelegateStatus = "submitted"
+	DelegateApproved  DelegateStatus = "approved"
+	DelegateWaitlist  DelegateStatus = "waitlisted"
+	DelegateRejected  DelegateStatus = "rejected"
+	DelegateCancelled DelegateStatus = "cancelled"
 )
+
+// DelegateRole is the capacity in which a delegate attends.
+type DelegateRole string
+
+// AttendanceMode says whether a delegate attends in person or remotely.
+type AttendanceMode string
+
+// Visibility says who may see a delegate's name.
+type Visibility string
 
 // Delegate roles, attendance modes and visibilities.
 const (
-	RoleDelegate = "delegate"
-	RoleObserver = "observer"
-	RolePress    = "press"
-	RoleGuest    = "guest"
+	RoleDelegate DelegateRole = "delegate"
+	RoleObserver DelegateRole = "observer"
+	RolePress    DelegateRole = "press"
+	RoleGuest    DelegateRole = "guest"
 
-	AttendInPerson = "in_person"
-	AttendRemote   = "remote"
+	AttendInPerson AttendanceMode = "in_person"
+	AttendRemote   AttendanceMode = "remote"
 
-	VisibilityPublic       = "public"
-	VisibilityParticipants = "participants"
-	VisibilityOrganisers   = "organisers"
+	VisibilityPublic       Visibility = "public"
+	VisibilityParticipants Visibility = "participants"
+	VisibilityOrganisers   Visibility = "organisers"
 )
 
 // DelegateRoles, Attendances and Visibilities list the valid values.
 var (
-	DelegateRoles = []string{RoleDelegate, RoleObserver, RolePress, RoleGuest}
-	Attendances   = []string{AttendInPerson, AttendRemote}
-	Visibilities  = []string{VisibilityPublic, VisibilityParticipants, VisibilityOrganisers}
+	DelegateRoles = []DelegateRole{RoleDelegate, RoleObserver, RolePress, RoleGuest}
+	Attendances   = []AttendanceMode{AttendInPerson, AttendRemote}
+	Visibilities  = []Visibility{VisibilityPublic, VisibilityParticipants, VisibilityOrganisers}
 )
 
 // Delegate is one registration for a conference. The personal fields without a column (Email,
@@ -47,15 +59,15 @@ type Delegate struct {
 	ID                        string
 	ConferenceID              string
 	OrganisationID            *string
-	Role                      string
-	Status                    string
+	Role                      DelegateRole
+	Status                    DelegateStatus
 	DisplayName               string
 	EmailSealed               []byte
 	EmailIndex                []byte
 	Country                   string
 	Languages                 StringList
-	Attendance                string
-	Visibility                string
+	Attendance                AttendanceMode
+	Visibility                Visibility
 	InterpretationNeedsSealed []byte
 	AccessibilityNeedsSealed  []byte
 	LegalNameSealed           []byte
@@ -98,7 +110,7 @@ func (d *Delegate) IsPublic() bool {
 // Confirm marks the email address as confirmed: pending_confirmation → submitted.
 func (d *Delegate) Confirm(at time.Time) error {
 	if d.Status != DelegatePending {
-		return &TransitionError{Entity: "delegate", From: d.Status, To: DelegateSubmitted}
+		return &TransitionError{Entity: "delegate", From: string(d.Status), To: string(DelegateSubmitted)}
 	}
 	d.Status, d.ConfirmedAt = DelegateSubmitted, &at
 	return nil
@@ -107,17 +119,17 @@ func (d *Delegate) Confirm(at time.Time) error {
 // Decide applies an organiser's decision ("approve", "waitlist" or "reject"). Unconfirmed and
 // cancelled registrations cannot be decided.
 func (d *Delegate) Decide(decision string, at time.Time) error {
-	to, ok := map[string]string{"approve": DelegateApproved, "waitlist": DelegateWaitlist, "reject": DelegateRejected}[decision]
+	to, ok := map[string]DelegateStatus{"approve": DelegateApproved, "waitlist": DelegateWaitlist, "reject": DelegateRejected}[decision]
 	if !ok {
 		return fmt.Errorf("unknown decision %q", decision)
 	}
 	switch d.Status {
 	case DelegateSubmitted, DelegateWaitlist, DelegateApproved, DelegateRejected:
 	default:
-		return &TransitionError{Entity: "delegate", From: d.Status, To: to}
+		return &TransitionError{Entity: "delegate", From: string(d.Status), To: string(to)}
 	}
 	if d.Status == to {
-		return &TransitionError{Entity: "delegate", From: d.Status, To: to}
+		return &TransitionError{Entity: "delegate", From: string(d.Status), To: string(to)}
 	}
 	d.Status, d.DecidedAt = to, &at
 	if to != DelegateWaitlist {
@@ -129,7 +141,7 @@ func (d *Delegate) Decide(decision string, at time.Time) error {
 // Cancel withdraws the registration at the delegate's request.
 func (d *Delegate) Cancel(at time.Time) error {
 	if d.Status == DelegateCancelled {
-		return &TransitionError{Entity: "delegate", From: d.Status, To: DelegateCancelled}
+		return &TransitionError{Entity: "delegate", From: string(d.Status), To: string(DelegateCancelled)}
 	}
 	d.Status, d.CancelledAt, d.WaitlistSeq = DelegateCancelled, &at, nil
 	return nil

@@ -159,10 +159,10 @@ func parseImportRow(line int, get func(string) string) (ImportRow, []RowError) {
 			bad(field, "must be one of: "+strings.Join(allowed, ", "))
 		}
 	}
-	checkEnum("role", d.Role, DelegateRoles)
-	checkEnum("attendance", d.Attendance, Attendances)
-	checkEnum("visibility", d.Visibility, Visibilities)
-	checkEnum("status", d.Status, []string{DelegatePending, DelegateSubmitted, DelegateApproved, DelegateWaitlist})
+	checkEnum("role", string(d.Role), Strings(DelegateRoles))
+	checkEnum("attendance", string(d.Attendance), Strings(Attendances))
+	checkEnum("visibility", string(d.Visibility), Strings(Visibilities))
+	checkEnum("status", string(d.Status), Strings([]DelegateStatus{DelegatePending, DelegateSubmitted, DelegateApproved, DelegateWaitlist}))
 	if d.Country != "" && !importCountry.MatchString(d.Country) {
 		bad("country", "must be a two-letter country code")
 	}
@@ -190,11 +190,11 @@ func parseImportRow(line int, get func(string) string) (ImportRow, []RowError) {
 	return ImportRow{Line: line, Organisation: org, Delegate: d}, errs
 }
 
-func orDefault(v, def string) string {
+func orDefault[T ~string](v string, def T) T {
 	if v == "" {
 		return def
 	}
-	return strings.ToLower(v)
+	return T(strings.ToLower(v))
 }
 
 // ValidEmail reports whether s is exactly one bare email address (no display name, no line

@@ -58,7 +58,7 @@ type DelegateSession struct {
 // proves the address, so a registration pending confirmation becomes submitted. An unknown, used
 // or expired link, a decoy, or one whose delegate was erased gives ErrNotFound and consumes
 // nothing else.
-func (s *Store) RedeemLink(ctx context.Context, secret, kind string, maxAge, idle time.Duration) (*DelegateSession, error) {
+func (s *Store) RedeemLink(ctx context.Context, secret string, kind TokenKind, maxAge, idle time.Duration) (*DelegateSession, error) {
 	var out *DelegateSession
 	err := s.Tx(ctx, func(tx *Store) error {
 		t, err := tx.UseToken(ctx, secret, kind)

@@ -15,10 +15,10 @@ import (
 // cannot be searched). On SQLite the case folding covers ASCII letters only.
 type DelegateFilter struct {
 	ConferenceID   string
-	Status         string
+	Status         DelegateStatus
 	OrganisationID string
-	Role           string
-	Attendance     string
+	Role           DelegateRole
+	Attendance     AttendanceMode
 	Query          string
 	Page           Page
 }

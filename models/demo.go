@@ -42,7 +42,10 @@ func (s *Store) LoadDemo(ctx context.Context) (bool, error) {
 		}
 		now := tx.Now()
 		people := []struct {
-			name, org, status, vis, lang string
+			name, org string
+			status    DelegateStatus
+			vis       Visibility
+			lang      string
 		}{
 			{"Anna K.", orgs[0].ID, DelegateApproved, VisibilityPublic, "de"},
 			{"Comrade Vera", orgs[1].ID, DelegateApproved, VisibilityOrganisers, "ru"},

@@ -27,12 +27,14 @@ func (s *Store) demoAgenda(ctx context.Context, conf *Conference, orgs []*Organi
 	}
 	anna, vera, mykola, lea, jeanMarc := delegates[0].ID, delegates[1].ID, delegates[2].ID, delegates[4].ID, delegates[5].ID
 	type demoSession struct {
-		title, kind, track string
-		room               *Room
-		start, end         time.Time
-		speakers, chairs   []string
-		langs              []string
-		status             string
+		title            string
+		kind             SessionKind
+		track            string
+		room             *Room
+		start, end       time.Time
+		speakers, chairs []string
+		langs            []string
+		status           SessionStatus
 	}
 	list := []demoSession{
 		{"Opening plenary: a century after Zimmerwald", KindPlenary, "Plenary", rooms[0], at(0, 18, 0), at(0, 19, 30), []string{anna, mykola}, []string{jeanMarc}, []string{"en", "de"}, SessionPublished},

@@ -12,7 +12,8 @@ func (s *Store) demoStatements(ctx context.Context, conf *Conference, orgs []*Or
 	now := s.now()
 	type demo struct {
 		org, author          int
-		lang, status         string
+		lang                 string
+		status               StatementStatus
 		title, summary, body string
 	}
 	demos := []demo{
@@ -82,7 +83,7 @@ func (s *Store) demoVote(ctx context.Context, st *Statement, orgs []*Organisatio
 	if err := s.OpenBallot(ctx, b); err != nil {
 		return err
 	}
-	for i, choice := range []string{VoteYes, VoteYes, VoteYes, VoteAbstain} {
+	for i, choice := range []VoteChoice{VoteYes, VoteYes, VoteYes, VoteAbstain} {
 		o := orgs[[]int{0, 2, 4, 3}[i]]
 		if err := s.CastVote(ctx, b, &BallotVote{VoterKey: "org:" + o.ID, OrganisationID: &o.ID}, choice); err != nil {
 			return err

@@ -5,24 +5,30 @@ import (
 	"time"
 )
 
+// OrganisationKind is what sort of group an organisation is.
+type OrganisationKind string
+
 // Organisation kinds.
 const (
-	OrgParty      = "party"
-	OrgUnion      = "union"
-	OrgMovement   = "movement"
-	OrgCollective = "collective"
-	OrgMedia      = "media"
-	OrgOther      = "other"
+	OrgParty      OrganisationKind = "party"
+	OrgUnion      OrganisationKind = "union"
+	OrgMovement   OrganisationKind = "movement"
+	OrgCollective OrganisationKind = "collective"
+	OrgMedia      OrganisationKind = "media"
+	OrgOther      OrganisationKind = "other"
 )
 
 // OrganisationKinds lists the valid kinds.
-var OrganisationKinds = []string{OrgParty, OrgUnion, OrgMovement, OrgCollective, OrgMedia, OrgOther}
+var OrganisationKinds = []OrganisationKind{OrgParty, OrgUnion, OrgMovement, OrgCollective, OrgMedia, OrgOther}
+
+// OrganisationStatus is where an organisation's verification stands.
+type OrganisationStatus string
 
 // Organisation statuses.
 const (
-	OrgProposed = "proposed"
-	OrgVerified = "verified"
-	OrgRejected = "rejected"
+	OrgProposed OrganisationStatus = "proposed"
+	OrgVerified OrganisationStatus = "verified"
+	OrgRejected OrganisationStatus = "rejected"
 )
 
 // Organisation is a party, union, movement or other group that sends delegates.
@@ -31,8 +37,8 @@ type Organisation struct {
 	ConferenceID  string
 	Name          string
 	Country       string
-	Kind          string
-	Status        string
+	Kind          OrganisationKind
+	Status        OrganisationStatus
 	DelegateQuota int
 	Listed        bool
 	CreatedAt     time.Time
@@ -40,14 +46,14 @@ type Organisation struct {
 }
 
 // SetStatus moves a proposed organisation to verified or rejected; any other move is refused.
-func (o *Organisation) SetStatus(to string) error {
+func (o *Organisation) SetStatus(to OrganisationStatus) error {
 	if o.Status == to {
 		return nil
 	}
 	ok := o.Status == OrgProposed && (to == OrgVerified || to == OrgRejected) ||
 		o.Status == OrgRejected && to == OrgVerified || o.Status == OrgVerified && to == OrgRejected
 	if !ok {
-		return &TransitionError{Entity: "organisation", From: o.Status, To: to}
+		return &TransitionError{Entity: "organisation", From: string(o.Status), To: string(to)}
 	}
 	o.Status = to
 	return nil
@@ -79,7 +85,7 @@ func (s *Store) Organisation(ctx context.Context, conferenceID, id string) (*Org
 type OrganisationFilter struct {
 	ConferenceID string
 	PublicOnly   bool // verified and listed only
-	Status       string
+	Status       OrganisationStatus
 }
 
 // ListOrganisations returns organisations ordered by name.

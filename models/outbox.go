@@ -11,12 +11,15 @@ import (
 	"gorm.io/gorm/clause"
 )
 
+// OutboxState is where an outbox message stands in its delivery.
+type OutboxState string
+
 // Outbox states.
 const (
-	OutboxPending = "pending"
-	OutboxSending = "sending"
-	OutboxSent    = "sent"
-	OutboxDead    = "dead"
+	OutboxPending OutboxState = "pending"
+	OutboxSending OutboxState = "sending"
+	OutboxSent    OutboxState = "sent"
+	OutboxDead    OutboxState = "dead"
 )
 
 // OutboxMessage is one mail to one recipient, written in the same transaction as the change that
@@ -29,7 +32,7 @@ type OutboxMessage struct {
 	Lang            string
 	RecipientSealed []byte
 	DataSealed      []byte
-	State           string
+	State           OutboxState
 	Attempts        int
 	NextAttemptAt   time.Time
 	LeaseOwner      *string
@@ -215,9 +218,9 @@ func (s *Store) relaxedTx(ctx context.Context, fn func(tx *Store) error) error {
 // OutboxOutcome is the result of one delivery attempt by the worker holding the message's lease.
 type OutboxOutcome struct {
 	ID, Owner     string
-	State         string    // OutboxSent, OutboxPending (to retry at NextAttemptAt) or OutboxDead
-	NextAttemptAt time.Time // retries only
-	Reason        string    // the SMTP answer of a failure, without any address
+	State         OutboxState // OutboxSent, OutboxPending (to retry at NextAttemptAt) or OutboxDead
+	NextAttemptAt time.Time   // retries only
+	Reason        string      // the SMTP answer of a failure, without any address
 }
 
 // MarkOutbox records many outcomes in one transaction: the deliveries with one UPDATE per lease
@@ -287,9 +290,9 @@ func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[s
 }
 
 // OutboxCounts returns the number of messages per state for a conference ("" for all).
-func (s *Store) OutboxCounts(ctx context.Context, conferenceID string) (map[string]int64, error) {
+func (s *Store) OutboxCounts(ctx context.Context, conferenceID string) (map[OutboxState]int64, error) {
 	type row struct {
-		State string
+		State OutboxState
 		N     int64
 	}
 	var rows []row
@@ -300,7 +303,7 @@ func (s *Store) OutboxCounts(ctx context.Context, conferenceID string) (map[stri
 	if err := q.Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := map[string]int64{OutboxPending: 0, OutboxSending: 0, OutboxSent: 0, OutboxDead: 0}
+	out := map[OutboxState]int64{OutboxPending: 0, OutboxSending: 0, OutboxSent: 0, OutboxDead: 0}
 	for _, r := range rows {
 		out[r.State] = r.N
 	}
@@ -310,7 +313,7 @@ func (s *Store) OutboxCounts(ctx context.Context, conferenceID string) (map[stri
 // OutboxFilter selects outbox messages of a conference.
 type OutboxFilter struct {
 	ConferenceID string
-	State        string
+	State        OutboxState
 	Page         Page
 }
 
@@ -345,7 +348,7 @@ func (s *Store) RetryOutbox(ctx context.Context, conferenceID, id string) error 
 			return notFound(err)
 		}
 		if m.State != OutboxDead {
-			return &TransitionError{Entity: "message", From: m.State, To: OutboxPending}
+			return &TransitionError{Entity: "message", From: string(m.State), To: string(OutboxPending)}
 		}
 		now := tx.now()
 		return tx.write(ctx).Model(&OutboxMessage{}).Where("id = ? AND state = ?", id, OutboxDead).

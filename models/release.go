@@ -16,22 +16,22 @@ type AgendaSnapshot struct {
 
 // SnapshotSession is one published session inside a release.
 type SnapshotSession struct {
-	ID             string    `json:"id"`
-	Title          string    `json:"title"`
-	Kind           string    `json:"kind"`
-	Description    string    `json:"description"`
-	RoomID         string    `json:"room_id,omitempty"`
-	Room           string    `json:"room,omitempty"`
-	RoomCapacity   int       `json:"room_capacity,omitempty"`
-	StartsAt       time.Time `json:"starts_at"`
-	EndsAt         time.Time `json:"ends_at"`
-	Capacity       int       `json:"capacity"`
-	Languages      []string  `json:"languages"`
-	Interpretation []string  `json:"interpretation"`
-	Track          string    `json:"track"`
-	Speakers       []string  `json:"speakers"`
-	Chairs         []string  `json:"chairs"`
-	Statements     []string  `json:"statements"`
+	ID             string      `json:"id"`
+	Title          string      `json:"title"`
+	Kind           SessionKind `json:"kind"`
+	Description    string      `json:"description"`
+	RoomID         string      `json:"room_id,omitempty"`
+	Room           string      `json:"room,omitempty"`
+	RoomCapacity   int         `json:"room_capacity,omitempty"`
+	StartsAt       time.Time   `json:"starts_at"`
+	EndsAt         time.Time   `json:"ends_at"`
+	Capacity       int         `json:"capacity"`
+	Languages      []string    `json:"languages"`
+	Interpretation []string    `json:"interpretation"`
+	Track          string      `json:"track"`
+	Speakers       []string    `json:"speakers"`
+	Chairs         []string    `json:"chairs"`
+	Statements     []string    `json:"statements"`
 }
 
 // People returns the session's speakers and chairs, each once.
@@ -39,18 +39,21 @@ func (s *SnapshotSession) People() []string {
 	return (&Session{SpeakerIDs: s.Speakers, ChairIDs: s.Chairs}).People()
 }
 
+// ChangeKind is the kind of an AgendaChange.
+type ChangeKind string
+
 // AgendaChange kinds of a release changelog.
 const (
-	ChangeAdded           = "added"
-	ChangeCancelled       = "cancelled"
-	ChangeMoved           = "moved"
-	ChangeSpeakersChanged = "speakers_changed"
+	ChangeAdded           ChangeKind = "added"
+	ChangeCancelled       ChangeKind = "cancelled"
+	ChangeMoved           ChangeKind = "moved"
+	ChangeSpeakersChanged ChangeKind = "speakers_changed"
 )
 
 // AgendaChange is one entry of a release changelog. For "cancelled" the times and room are the last
 // published ones; for "moved" the Previous fields hold the old time and room.
 type AgendaChange struct {
-	Kind             string     `json:"kind"`
+	Kind             ChangeKind `json:"kind"`
 	SessionID        string     `json:"session_id"`
 	Title            string     `json:"title"`
 	StartsAt         time.Time  `json:"starts_at"`
@@ -125,7 +128,7 @@ func DiffSnapshots(prev, next AgendaSnapshot) []AgendaChange {
 	return out
 }
 
-func changeOf(kind string, s SnapshotSession) AgendaChange {
+func changeOf(kind ChangeKind, s SnapshotSession) AgendaChange {
 	return AgendaChange{Kind: kind, SessionID: s.ID, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Room: s.Room}
 }
 

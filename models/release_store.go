@@ -48,7 +48,7 @@ func (s *Store) PublishRelease(ctx context.Context, conferenceID string, publish
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
-	sessions, err := s.ListSessions(ctx, SessionFilter{ConferenceID: conferenceID, Statuses: []string{SessionPublished}})
+	sessions, err := s.ListSessions(ctx, SessionFilter{ConferenceID: conferenceID, Statuses: []SessionStatus{SessionPublished}})
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func TestDiffSnapshotsAndRecipients(t *testing.T) {
 	changes := models.DiffSnapshots(prev, next)
 	var got []string
 	for _, c := range changes {
-		got = append(got, c.Kind+":"+c.SessionID)
+		got = append(got, string(c.Kind)+":"+c.SessionID)
 	}
 	want := []string{"moved:moved", "cancelled:gone", "speakers_changed:respeak", "moved:both", "speakers_changed:both", "added:new"}
 	if !reflect.DeepEqual(got, want) {
@@ -49,7 +49,7 @@ func TestDiffSnapshotsAndRecipients(t *testing.T) {
 	presenter := map[string]bool{}
 	for _, r := range recipients {
 		for _, c := range r.Changes {
-			summary[r.DelegateID] = append(summary[r.DelegateID], c.Kind+":"+c.SessionID)
+			summary[r.DelegateID] = append(summary[r.DelegateID], string(c.Kind)+":"+c.SessionID)
 		}
 		presenter[r.DelegateID] = r.Presenter
 	}
@@ -127,7 +127,7 @@ func TestDemoAgenda(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		published, err := st.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID, Statuses: []string{models.SessionPublished}})
+		published, err := st.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID, Statuses: []models.SessionStatus{models.SessionPublished}})
 		if err != nil || len(published) < 10 {
 			t.Fatalf("got %d published sessions (%v), want about a dozen", len(published), err)
 		}

@@ -107,10 +107,17 @@ func fill(v any, refs map[string]string) {
 		case models.StringList:
 			val = reflect.ValueOf(models.StringList{"en", "uk"})
 		case models.Audience:
-			val = reflect.ValueOf(models.Audience{Statuses: []string{"approved"}, OrganisationIDs: []string{"o1"},
-				Languages: []string{"uk"}, Roles: []string{"delegate"}, Attendance: []string{"remote"}})
+			val = reflect.ValueOf(models.Audience{Statuses: []models.DelegateStatus{"approved"}, OrganisationIDs: []string{"o1"},
+				Languages: []string{"uk"}, Roles: []models.DelegateRole{"delegate"}, Attendance: []models.AttendanceMode{"remote"}})
 		default:
-			panic(fmt.Sprintf("fill: no value for %s.%s (%s)", rt.Name(), f.Name, f.Type))
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() != reflect.String { // named string types: statuses, kinds, roles
+				panic(fmt.Sprintf("fill: no value for %s.%s (%s)", rt.Name(), f.Name, f.Type))
+			}
+			val = reflect.ValueOf(fmt.Sprintf("v-%s-%s", strings.ToLower(f.Name), models.NewID()[:8])).Convert(et)
 		}
 		if fv.Kind() == reflect.Pointer {
 			p := reflect.New(fv.Type().Elem())

@@ -8,21 +8,27 @@ import (
 	"gorm.io/gorm/clause"
 )
 
+// SessionKind is what sort of agenda item a session is.
+type SessionKind string
+
+// SessionStatus is whether a session is a draft, published or cancelled.
+type SessionStatus string
+
 // Session kinds and statuses.
 const (
-	KindPlenary    = "plenary"
-	KindCommission = "commission"
-	KindWorkshop   = "workshop"
-	KindMeeting    = "meeting"
-	KindBreak      = "break"
+	KindPlenary    SessionKind = "plenary"
+	KindCommission SessionKind = "commission"
+	KindWorkshop   SessionKind = "workshop"
+	KindMeeting    SessionKind = "meeting"
+	KindBreak      SessionKind = "break"
 
-	SessionDraft     = "draft"
-	SessionPublished = "published"
-	SessionCancelled = "cancelled"
+	SessionDraft     SessionStatus = "draft"
+	SessionPublished SessionStatus = "published"
+	SessionCancelled SessionStatus = "cancelled"
 )
 
 // SessionKinds lists the valid session kinds.
-var SessionKinds = []string{KindPlenary, KindCommission, KindWorkshop, KindMeeting, KindBreak}
+var SessionKinds = []SessionKind{KindPlenary, KindCommission, KindWorkshop, KindMeeting, KindBreak}
 
 // Room is a place (or an online room) where sessions happen.
 type Room struct {
@@ -42,7 +48,7 @@ type Session struct {
 	ConferenceID   string
 	RoomID         *string
 	Title          string
-	Kind           string
+	Kind           SessionKind
 	Description    string
 	StartsAt       time.Time
 	EndsAt         time.Time
@@ -50,7 +56,7 @@ type Session struct {
 	Languages      StringList
 	Interpretation StringList
 	Track          string
-	Status         string
+	Status         SessionStatus
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 
@@ -63,7 +69,7 @@ type Session struct {
 
 // SetStatus moves a session between draft, published and cancelled. A cancelled session can be
 // brought back only as a draft.
-func (s *Session) SetStatus(to string) error {
+func (s *Session) SetStatus(to SessionStatus) error {
 	ok := false
 	switch s.Status {
 	case SessionDraft:
@@ -74,7 +80,7 @@ func (s *Session) SetStatus(to string) error {
 		ok = to == SessionDraft
 	}
 	if !ok {
-		return &TransitionError{Entity: "session", From: s.Status, To: to}
+		return &TransitionError{Entity: "session", From: string(s.Status), To: string(to)}
 	}
 	s.Status = to
 	return nil
@@ -104,17 +110,20 @@ func (s *Session) People() []string {
 	return out
 }
 
+// PersonRole is a delegate's part in a session: speaker or chair.
+type PersonRole string
+
 // Person roles within a session.
 const (
-	PersonSpeaker = "speaker"
-	PersonChair   = "chair"
+	PersonSpeaker PersonRole = "speaker"
+	PersonChair   PersonRole = "chair"
 )
 
 // SessionPerson links a delegate to a session as speaker or chair.
 type SessionPerson struct {
-	SessionID  string `gorm:"primaryKey"`
-	DelegateID string `gorm:"primaryKey"`
-	Role       string `gorm:"primaryKey"`
+	SessionID  string     `gorm:"primaryKey"`
+	DelegateID string     `gorm:"primaryKey"`
+	Role       PersonRole `gorm:"primaryKey"`
 }
 
 // TableName names the table.
@@ -129,10 +138,13 @@ type SessionStatement struct {
 // TableName names the table.
 func (SessionStatement) TableName() string { return "session_statements" }
 
+// AttendanceStatus is whether a session sign-up has a place or waits for one.
+type AttendanceStatus string
+
 // Attendance statuses.
 const (
-	AttendanceConfirmed  = "confirmed"
-	AttendanceWaitlisted = "waitlisted"
+	AttendanceConfirmed  AttendanceStatus = "confirmed"
+	AttendanceWaitlisted AttendanceStatus = "waitlisted"
 )
 
 // Attendance is a delegate's sign-up for a session; Seq orders the waitlist.
@@ -140,7 +152,7 @@ type Attendance struct {
 	ID         string
 	SessionID  string
 	DelegateID string
-	Status     string
+	Status     AttendanceStatus
 	Seq        int64
 	CreatedAt  time.Time
 }
@@ -280,7 +292,7 @@ func (s *Store) LockSession(ctx context.Context, id string) (*Session, error) {
 // SessionFilter selects sessions of a conference.
 type SessionFilter struct {
 	ConferenceID string
-	Statuses     []string // empty: every status
+	Statuses     []SessionStatus // empty: every status
 	// From and To, when both set, keep only sessions that overlap [From, To).
 	From, To time.Time
 	Page     Page // keyset on (starts_at, id); Limit 0 means no limit

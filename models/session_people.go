@@ -11,13 +11,13 @@ import (
 type AgendaPerson struct {
 	ID               string
 	DisplayName      string
-	Status           string
-	Visibility       string
+	Status           DelegateStatus
+	Visibility       Visibility
 	ErasedAt         *time.Time
 	OrganisationID   *string
 	OrganisationName string
 	OrgListed        bool
-	OrgStatus        string
+	OrgStatus        OrganisationStatus
 }
 
 // IsPublic reports whether the person may be named: approved, visibility public, not erased.
@@ -76,10 +76,13 @@ func (s *Store) DelegatesByIDs(ctx context.Context, conferenceID string, ids []s
 
 // DelegateStatuses maps the delegates of a conference among ids to their registration status;
 // IDs of other conferences or of no delegate are left out.
-func (s *Store) DelegateStatuses(ctx context.Context, conferenceID string, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
+func (s *Store) DelegateStatuses(ctx context.Context, conferenceID string, ids []string) (map[string]DelegateStatus, error) {
+	out := make(map[string]DelegateStatus, len(ids))
 	for _, chunk := range agendaChunks(ids, 500) {
-		var rows []struct{ ID, Status string }
+		var rows []struct {
+			ID     string
+			Status DelegateStatus
+		}
 		if err := s.read(ctx).Model(&Delegate{}).Select("id, status").Where("conference_id = ? AND id IN ?", conferenceID, chunk).
 			Scan(&rows).Error; err != nil {
 			return nil, err

@@ -5,19 +5,22 @@ import (
 	"time"
 )
 
+// StatementStatus is where a position statement stands.
+type StatementStatus string
+
 // Statement statuses.
 const (
-	StatementDraft      = "draft"
-	StatementSubmitted  = "submitted"
-	StatementAccepted   = "accepted"
-	StatementRejected   = "rejected"
-	StatementWithdrawn  = "withdrawn"
-	StatementAdopted    = "adopted"
-	StatementNotAdopted = "not_adopted"
+	StatementDraft      StatementStatus = "draft"
+	StatementSubmitted  StatementStatus = "submitted"
+	StatementAccepted   StatementStatus = "accepted"
+	StatementRejected   StatementStatus = "rejected"
+	StatementWithdrawn  StatementStatus = "withdrawn"
+	StatementAdopted    StatementStatus = "adopted"
+	StatementNotAdopted StatementStatus = "not_adopted"
 )
 
 // statementMoves lists the legal transitions of a statement.
-var statementMoves = map[string][]string{
+var statementMoves = map[StatementStatus][]StatementStatus{
 	StatementDraft:     {StatementSubmitted, StatementWithdrawn},
 	StatementSubmitted: {StatementAccepted, StatementRejected, StatementWithdrawn, StatementDraft},
 	StatementAccepted:  {StatementAdopted, StatementNotAdopted, StatementWithdrawn},
@@ -34,7 +37,7 @@ type Statement struct {
 	Summary        string
 	Body           string
 	Language       string
-	Status         string
+	Status         StatementStatus
 	Version        int
 	SubmittedAt    *time.Time
 	DecidedAt      *time.Time
@@ -43,7 +46,7 @@ type Statement struct {
 }
 
 // Move changes the statement's status if the move is legal.
-func (s *Statement) Move(to string, at time.Time) error {
+func (s *Statement) Move(to StatementStatus, at time.Time) error {
 	for _, ok := range statementMoves[s.Status] {
 		if ok == to {
 			s.Status = to
@@ -56,25 +59,28 @@ func (s *Statement) Move(to string, at time.Time) error {
 			return nil
 		}
 	}
-	return &TransitionError{Entity: "statement", From: s.Status, To: to}
+	return &TransitionError{Entity: "statement", From: string(s.Status), To: string(to)}
 }
+
+// StatementDecision is a reviewer's decision on a submitted statement.
+type StatementDecision string
 
 // Statement decisions, as reviewers send them.
 const (
-	DecisionAccept         = "accept"
-	DecisionReject         = "reject"
-	DecisionRequestChanges = "request_changes"
+	DecisionAccept         StatementDecision = "accept"
+	DecisionReject         StatementDecision = "reject"
+	DecisionRequestChanges StatementDecision = "request_changes"
 )
 
 // Decide applies a reviewer's decision to a submitted statement: accept, reject, or request
 // changes (back to draft). It returns the status reached.
-func (s *Statement) Decide(decision string, at time.Time) (string, error) {
-	to, ok := map[string]string{DecisionAccept: StatementAccepted, DecisionReject: StatementRejected, DecisionRequestChanges: StatementDraft}[decision]
+func (s *Statement) Decide(decision StatementDecision, at time.Time) (StatementStatus, error) {
+	to, ok := map[StatementDecision]StatementStatus{DecisionAccept: StatementAccepted, DecisionReject: StatementRejected, DecisionRequestChanges: StatementDraft}[decision]
 	if !ok {
 		return "", fmt.Errorf("unknown decision %q", decision)
 	}
 	if s.Status != StatementSubmitted {
-		return "", &TransitionError{Entity: "statement", From: s.Status, To: to}
+		return "", &TransitionError{Entity: "statement", From: string(s.Status), To: string(to)}
 	}
 	if err := s.Move(to, at); err != nil {
 		return "", err
@@ -140,11 +146,14 @@ type Cosignature struct {
 	CreatedAt      time.Time
 }
 
+// AmendmentStatus is where an amendment stands.
+type AmendmentStatus string
+
 // Amendment statuses.
 const (
-	AmendmentProposed = "proposed"
-	AmendmentAccepted = "accepted"
-	AmendmentRejected = "rejected"
+	AmendmentProposed AmendmentStatus = "proposed"
+	AmendmentAccepted AmendmentStatus = "accepted"
+	AmendmentRejected AmendmentStatus = "rejected"
 )
 
 // Amendment proposes replacement text for a whole statement or one paragraph.
@@ -157,28 +166,34 @@ type Amendment struct {
 	Paragraph      *int
 	Text           string
 	Rationale      string
-	Status         string
+	Status         AmendmentStatus
 	DecidedAt      *time.Time
 	CreatedAt      time.Time
 }
 
 // Decide accepts or rejects a proposed amendment.
-func (a *Amendment) Decide(to string, at time.Time) error {
+func (a *Amendment) Decide(to AmendmentStatus, at time.Time) error {
 	if a.Status != AmendmentProposed || (to != AmendmentAccepted && to != AmendmentRejected) {
-		return &TransitionError{Entity: "amendment", From: a.Status, To: to}
+		return &TransitionError{Entity: "amendment", From: string(a.Status), To: string(to)}
 	}
 	a.Status, a.DecidedAt = to, &at
 	return nil
 }
 
+// BallotStatus is whether a ballot is open or closed.
+type BallotStatus string
+
+// VoteChoice is a voter's answer on a ballot.
+type VoteChoice string
+
 // Ballot statuses and choices.
 const (
-	BallotOpen   = "open"
-	BallotClosed = "closed"
+	BallotOpen   BallotStatus = "open"
+	BallotClosed BallotStatus = "closed"
 
-	VoteYes     = "yes"
-	VoteNo      = "no"
-	VoteAbstain = "abstain"
+	VoteYes     VoteChoice = "yes"
+	VoteNo      VoteChoice = "no"
+	VoteAbstain VoteChoice = "abstain"
 )
 
 // Ballot is a vote on a statement. Counts are kept on the ballot so a secret ballot needs no link
@@ -187,8 +202,8 @@ type Ballot struct {
 	ID           string
 	StatementID  string
 	Secret       bool
-	Rule         string
-	Status       string
+	Rule         VoteRule
+	Status       BallotStatus
 	YesCount     int
 	NoCount      int
 	AbstainCount int
@@ -204,6 +219,6 @@ type BallotVote struct {
 	VoterKey       string
 	DelegateID     *string
 	OrganisationID *string
-	Choice         *string
+	Choice         *VoteChoice
 	CreatedAt      time.Time
 }

@@ -22,7 +22,7 @@ func TestDemoStatements(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		statuses := map[string]int{}
+		statuses := map[models.StatementStatus]int{}
 		var ids []string
 		for _, s := range sts {
 			statuses[s.Status]++

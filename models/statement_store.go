@@ -74,9 +74,9 @@ func (s *Store) locked(db *gorm.DB) *gorm.DB {
 type StatementFilter struct {
 	ConferenceID string
 	// Statuses keeps only these statuses (all when empty).
-	Statuses []string
+	Statuses []StatementStatus
 	// Status keeps only this status, on top of the rest.
-	Status string
+	Status StatementStatus
 	// OrganisationID keeps only this organisation's statements.
 	OrganisationID string
 	// AlsoOrganisationID adds every statement of this organisation, whatever its status.

@@ -13,7 +13,7 @@ import (
 )
 
 func TestStatementMoves(t *testing.T) {
-	all := []string{models.StatementDraft, models.StatementSubmitted, models.StatementAccepted, models.StatementRejected,
+	all := []models.StatementStatus{models.StatementDraft, models.StatementSubmitted, models.StatementAccepted, models.StatementRejected,
 		models.StatementWithdrawn, models.StatementAdopted, models.StatementNotAdopted}
 	legal := map[string]bool{
 		"draft>submitted": true, "draft>withdrawn": true,
@@ -27,9 +27,9 @@ func TestStatementMoves(t *testing.T) {
 			err := st.Move(to, at)
 			var te *models.TransitionError
 			switch {
-			case legal[from+">"+to] && err != nil:
+			case legal[string(from)+">"+string(to)] && err != nil:
 				t.Errorf("%s → %s: got %v, want allowed", from, to, err)
-			case !legal[from+">"+to] && !errors.As(err, &te):
+			case !legal[string(from)+">"+string(to)] && !errors.As(err, &te):
 				t.Errorf("%s → %s: got %v, want a TransitionError", from, to, err)
 			case err == nil && st.Status != to:
 				t.Errorf("%s → %s: status is %s", from, to, st.Status)
@@ -40,7 +40,7 @@ func TestStatementMoves(t *testing.T) {
 
 func TestStatementDecide(t *testing.T) {
 	at := time.Now().UTC()
-	for decision, want := range map[string]string{"accept": "accepted", "reject": "rejected", "request_changes": "draft"} {
+	for decision, want := range map[models.StatementDecision]models.StatementStatus{"accept": "accepted", "reject": "rejected", "request_changes": "draft"} {
 		st := &models.Statement{Status: models.StatementSubmitted, SubmittedAt: &at}
 		got, err := st.Decide(decision, at)
 		if err != nil || got != want || st.Status != want {
@@ -118,7 +118,7 @@ func TestUnifiedDiff(t *testing.T) {
 func TestBallotResult(t *testing.T) {
 	for _, c := range []struct {
 		yes, no, abstain int
-		want             string
+		want             models.StatementStatus
 	}{{2, 1, 0, "adopted"}, {1, 1, 5, "not_adopted"}, {0, 0, 3, "not_adopted"}, {3, 2, 9, "adopted"}} {
 		b := &models.Ballot{YesCount: c.yes, NoCount: c.no, AbstainCount: c.abstain}
 		if got := b.Result(); got != c.want {

@@ -14,10 +14,10 @@ import (
 // TransitionError that leaves the delegate as it was. No method leads
 // back to pending_confirmation, so that target has no column.
 func TestDelegateMoves(t *testing.T) {
-	all := []string{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+	all := []models.DelegateStatus{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
 		models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
 	at := time.Date(2027, 9, 5, 10, 0, 0, 0, time.UTC)
-	moves := map[string]func(d *models.Delegate) error{
+	moves := map[models.DelegateStatus]func(d *models.Delegate) error{
 		models.DelegateSubmitted: func(d *models.Delegate) error { return d.Confirm(at) },
 		models.DelegateApproved:  func(d *models.Delegate) error { return d.Decide("approve", at) },
 		models.DelegateWaitlist:  func(d *models.Delegate) error { return d.Decide("waitlist", at) },
@@ -41,9 +41,9 @@ func TestDelegateMoves(t *testing.T) {
 			err := move(d)
 			var te *models.TransitionError
 			switch {
-			case legal[from+">"+to] && err != nil:
+			case legal[string(from)+">"+string(to)] && err != nil:
 				t.Errorf("%s → %s: got %v, want allowed", from, to, err)
-			case !legal[from+">"+to] && !errors.As(err, &te):
+			case !legal[string(from)+">"+string(to)] && !errors.As(err, &te):
 				t.Errorf("%s → %s: got %v, want a TransitionError", from, to, err)
 			case err != nil && (d.Status != from || (d.WaitlistSeq != nil) != (from == models.DelegateWaitlist) ||
 				d.ConfirmedAt != nil || d.DecidedAt != nil || d.CancelledAt != nil):
@@ -60,7 +60,7 @@ func TestDelegateMoves(t *testing.T) {
 }
 
 // stamp returns the time field a move to status records.
-func stamp(d *models.Delegate, status string) *time.Time {
+func stamp(d *models.Delegate, status models.DelegateStatus) *time.Time {
 	switch status {
 	case models.DelegateSubmitted:
 		return d.ConfirmedAt
@@ -74,7 +74,7 @@ func stamp(d *models.Delegate, status string) *time.Time {
 // TestSessionMoves tries every session status against every target status (and an unknown one):
 // the legal moves change the status, every other one is a TransitionError that leaves it.
 func TestSessionMoves(t *testing.T) {
-	all := []string{models.SessionDraft, models.SessionPublished, models.SessionCancelled}
+	all := []models.SessionStatus{models.SessionDraft, models.SessionPublished, models.SessionCancelled}
 	legal := map[string]bool{
 		"draft>published": true, "draft>cancelled": true,
 		"published>draft": true, "published>cancelled": true,
@@ -86,9 +86,9 @@ func TestSessionMoves(t *testing.T) {
 			err := s.SetStatus(to)
 			var te *models.TransitionError
 			switch {
-			case legal[from+">"+to] && err != nil:
+			case legal[string(from)+">"+string(to)] && err != nil:
 				t.Errorf("%s → %s: got %v, want allowed", from, to, err)
-			case !legal[from+">"+to] && !errors.As(err, &te):
+			case !legal[string(from)+">"+string(to)] && !errors.As(err, &te):
 				t.Errorf("%s → %s: got %v, want a TransitionError", from, to, err)
 			case err != nil && s.Status != from:
 				t.Errorf("%s → %s refused but the status is now %s", from, to, s.Status)

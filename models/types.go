@@ -13,6 +13,15 @@ import (
 	"gorm.io/gorm/clause"
 )
 
+// Strings returns the values of a list of a named string type as plain strings.
+func Strings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // NewID returns a random (version 4) UUID string. IDs never reveal order or time.
 func NewID() string { return uuid.NewString() }
 

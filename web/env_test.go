@@ -183,13 +183,13 @@ func (b *browser) setCookie(name, value string) {
 }
 
 // account creates a staff account of role directly in the store and returns its email.
-func (e *env) account(role string) string {
+func (e *env) account(role models.StaffRole) string {
 	e.t.Helper()
 	hash, err := password.Hash(testPassword)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a := &models.Account{Email: role + "-" + models.NewID()[:8] + "@staff.test", PasswordHash: hash, Role: role}
+	a := &models.Account{Email: string(role) + "-" + models.NewID()[:8] + "@staff.test", PasswordHash: hash, Role: role}
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func (e *env) account(role string) string {
 }
 
 // staff returns a browser logged in through the staff login page as a new account of role.
-func (e *env) staff(role string) *browser {
+func (e *env) staff(role models.StaffRole) *browser {
 	e.t.Helper()
 	b := e.browser()
 	b.post("/staff/login", url.Values{"email": {e.account(role)}, "password": {testPassword}, "next": {"/staff"}}).want(e.t, 200)
@@ -235,7 +235,7 @@ func (e *env) organisation(c *models.Conference, name string, listed bool) *mode
 }
 
 // delegate creates a delegate directly in the store.
-func (e *env) delegate(c *models.Conference, o *models.Organisation, name, status, visibility string) *models.Delegate {
+func (e *env) delegate(c *models.Conference, o *models.Organisation, name string, status models.DelegateStatus, visibility models.Visibility) *models.Delegate {
 	e.t.Helper()
 	now := time.Now().UTC()
 	d := &models.Delegate{ConferenceID: c.ID, Role: models.RoleDelegate, Status: status, DisplayName: name,

@@ -57,7 +57,7 @@ func (p *Pages) mySessions(r *http.Request, delegateID string) []mySession {
 		if err != nil || s.Status == models.SessionDraft {
 			continue
 		}
-		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: s.Status, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: a.Status})
+		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: string(s.Status), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: string(a.Status)})
 	}
 	slices.SortFunc(out, func(a, b mySession) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out

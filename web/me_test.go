@@ -87,7 +87,7 @@ func TestMeSessionsAndFeed(t *testing.T) {
 				mykola, _ = e.st.Delegate(ctx, ds[i].ID)
 			}
 		}
-		ss, err := e.st.ListSessions(ctx, models.SessionFilter{ConferenceID: c.ID, Statuses: []string{models.SessionPublished}})
+		ss, err := e.st.ListSessions(ctx, models.SessionFilter{ConferenceID: c.ID, Statuses: []models.SessionStatus{models.SessionPublished}})
 		if err != nil || len(ss) == 0 {
 			t.Fatalf("demo sessions: %v", err)
 		}

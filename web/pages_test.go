@@ -57,7 +57,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		anon := e.browser()
 		slug := c.Slug
 		var firstStatement string
-		if sts, err := e.st.ListStatements(ctx, models.StatementFilter{ConferenceID: c.ID, Statuses: []string{models.StatementAccepted, models.StatementAdopted}, Page: models.Page{Limit: 5}}); err == nil && len(sts) > 0 {
+		if sts, err := e.st.ListStatements(ctx, models.StatementFilter{ConferenceID: c.ID, Statuses: []models.StatementStatus{models.StatementAccepted, models.StatementAdopted}, Page: models.Page{Limit: 5}}); err == nil && len(sts) > 0 {
 			firstStatement = sts[0].ID
 		}
 		pages := []struct {

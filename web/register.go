@@ -291,5 +291,5 @@ func (p *Pages) withInvitedOrganisation(r *http.Request, c *conference, orgs []o
 	if err != nil || o.Status != models.OrgVerified {
 		return orgs
 	}
-	return append(orgs, organisation{ID: o.ID, Name: o.Name, Country: o.Country, Kind: o.Kind, Status: o.Status})
+	return append(orgs, organisation{ID: o.ID, Name: o.Name, Country: o.Country, Kind: string(o.Kind), Status: string(o.Status)})
 }

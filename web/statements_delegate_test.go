@@ -15,7 +15,7 @@ import (
 )
 
 // staffToken logs a new staff account of role in through the API and returns its bearer token.
-func (e *env) staffToken(role string) string {
+func (e *env) staffToken(role models.StaffRole) string {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]string{"email": e.account(role), "password": testPassword})
 	res, err := http.Post(e.URL+"/api/v1/auth/login", "application/json", bytes.NewReader(body))

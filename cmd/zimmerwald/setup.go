@@ -83,7 +83,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *models.Store, log *sl
 	return nil
 }
 
-func createAccount(ctx context.Context, st *models.Store, email, pw, role string) error {
+func createAccount(ctx context.Context, st *models.Store, email, pw string, role models.StaffRole) error {
 	if len(pw) < password.MinLength {
 		return fmt.Errorf("the password must have at least %d characters", password.MinLength)
 	}
@@ -101,7 +101,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "the staff member's email")
-	role := fs.String("role", models.StaffOrganiser, "admin, organiser or reviewer")
+	role := fs.String("role", string(models.StaffOrganiser), "admin, organiser or reviewer")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -125,14 +125,10 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	valid := false
-	for _, r := range models.StaffRoles {
-		valid = valid || r == *role
-	}
-	if !valid {
+	if !models.StaffRole(*role).Valid() {
 		return fmt.Errorf("--role must be admin, organiser or reviewer")
 	}
-	if err := createAccount(ctx, st, *email, pw, *role); err != nil {
+	if err := createAccount(ctx, st, *email, pw, models.StaffRole(*role)); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return errors.New("an account with this email exists already")
 		}

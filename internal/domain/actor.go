@@ -13,9 +13,9 @@ const RoleDelegate = "delegate"
 
 // Role sets: who may do what among staff.
 var (
-	AdminOnly  = []string{models.StaffAdmin}
-	Organisers = []string{models.StaffAdmin, models.StaffOrganiser}
-	Reviewers  = []string{models.StaffAdmin, models.StaffOrganiser, models.StaffReviewer}
+	AdminOnly  = []models.StaffRole{models.StaffAdmin}
+	Organisers = []models.StaffRole{models.StaffAdmin, models.StaffOrganiser}
+	Reviewers  = []models.StaffRole{models.StaffAdmin, models.StaffOrganiser, models.StaffReviewer}
 	StaffAll   = Reviewers
 )
 
@@ -40,8 +40,8 @@ func Anonymous(requestID, client string) *Actor {
 func (a *Actor) SignedIn() bool { return a != nil && (a.Account != nil || a.Delegate != nil) }
 
 // IsStaff reports whether the actor is a staff member with one of roles.
-func (a *Actor) IsStaff(roles ...string) bool {
-	return a != nil && a.Account != nil && slices.Contains(roles, a.Role)
+func (a *Actor) IsStaff(roles ...models.StaffRole) bool {
+	return a != nil && a.Account != nil && slices.Contains(roles, a.Account.Role)
 }
 
 // IsDelegate reports whether the actor is a signed-in delegate.
@@ -81,7 +81,7 @@ var (
 )
 
 // RequireStaff refuses actors that are not staff with one of roles (401 anonymous, 403 others).
-func (a *Actor) RequireStaff(roles ...string) error {
+func (a *Actor) RequireStaff(roles ...models.StaffRole) error {
 	switch {
 	case !a.SignedIn():
 		return errSignInNeeded
@@ -138,7 +138,7 @@ func (s *Service) actorFor(ctx context.Context, secret string) (*Actor, error) {
 		if a.DisabledAt != nil {
 			return nil, models.ErrNotFound
 		}
-		return &Actor{Role: a.Role, Account: a, Token: t}, nil
+		return &Actor{Role: string(a.Role), Account: a, Token: t}, nil
 	case t.DelegateID != nil:
 		d, err := s.store.Delegate(ctx, *t.DelegateID)
 		if err != nil {

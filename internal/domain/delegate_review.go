@@ -44,8 +44,8 @@ func (s *Service) DecideDelegate(ctx context.Context, a *Actor, in Decision) (*m
 		if err := s.audit(ctx, tx, a, d.ConferenceID, "delegate.decide", "delegate", d.ID); err != nil {
 			return err
 		}
-		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: d.Status, Reason: d.DecisionReason}
-		m, err := NewMail(EnvelopeOf(d), mail.TemplateDecision, decisionEvent(d, d.Status), data)
+		data := &mail.DecisionData{Conference: out.Conference.Title, Name: d.DisplayName, Decision: string(d.Status), Reason: d.DecisionReason}
+		m, err := NewMail(EnvelopeOf(d), decisionEvent(d, string(d.Status)), data)
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (s *Service) EnqueuePromotions(ctx context.Context, tx *models.Store, a *Ac
 		if err := s.audit(ctx, tx, a, p.ConferenceID, "delegate.promote", "delegate", p.ID); err != nil {
 			return err
 		}
-		m, err := NewMail(EnvelopeOf(p), mail.TemplateWaitlistPromoted, decisionEvent(p, "promoted"),
+		m, err := NewMail(EnvelopeOf(p), decisionEvent(p, "promoted"),
 			&mail.WaitlistPromotedData{Conference: out.Conference.Title, Name: p.DisplayName})
 		if err != nil {
 			return err

@@ -46,7 +46,7 @@ func (s *Service) Login(ctx context.Context, a *Actor, email, pass string) (*Ses
 	if err != nil {
 		return nil, err
 	}
-	who := &Actor{Role: acc.Role, Account: acc, RequestID: a.RequestID}
+	who := &Actor{Role: string(acc.Role), Account: acc, RequestID: a.RequestID}
 	if err := s.audit(ctx, s.store, who, "", "account.login", "account", acc.ID); err != nil {
 		return nil, err
 	}

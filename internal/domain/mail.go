@@ -20,19 +20,16 @@ func EnvelopeOf(d *models.Delegate) Envelope {
 	return Envelope{ConferenceID: d.ConferenceID, DelegateID: d.ID, To: d.Email, Lang: d.Lang()}
 }
 
-// NewMail builds one outbox row: template is a mail template name (mail.NewData knows it), data
-// its typed data struct, and event names what happened, so that the same event never mails the
-// same delegate twice. Write it with Store.Enqueue inside the transaction of the change, and call
-// use Service.change, which wakes the worker after the commit.
-func NewMail(to Envelope, template, event string, data any) (*models.OutboxMessage, error) {
-	if _, ok := mail.NewData(template); !ok {
-		return nil, fmt.Errorf("mail: unknown template %q", template)
-	}
+// NewMail builds one outbox row: data is the typed data struct of a mail template, which names
+// its template (so the two cannot disagree), and event names what happened, so that the same
+// event never mails the same delegate twice. Write it with Store.Enqueue inside the transaction
+// of the change (Service.change wakes the worker after the commit).
+func NewMail(to Envelope, event string, data mail.Data) (*models.OutboxMessage, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	m := &models.OutboxMessage{Template: template, Lang: to.Lang, To: to.To, Data: raw, IdempotencyKey: models.DelegateMailKey(to.DelegateID, event)}
+	m := &models.OutboxMessage{Template: string(data.Template()), Lang: to.Lang, To: to.To, Data: raw, IdempotencyKey: models.DelegateMailKey(to.DelegateID, event)}
 	if to.ConferenceID != "" {
 		m.ConferenceID = &to.ConferenceID
 	}
