@@ -75,16 +75,16 @@ func (s *Server) listDelegates(c *gin.Context) error {
 		Role: models.DelegateRole(c.Query("role")), Attendance: models.AttendanceMode(c.Query("attendance")), Query: strings.TrimSpace(c.Query("q")), Page: pg}
 	fe := models.FieldErrors{}
 	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
-		fe.Set("status", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(delegateStatuses), ", "))
+		fe.Set("status", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(delegateStatuses), ", "))
 	}
 	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
 		fe.Set("organisation_id", models.FieldInvalidID, "must be an ID")
 	}
 	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
-		fe.Set("role", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(models.DelegateRoles), ", "))
+		fe.Set("role", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(models.DelegateRoles), ", "))
 	}
 	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
-		fe.Set("attendance", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(models.Attendances), ", "))
+		fe.Set("attendance", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(models.Attendances), ", "))
 	}
 	if len(f.Query) > 100 {
 		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")

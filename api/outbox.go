@@ -46,7 +46,7 @@ var outboxStates = []models.OutboxState{models.OutboxPending, models.OutboxSendi
 func (s *Server) listOutbox(c *gin.Context) error {
 	state := models.OutboxState(c.Query("state"))
 	if state != "" && !slices.Contains(outboxStates, state) {
-		return malformed("invalid state", models.FieldProblem("state", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(outboxStates), ", ")))
+		return malformed("invalid state", models.FieldProblem("state", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(outboxStates), ", ")))
 	}
 	pg, err := page(c)
 	if err != nil {

@@ -87,7 +87,7 @@ func (s *Server) listStatements(c *gin.Context) error {
 	}
 	if st := models.StatementStatus(c.Query("status")); st != "" {
 		if !slices.Contains(statementStatuses, st) {
-			return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: " + strings.Join(models.Strings(statementStatuses), ", ")))
+			return malformed("invalid status", models.FieldProblem("status", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(statementStatuses), ", ")))
 		}
 		f.Status = st
 	}
