@@ -5,11 +5,12 @@
 // the conference). Templates (html/template) and static files are embedded; there is no build
 // step and every form works without JavaScript (static/site.js only enhances).
 //
-// The pages are a client of the JSON API, in process: a handler turns a form into the API's
-// request body, calls the API handler set with SetAPI (with the bearer token of the zw_session
-// cookie), and renders the answer, showing problem-details field errors next to the fields. No
-// business rule lives here. The exceptions are cheap reads of the store and the first-admin
-// setup page, which has no API. Every POST goes through http.CrossOriginProtection.
+// The pages are the second skin over the rules layer (internal/domain), beside the JSON API: a
+// handler binds the form, calls the domain operation with the visitor as actor (the account or
+// delegate of the zw_session cookie), and renders the result or the error, translated by its
+// stable code (locales/codes.*.toml). Neither skin calls the other, and no business rule lives
+// here. Every route is listed in Pages.routes. Every POST goes through
+// http.CrossOriginProtection.
 //
-// It imports models, internal/ packages and its own files; never api, mail or cmd.
+// It imports internal/domain, models, internal/ packages and its own files; never api, mail or cmd.
 package web
