@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/internal/password"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
@@ -227,7 +228,7 @@ func (e *testEnv) deliver() []smtptest.Received {
 		e.t.Fatal(err)
 	}
 	defer sender.Close()
-	w := mail.NewWorker(NewOutboxQueue(e.st, e.cfg.MailFrom), sender, tmpl, mail.WorkerConfig{From: e.cfg.MailFrom, BackoffFunc: func(int) time.Duration { return 0 }}, slog.New(slog.DiscardHandler))
+	w := mail.NewWorker(outbox.New(e.st, outbox.Options{From: e.cfg.MailFrom}), sender, tmpl, mail.WorkerConfig{From: e.cfg.MailFrom, BackoffFunc: func(int) time.Duration { return 0 }}, slog.New(slog.DiscardHandler))
 	for i := 0; i < 1000; i++ {
 		n, err := w.RunOnce(context.Background())
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -88,7 +89,7 @@ func TestWorkerKilledAfterServerAcceptedDeliversAtMostTwice(t *testing.T) {
 			}
 		})
 		const lease = time.Minute
-		first := mailWorker(t, killableQueue{NewOutboxQueue(e.st, e.cfg.MailFrom), dead}, srv,
+		first := mailWorker(t, killableQueue{outbox.New(e.st, outbox.Options{From: e.cfg.MailFrom}), dead}, srv,
 			mail.WorkerConfig{Owner: "first", Lease: lease, Batch: 50, Concurrency: 4},
 			func(s mail.Sender) mail.Sender { return killableSender{s, dead} })
 		if _, err := first.RunOnce(context.Background()); !errors.Is(err, errKilled) {
@@ -100,7 +101,7 @@ func TestWorkerKilledAfterServerAcceptedDeliversAtMostTwice(t *testing.T) {
 			t.Fatalf("after the kill: counts %v, want messages left leased to the dead worker", c)
 		}
 		// Nobody may take the dead worker's messages while its lease runs.
-		second := mailWorker(t, NewOutboxQueue(e.st, e.cfg.MailFrom), srv, mail.WorkerConfig{Owner: "second", Lease: lease}, nil)
+		second := mailWorker(t, outbox.New(e.st, outbox.Options{From: e.cfg.MailFrom}), srv, mail.WorkerConfig{Owner: "second", Lease: lease}, nil)
 		if got, err := second.RunOnce(context.Background()); err != nil || got != 0 {
 			t.Fatalf("second worker during the lease: processed %d (%v), want 0", got, err)
 		}
@@ -150,7 +151,7 @@ func TestTemporaryFailuresAreRetriedAndPermanentOnesDeadLettered(t *testing.T) {
 		e.announce(org, conf, map[string]any{"subject": "Schedule", "body": "See the agenda."})
 		srv := smtptest.NewServer(t)
 		srv.FailRatio(451, 0.3, 2026)
-		w := mailWorker(t, NewOutboxQueue(e.st, e.cfg.MailFrom), srv, mail.WorkerConfig{MaxAttempts: 1000, Batch: 25}, nil)
+		w := mailWorker(t, outbox.New(e.st, outbox.Options{From: e.cfg.MailFrom}), srv, mail.WorkerConfig{MaxAttempts: 1000, Batch: 25}, nil)
 		drainWorker(t, w)
 
 		if c := e.counts(conf); c[models.OutboxSent] != n || c[models.OutboxPending]+c[models.OutboxSending]+c[models.OutboxDead] != 0 {
@@ -254,7 +255,7 @@ func TestTwoWorkersDeliverEachMessageOnce(t *testing.T) {
 		var counts [2]atomic.Int64
 		errs := make(chan error, 2)
 		for i, st := range stores {
-			q := countingQueue{NewOutboxQueue(st, e.cfg.MailFrom), &counts[i]}
+			q := countingQueue{outbox.New(st, outbox.Options{From: e.cfg.MailFrom}), &counts[i]}
 			w := mailWorker(t, q, srv, mail.WorkerConfig{Owner: fmt.Sprintf("worker-%d", i), Batch: 20, Concurrency: 2}, nil)
 			wg.Go(func() {
 				for {

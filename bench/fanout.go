@@ -19,7 +19,7 @@ import (
 	"github.com/emersion/go-smtp"
 	gomail "github.com/go-mail/mail/v2"
 
-	"github.com/zimmerwald/zimmerwald/api"
+	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/internal/password"
 	zmail "github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -178,7 +178,7 @@ func fanoutDeliver(ctx context.Context, in *instance, sink *sink, n int, cfg zma
 		return 0, err
 	}
 	defer sender.Close()
-	w := zmail.NewWorker(api.NewOutboxQueue(in.store, in.cfg.MailFrom), sender, tmpl, cfg, slog.New(slog.DiscardHandler))
+	w := zmail.NewWorker(outbox.New(in.store, outbox.Options{From: in.cfg.MailFrom}), sender, tmpl, cfg, slog.New(slog.DiscardHandler))
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	before, err := in.store.OutboxCounts(ctx, in.conf.ID)

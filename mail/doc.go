@@ -11,6 +11,6 @@
 //
 // Package mail must not import any other package of this module except
 // internal/... ones: never models, api, web or cmd, and never Gin or GORM.
-// The outbox table is reached only through the Queue interface, which the
-// models package implements.
+// The outbox table is reached only through the Queue interface, which
+// internal/outbox implements on the models Store.
 package mail

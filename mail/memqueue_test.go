@@ -11,11 +11,32 @@ import (
 	"time"
 )
 
+// clock is a clock that moves only when a test advances it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // memQueue is an in-memory Queue with leases, for worker tests.
 type memQueue struct {
 	mu       sync.Mutex
+	now      func() time.Time // the clock of leases and retries
 	jobs     []*memJob
-	failSent int // the next failSent MarkSent calls fail, as if the process died before its commit
+	failSent int         // the next failSent MarkSent calls fail, as if the process died before its commit
+	sent     chan string // if set, receives the ID of each job recorded as sent (never blocks)
+	claims   chan int    // if set, receives the size of each claim (never blocks)
 }
 
 type memJob struct {
@@ -36,7 +57,7 @@ func (q *memQueue) add(j Job) {
 func (q *memQueue) Claim(_ context.Context, owner string, limit int, lease time.Duration) ([]Job, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	now := time.Now()
+	now := q.now()
 	var out []Job
 	for _, j := range q.jobs {
 		if len(out) == limit {
@@ -47,6 +68,10 @@ func (q *memQueue) Claim(_ context.Context, owner string, limit int, lease time.
 		}
 		j.owner, j.leaseUntil = owner, now.Add(lease)
 		out = append(out, j.job)
+	}
+	select {
+	case q.claims <- len(out):
+	default:
 	}
 	return out, nil
 }
@@ -76,6 +101,10 @@ func (q *memQueue) MarkSent(_ context.Context, id, owner string) error {
 	}
 	j.state, j.owner = "sent", ""
 	j.job.Attempts++
+	select {
+	case q.sent <- id:
+	default:
+	}
 	return nil
 }
 

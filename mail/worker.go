@@ -30,8 +30,8 @@ type Job struct {
 	EnqueuedAt time.Time
 }
 
-// Queue is the outbox as the Worker sees it; the models package implements
-// it on the database. Every Mark method acts only if owner still holds the
+// Queue is the outbox as the Worker sees it; internal/outbox implements it
+// on the database. Every Mark method acts only if owner still holds the
 // job's lease.
 type Queue interface {
 	// Claim leases up to limit due jobs for owner until now+lease (others may not claim them meanwhile).
@@ -59,6 +59,9 @@ type WorkerConfig struct {
 	// BackoffFunc returns the delay before retry number attempt; default
 	// Backoff(attempt, nil). Tests set it to return 0.
 	BackoffFunc func(attempt int) time.Duration
+	// Now is the clock that lease cutoffs, MaxAge and retry times are
+	// reckoned by; default time.Now. Give the Queue the same clock.
+	Now func() time.Time
 }
 
 // Worker sends queued mail: it claims batches from a Queue, renders each
@@ -104,6 +107,9 @@ func NewWorker(q Queue, s Sender, t *Templates, cfg WorkerConfig, log *slog.Logg
 	if cfg.Owner == "" {
 		host, _ := os.Hostname()
 		cfg.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8])
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.BackoffFunc == nil {
 		cfg.BackoffFunc = func(attempt int) time.Duration { return Backoff(attempt, nil) }
@@ -177,7 +183,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 // runOnce is RunOnce that also reports how many jobs were claimed.
 func (w *Worker) runOnce(ctx context.Context) (claimed, processed int, err error) {
-	start := time.Now()
+	start := w.cfg.Now()
 	jobs, err := w.q.Claim(ctx, w.cfg.Owner, w.cfg.Batch, w.cfg.Lease)
 	if err != nil {
 		return 0, 0, fmt.Errorf("mail: claim: %w", err)
@@ -226,7 +232,7 @@ feed:
 // process handles one job. done is false when the job was left untouched
 // for its lease to expire; err reports a failure to record the outcome.
 func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time) (done bool, err error) {
-	if ctx.Err() != nil || time.Now().After(cutoff) {
+	if ctx.Err() != nil || w.cfg.Now().After(cutoff) {
 		return false, nil
 	}
 	attempt := j.Attempts + 1
@@ -260,7 +266,7 @@ func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time) (done boo
 		return true, w.finish(ctx, j, attempt, "dead", code, reason)
 	case attempt >= w.cfg.MaxAttempts:
 		return true, w.finish(ctx, j, attempt, "dead", code, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason))
-	case !j.EnqueuedAt.IsZero() && time.Since(j.EnqueuedAt) >= w.cfg.MaxAge:
+	case !j.EnqueuedAt.IsZero() && w.cfg.Now().Sub(j.EnqueuedAt) >= w.cfg.MaxAge:
 		return true, w.finish(ctx, j, attempt, "dead", code, fmt.Sprintf("gave up after %s: %s", w.cfg.MaxAge, reason))
 	default:
 		return true, w.finish(ctx, j, attempt, "retry", code, reason)
@@ -310,7 +316,7 @@ func (w *Worker) finish(ctx context.Context, j Job, attempt int, outcome string,
 	case "sent":
 		err = w.q.MarkSent(mctx, j.ID, w.cfg.Owner)
 	case "retry":
-		err = w.q.MarkRetry(mctx, j.ID, w.cfg.Owner, time.Now().Add(w.cfg.BackoffFunc(attempt)), reason)
+		err = w.q.MarkRetry(mctx, j.ID, w.cfg.Owner, w.cfg.Now().Add(w.cfg.BackoffFunc(attempt)), reason)
 	default:
 		level = slog.LevelWarn
 		err = w.q.MarkDead(mctx, j.ID, w.cfg.Owner, reason)

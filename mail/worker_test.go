@@ -26,10 +26,11 @@ func confirmJob(t testing.TB, i int) Job {
 }
 
 type workerEnv struct {
-	q    *memQueue
-	srv  *smtptest.Server
-	w    *Worker
-	logs *syncBuffer
+	q     *memQueue
+	srv   *smtptest.Server
+	w     *Worker
+	logs  *syncBuffer
+	clock *clock // the clock of both the worker and the queue
 }
 
 func newWorkerEnv(t *testing.T, cfg WorkerConfig) *workerEnv {
@@ -46,10 +47,12 @@ func newWorkerEnv(t *testing.T, cfg WorkerConfig) *workerEnv {
 	if cfg.BackoffFunc == nil {
 		cfg.BackoffFunc = func(int) time.Duration { return 0 }
 	}
+	clk := &clock{t: time.Date(2026, 9, 5, 9, 0, 0, 0, time.UTC)}
+	cfg.Now = clk.Now
 	logs := &syncBuffer{}
-	q := &memQueue{}
+	q := &memQueue{now: clk.Now}
 	w := NewWorker(q, s, loadTestTemplates(t), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	return &workerEnv{q: q, srv: srv, w: w, logs: logs}
+	return &workerEnv{q: q, srv: srv, w: w, logs: logs, clock: clk}
 }
 
 // drain calls RunOnce until nothing is left to claim or rounds run out.
@@ -170,7 +173,7 @@ func TestWorkerGivesUpAfterMaxAge(t *testing.T) {
 	e := newWorkerEnv(t, WorkerConfig{MaxAge: time.Hour})
 	e.srv.FailNext(421, 1)
 	job := confirmJob(t, 1)
-	job.EnqueuedAt = time.Now().Add(-2 * time.Hour)
+	job.EnqueuedAt = e.clock.Now().Add(-2 * time.Hour)
 	e.q.add(job)
 	e.drain(t, 5)
 	if j := e.q.snapshot("job-001"); j.state != "dead" || !strings.Contains(j.reasons[0], "gave up after 1h0m0s") {
@@ -266,7 +269,7 @@ func TestWorkerNeverLetsDataInjectHeaders(t *testing.T) {
 }
 
 func TestWorkerCrashBeforeCommitDeliversAtMostTwice(t *testing.T) {
-	e := newWorkerEnv(t, WorkerConfig{Lease: 200 * time.Millisecond})
+	e := newWorkerEnv(t, WorkerConfig{Lease: time.Minute})
 	// The server has stored the message; the worker "dies" before recording it.
 	e.srv.AfterAccept(func(smtptest.Received) {
 		e.q.mu.Lock()
@@ -281,7 +284,7 @@ func TestWorkerCrashBeforeCommitDeliversAtMostTwice(t *testing.T) {
 	if n, _ := e.w.RunOnce(context.Background()); n != 0 {
 		t.Fatalf("RunOnce during the lease: processed %d, want 0", n)
 	}
-	time.Sleep(250 * time.Millisecond) // let the lease expire
+	e.clock.Advance(time.Minute + time.Second) // the lease expires
 	e.drain(t, 5)
 	if j := e.q.snapshot("job-001"); j.state != "sent" {
 		t.Errorf("state: got %s, want sent", j.state)
@@ -293,19 +296,27 @@ func TestWorkerCrashBeforeCommitDeliversAtMostTwice(t *testing.T) {
 
 func TestWorkerRunStopsOnCancelAndWakesOnNotify(t *testing.T) {
 	e := newWorkerEnv(t, WorkerConfig{PollInterval: time.Hour})
+	sent, claims := make(chan string, 1), make(chan int, 1)
+	e.q.sent, e.q.claims = sent, claims
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.w.Run(ctx) }()
+	select {
+	case <-claims: // Run's first, empty claim; the next one needs a Notify or an hour
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not claim at start")
+	}
 
 	e.q.add(confirmJob(t, 1))
 	e.w.Notify()
 	e.w.Notify() // never blocks
-	deadline := time.Now().Add(10 * time.Second)
-	for e.q.count("sent") != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("job not sent after Notify")
+	select {
+	case id := <-sent:
+		if id != "job-001" {
+			t.Fatalf("sent %s, want job-001", id)
 		}
-		time.Sleep(5 * time.Millisecond)
+	case <-time.After(10 * time.Second): // a bound on failure, far beyond the hour of polling it would otherwise take
+		t.Fatal("job not sent after Notify")
 	}
 	cancel()
 	select {

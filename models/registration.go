@@ -3,11 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"gorm.io/gorm/clause"
 
+	"github.com/zimmerwald/zimmerwald/internal/batch"
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 )
 
@@ -37,8 +37,6 @@ type Registration struct {
 	secret string
 	hash   []byte
 	result RegistrationResult
-	err    error
-	done   chan struct{}
 }
 
 // RegistrationResult says what a registration did. Callers must answer new and known addresses
@@ -61,71 +59,38 @@ func (s *Store) Register(ctx context.Context, r *Registration) (RegistrationResu
 	d.EmailIndex = s.box.Index(EmailIndexPurpose(d.ConferenceID), seal.NormalizeEmail(d.Email))
 	s.sealDelegate(d)
 	r.secret, r.hash = NewSecret()
-	r.done = make(chan struct{})
 	if s.inTx() {
-		r.err = s.registerBatch(ctx, []*Registration{r})
-		return r.result, r.err
+		err := s.registerBatch(ctx, []*Registration{r})
+		return r.result, err
 	}
-	g := s.registrar
-	g.mu.Lock()
-	g.queue = append(g.queue, r)
-	lead := !g.running
-	g.running = true
-	g.mu.Unlock()
-	if lead {
-		g.lead(s)
-	}
-	<-r.done
-	return r.result, r.err
+	// The caller waits for its own outcome even if ctx ends: r.result is written by the batch.
+	err := s.registrar.Submit(context.WithoutCancel(ctx), r)
+	return r.result, err
 }
 
-// registrar is the group-commit queue of one Store. While a batch commits, new registrations
-// queue; the next batch takes them all.
-type registrar struct {
-	mu      sync.Mutex
-	queue   []*Registration
-	running bool // a goroutine is committing a batch; queue is non-empty only while running
-}
-
-// lead commits one batch from the queue, then hands the queue on to a new goroutine if more
-// registrations arrived meanwhile, so that the caller can answer its own request at once.
-func (g *registrar) lead(s *Store) {
-	g.mu.Lock()
-	batch := g.queue
-	if len(batch) > maxRegistrationBatch {
-		batch, g.queue = batch[:maxRegistrationBatch], batch[maxRegistrationBatch:]
-	} else {
-		g.queue = nil
-	}
-	g.mu.Unlock()
-
-	s.commitRegistrations(batch)
-
-	g.mu.Lock()
-	more := len(g.queue) > 0
-	g.running = more
-	g.mu.Unlock()
-	if more {
-		go g.lead(s)
-	}
+// newRegistrar returns the group-commit queue of a Store: while a batch commits, new
+// registrations queue; the next batch takes them all.
+func newRegistrar(s *Store) *batch.Group[*Registration] {
+	return batch.New(maxRegistrationBatch, s.commitRegistrations)
 }
 
 // commitRegistrations runs a batch in one transaction, falling back to one transaction per
-// registration if the batch fails, and wakes every waiting caller.
-func (s *Store) commitRegistrations(batch []*Registration) {
+// registration if the batch fails, and returns each registration's error.
+func (s *Store) commitRegistrations(regs []*Registration) []error {
 	ctx := context.Background() // a batch serves many requests: no single one may cancel it
-	err := s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, batch) })
-	if err != nil && len(batch) > 1 {
-		for _, r := range batch {
-			r.err = s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, []*Registration{r}) })
-			close(r.done)
-		}
-		return
+	err := s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, regs) })
+	if err == nil {
+		return nil
 	}
-	for _, r := range batch {
-		r.err = err
-		close(r.done)
+	errs := make([]error, len(regs))
+	if len(regs) == 1 {
+		errs[0] = err
+		return errs
 	}
+	for i, r := range regs {
+		errs[i] = s.Tx(ctx, func(tx *Store) error { return tx.registerBatch(ctx, []*Registration{r}) })
+	}
+	return errs
 }
 
 // registerBatch stores a batch inside the current transaction.

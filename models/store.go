@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/zimmerwald/zimmerwald/internal/batch"
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/migrations"
 )
@@ -55,7 +56,7 @@ type Store struct {
 	closers []*sql.DB
 	// registrar groups concurrent registrations into one transaction (group commit); it is
 	// shared by the copies of the Store that transactions make.
-	registrar *registrar
+	registrar *batch.Group[*Registration]
 }
 
 // Open connects to the database described by opts. It does not migrate; call Migrate.
@@ -67,7 +68,8 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 	}
-	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }, registrar: &registrar{}}
+	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }}
+	s.registrar = newRegistrar(s)
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 8
 	}
@@ -214,6 +216,15 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // SetClock replaces the store's clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
+
+// WithClock returns a Store that shares s's connections but reads the time from now, for a caller
+// that keeps a clock of its own (the outbox adapter). Registrations through it still commit on s's
+// clock. Close s, not the copy.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.SetClock(now)
+	return &c
+}
 
 // notFound converts gorm's record-not-found into ErrNotFound and unique violations into ErrConflict.
 func notFound(err error) error {

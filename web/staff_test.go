@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zimmerwald/zimmerwald/api"
+	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -28,7 +28,7 @@ func (e *env) deliver(srv *smtptest.Server) {
 		e.t.Fatal(err)
 	}
 	defer sender.Close()
-	w := mail.NewWorker(api.NewOutboxQueue(e.st, e.cfg.MailFrom), sender, tmpl,
+	w := mail.NewWorker(outbox.New(e.st, outbox.Options{From: e.cfg.MailFrom}), sender, tmpl,
 		mail.WorkerConfig{From: e.cfg.MailFrom, BackoffFunc: func(int) time.Duration { return 0 }}, slog.New(slog.DiscardHandler))
 	for range 1000 {
 		n, err := w.RunOnce(context.Background())

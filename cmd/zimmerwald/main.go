@@ -28,6 +28,7 @@ import (
 	"github.com/zimmerwald/zimmerwald/api"
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/web"
@@ -128,7 +129,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 		return err
 	}
 	defer sender.Close()
-	worker := mail.NewWorker(api.NewOutboxQueue(st, cfg.MailFrom), sender, templates,
+	worker := mail.NewWorker(outbox.New(st, outbox.Options{From: cfg.MailFrom}), sender, templates,
 		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate, Concurrency: cfg.MailConcurrency, Batch: 200}, log)
 	dom := domain.New(domain.Options{Store: st, Config: cfg, NotifyMail: worker.Notify, ReadFreshness: time.Second})
 	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})

@@ -1,0 +1,110 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Group collects the items submitted by concurrent callers into batches and hands each batch to
+// its flush function. At most one batch is being flushed at a time, by a goroutine of the Group;
+// while it runs, new items queue, and the next batch takes all of them (up to the Group's limit).
+// Each caller waits for the batch that holds its item and gets its own error back.
+//
+// The zero Group is not usable; create one with New.
+type Group[T any] struct {
+	flush func(items []T) []error
+	limit int
+
+	mu      sync.Mutex
+	queue   []*call[T]
+	running bool // a goroutine is flushing; queue is non-empty only while running
+
+	queued func() // called after each item has joined the queue; tests use it to order calls
+}
+
+// call is one submitted item and the channel its result goes to.
+type call[T any] struct {
+	item T
+	done chan error
+}
+
+// New returns a Group whose batches hold at most limit items (no bound if limit <= 0) and are handed
+// to flush. Flush returns one error per item, in the order of items, or nil when every item
+// succeeded; it runs on one of the Group's goroutines, never on a caller's, so it must not depend
+// on any caller's context.
+func New[T any](limit int, flush func(items []T) []error) *Group[T] {
+	return &Group[T]{flush: flush, limit: limit}
+}
+
+// Submit queues item for the next batch and waits until that batch has been flushed, returning
+// the item's error. If ctx ends first, Submit returns ctx's error at once, but the item stays
+// queued and is flushed all the same: pass a context without cancellation (context.WithoutCancel)
+// when the caller must learn the outcome.
+func (g *Group[T]) Submit(ctx context.Context, item T) error {
+	c := &call[T]{item: item, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.queue = append(g.queue, c)
+	start := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if start {
+		go g.run()
+	}
+	if g.queued != nil {
+		g.queued()
+	}
+	select {
+	case err := <-c.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// run flushes batches until the queue is empty.
+func (g *Group[T]) run() {
+	for {
+		g.mu.Lock()
+		n := len(g.queue)
+		if n == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		if g.limit > 0 && n > g.limit {
+			n = g.limit
+		}
+		calls := g.queue[:n:n]
+		if n == len(g.queue) {
+			g.queue = nil
+		} else {
+			g.queue = g.queue[n:]
+		}
+		g.mu.Unlock()
+		g.flushCalls(calls)
+	}
+}
+
+// flushCalls flushes one batch and answers each of its callers.
+func (g *Group[T]) flushCalls(calls []*call[T]) {
+	items := make([]T, len(calls))
+	for i, c := range calls {
+		items[i] = c.item
+	}
+	errs := g.flush(items)
+	if errs != nil && len(errs) != len(calls) {
+		err := fmt.Errorf("batch: flush returned %d results for %d items", len(errs), len(calls))
+		for _, c := range calls {
+			c.done <- err
+		}
+		return
+	}
+	for i, c := range calls {
+		if errs == nil {
+			c.done <- nil
+			continue
+		}
+		c.done <- errs[i]
+	}
+}

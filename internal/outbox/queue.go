@@ -1,0 +1,159 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/batch"
+	"github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// Options configures a Queue.
+type Options struct {
+	// From is the sender address; its domain is the domain of the Message-IDs ("localhost" when
+	// it has none).
+	From string
+	// Now is the clock of leases and outcomes: which rows are due, until when a claim holds them,
+	// and when an outcome was recorded. Nil is the store's clock.
+	Now func() time.Time
+}
+
+// maxMarks bounds how many outcomes one transaction records.
+const maxMarks = 500
+
+// markTimeout bounds one transaction of outcomes.
+const markTimeout = 30 * time.Second
+
+// Queue adapts a Store's outbox to the mail worker's Queue, so that neither package imports the
+// other. The outcomes reported by the worker's concurrent senders are recorded together: while
+// one transaction is being written, the outcomes that arrive queue up and go into the next one.
+// Each Mark call still returns only once its outcome is committed, so nothing is acknowledged
+// before it is durable.
+type Queue struct {
+	st     *models.Store
+	domain string
+	marks  *batch.Group[models.OutboxOutcome]
+}
+
+var _ mail.Queue = (*Queue)(nil)
+
+// New returns the mail worker's view of st's outbox.
+func New(st *models.Store, opts Options) *Queue {
+	if opts.Now != nil {
+		st = st.WithClock(opts.Now)
+	}
+	q := &Queue{st: st, domain: domainOf(opts.From)}
+	q.marks = batch.New(maxMarks, q.record)
+	return q
+}
+
+// domainOf returns the domain of the address from, or "localhost".
+func domainOf(from string) string {
+	if a, err := netmail.ParseAddress(from); err == nil {
+		if i := strings.LastIndex(a.Address, "@"); i >= 0 && i < len(a.Address)-1 {
+			return a.Address[i+1:]
+		}
+	}
+	return "localhost"
+}
+
+// Claim leases due messages and converts them to jobs with a Message-ID derived from the row.
+// Announcement rows get their subject and body from the announcement they refer to.
+func (q *Queue) Claim(ctx context.Context, owner string, limit int, lease time.Duration) ([]mail.Job, error) {
+	rows, err := q.st.ClaimOutbox(ctx, owner, limit, lease)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]mail.Job, len(rows))
+	for i, r := range rows {
+		jobs[i] = mail.Job{ID: r.ID, To: r.To, Template: mail.Template(r.Template), Lang: r.Lang, Data: r.Data, Attempts: r.Attempts, EnqueuedAt: r.CreatedAt,
+			MessageID: "<" + r.ID + "@" + q.domain + ">"}
+	}
+	if err := q.hydrate(ctx, jobs); err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}
+
+// hydrate fills the Subject and Body of announcement jobs from their announcement. A job whose
+// announcement is gone keeps its data as is; the worker then dead-letters it as unrenderable.
+func (q *Queue) hydrate(ctx context.Context, jobs []mail.Job) error {
+	refs := map[int]map[string]any{}
+	seen := map[string]bool{}
+	var ids []string
+	for i, j := range jobs {
+		if j.Template != mail.TemplateAnnouncement {
+			continue
+		}
+		var data map[string]any
+		if json.Unmarshal(j.Data, &data) != nil {
+			continue
+		}
+		id, _ := data["announcement_id"].(string)
+		if id == "" {
+			continue
+		}
+		refs[i] = data
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	texts, err := q.st.AnnouncementTexts(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("claim: %w", err)
+	}
+	for i, data := range refs {
+		t, ok := texts[data["announcement_id"].(string)]
+		if !ok {
+			continue
+		}
+		delete(data, "announcement_id")
+		data["Subject"], data["Body"] = t.Subject, t.Body
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("claim: %w", err)
+		}
+		jobs[i].Data = raw
+	}
+	return nil
+}
+
+// MarkSent records a delivery.
+func (q *Queue) MarkSent(ctx context.Context, id, owner string) error {
+	return q.marks.Submit(ctx, models.OutboxOutcome{ID: id, Owner: owner, State: models.OutboxSent})
+}
+
+// MarkRetry schedules another attempt at next.
+func (q *Queue) MarkRetry(ctx context.Context, id, owner string, next time.Time, reason string) error {
+	return q.marks.Submit(ctx, models.OutboxOutcome{ID: id, Owner: owner, State: models.OutboxPending, NextAttemptAt: next, Reason: reason})
+}
+
+// MarkDead gives up on a message.
+func (q *Queue) MarkDead(ctx context.Context, id, owner string, reason string) error {
+	return q.marks.Submit(ctx, models.OutboxOutcome{ID: id, Owner: owner, State: models.OutboxDead, Reason: reason})
+}
+
+// record writes one batch of outcomes in one transaction. A failed transaction fails every
+// outcome of the batch; otherwise each gets its own result (a lost lease is ErrConflict).
+func (q *Queue) record(outs []models.OutboxOutcome) []error {
+	ctx, cancel := context.WithTimeout(context.Background(), markTimeout)
+	defer cancel()
+	results, err := q.st.MarkOutbox(ctx, outs)
+	if err != nil {
+		errs := make([]error, len(outs))
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	return results
+}
