@@ -47,11 +47,11 @@ func conference(t *testing.T, st *models.Store) *models.Conference {
 }
 
 // enqueue writes one pending message per recipient and returns them.
-func enqueue(t *testing.T, st *models.Store, c *models.Conference, template, data string, to ...string) []*models.OutboxMessage {
+func enqueue(t *testing.T, st *models.Store, c *models.Conference, template mail.Template, data string, to ...string) []*models.OutboxMessage {
 	t.Helper()
 	msgs := make([]*models.OutboxMessage, len(to))
 	for i, addr := range to {
-		msgs[i] = &models.OutboxMessage{ConferenceID: &c.ID, Template: template, Lang: "uk", To: addr, Data: []byte(data)}
+		msgs[i] = &models.OutboxMessage{ConferenceID: &c.ID, Template: string(template), Lang: "uk", To: addr, Data: []byte(data)}
 	}
 	if err := st.Enqueue(context.Background(), msgs...); err != nil {
 		t.Fatal(err)
