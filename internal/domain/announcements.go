@@ -46,6 +46,10 @@ type announcementMailData struct {
 	Announcement   string `json:"announcement_id"`
 }
 
+// delegateStatuses are the registration statuses an audience may select.
+var delegateStatuses = []string{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
+
 // MailTemplates are the embedded mail templates, parsed once on first use (for previews).
 var MailTemplates = sync.OnceValues(mail.LoadTemplates)
 
@@ -210,6 +214,15 @@ func (in *AnnouncementInput) normalise() models.FieldErrors {
 		fe.Set("body", models.FieldRequired, "is required")
 	case strings.ContainsFunc(in.Body, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\t' }):
 		fe.Set("body", models.FieldControlCharacters, "must not contain control characters")
+	}
+	for field, allowed := range map[string]struct{ got, valid []string }{
+		"audience.statuses": {in.Audience.Statuses, delegateStatuses}, "audience.roles": {in.Audience.Roles, models.DelegateRoles},
+		"audience.attendance": {in.Audience.Attendance, models.Attendances}} {
+		for _, v := range allowed.got {
+			if !slices.Contains(allowed.valid, v) {
+				fe.Set(field, models.FieldOneOf, "must be among: "+strings.Join(allowed.valid, ", "))
+			}
+		}
 	}
 	for _, l := range in.Audience.Languages {
 		if !langPattern.MatchString(l) {
