@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/zimmerwald/zimmerwald/internal/password"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -27,39 +27,35 @@ type accountResponse struct {
 	CreatedAt   time.Time        `json:"created_at"`
 }
 
-// createAccount adds a staff account (admin).
+// accountView shows an account without its secrets.
+func accountView(a *models.Account) accountResponse {
+	return accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt}
+}
+
+// createAccount adds a staff account (domain.Service.CreateAccount).
 func (s *Server) createAccount(c *gin.Context) error {
 	var req accountRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	hash, err := password.Hash(req.Password)
+	a, err := s.dom.CreateAccount(c.Request.Context(), s.actor(c), domain.AccountInput{Email: req.Email, Password: req.Password,
+		Role: string(req.Role), DisplayName: req.DisplayName, CanExport: req.CanExport})
 	if err != nil {
 		return err
 	}
-	a := &models.Account{Email: req.Email, PasswordHash: hash, Role: req.Role, DisplayName: req.DisplayName, CanExport: req.CanExport}
-	err = s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		if err := tx.CreateAccount(c.Request.Context(), a); err != nil {
-			return err
-		}
-		return s.audit(c, tx, "", "account.create", "account", a.ID)
-	})
-	if err != nil {
-		return conflictField(err, "email", "an account with this email exists already")
-	}
-	c.JSON(http.StatusCreated, accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt})
+	c.JSON(http.StatusCreated, accountView(a))
 	return nil
 }
 
-// listAccounts lists staff accounts (admin).
+// listAccounts lists staff accounts (domain.Service.ListAccounts).
 func (s *Server) listAccounts(c *gin.Context) error {
-	as, err := s.store.ListAccounts(c.Request.Context())
+	as, err := s.dom.ListAccounts(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
 	items := make([]accountResponse, 0, len(as))
-	for _, a := range as {
-		items = append(items, accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt})
+	for i := range as {
+		items = append(items, accountView(&as[i]))
 	}
 	c.JSON(http.StatusOK, listResponse[accountResponse]{Items: items})
 	return nil
@@ -77,13 +73,13 @@ type auditResponse struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// listAudit lists audit events, newest first, filtered by ?action= and ?target_id= (admin).
+// listAudit lists audit events, newest first, filtered by ?action= and ?target_id= (domain.Service.ListAudit).
 func (s *Server) listAudit(c *gin.Context) error {
 	pg, err := page(c)
 	if err != nil {
 		return err
 	}
-	es, err := s.store.ListAudit(c.Request.Context(), models.AuditFilter{Action: c.Query("action"), TargetID: c.Query("target_id"), Page: pg})
+	es, err := s.dom.ListAudit(c.Request.Context(), s.actor(c), models.AuditFilter{Action: c.Query("action"), TargetID: c.Query("target_id"), Page: pg})
 	if err != nil {
 		return err
 	}

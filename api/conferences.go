@@ -7,10 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
-
-var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 
 // conferenceRequest is the body of POST /conferences; PATCH uses the same fields, all optional.
 type conferenceRequest struct {
@@ -50,7 +49,8 @@ type conferenceResponse struct {
 	RetentionDays        int                `json:"retention_days"`
 }
 
-const dateLayout = "2006-01-02"
+// dateLayout is how conference days are written.
+const dateLayout = domain.DateLayout
 
 func (s *Server) conferenceView(c *models.Conference) conferenceResponse {
 	langs := []string(c.Languages)
@@ -66,79 +66,12 @@ func (s *Server) conferenceView(c *models.Conference) conferenceResponse {
 	}
 }
 
-// apply copies the set fields of r onto conf and returns per-field errors for rule violations.
-func (r *conferenceRequest) apply(conf *models.Conference, creating bool) models.FieldErrors {
-	fe := models.FieldErrors{}
-	if creating {
-		for name, v := range map[string]*string{"slug": r.Slug, "title": r.Title, "timezone": r.Timezone, "starts_on": r.StartsOn, "ends_on": r.EndsOn} {
-			if v == nil || *v == "" {
-				fe.Set(name, models.FieldRequired, "is required")
-			}
-		}
-	}
-	if r.Slug != nil {
-		if !slugPattern.MatchString(*r.Slug) {
-			fe.Set("slug", models.FieldInvalidSlug, "may contain only lower-case letters, digits and dashes (2 to 63)")
-		}
-		conf.Slug = *r.Slug
-	}
-	setStr(&conf.Title, r.Title)
-	setStr(&conf.Acronym, r.Acronym)
-	setStr(&conf.Venue, r.Venue)
-	if r.Timezone != nil {
-		if _, err := time.LoadLocation(*r.Timezone); err != nil || *r.Timezone == "" || *r.Timezone == "Local" {
-			fe.Set("timezone", models.FieldInvalidTimezone, "must be an IANA time zone such as Europe/Zurich")
-		}
-		conf.Timezone = *r.Timezone
-	}
-	for name, pair := range map[string]struct {
-		src *string
-		dst *time.Time
-	}{"starts_on": {r.StartsOn, &conf.StartsOn}, "ends_on": {r.EndsOn, &conf.EndsOn}} {
-		if pair.src == nil || *pair.src == "" {
-			continue
-		}
-		d, err := time.Parse(dateLayout, *pair.src)
-		if err != nil {
-			fe.Set(name, models.FieldInvalidDate, "must be a date YYYY-MM-DD")
-			continue
-		}
-		*pair.dst = d
-	}
-	if _, bad := fe["ends_on"]; !bad && !conf.EndsOn.IsZero() && conf.EndsOn.Before(conf.StartsOn) {
-		fe.Set("ends_on", models.FieldBadRange, "must not be before starts_on")
-	}
-	if r.Languages != nil {
-		for _, l := range r.Languages {
-			if !langPattern.MatchString(l) {
-				fe.Set("languages", models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
-			}
-		}
-		conf.Languages = models.StringList(r.Languages)
-	}
-	if r.RegistrationOpensAt != nil {
-		t := r.RegistrationOpensAt.UTC()
-		conf.RegistrationOpensAt = &t
-	}
-	if r.RegistrationClosesAt != nil {
-		t := r.RegistrationClosesAt.UTC()
-		conf.RegistrationClosesAt = &t
-	}
-	if conf.RegistrationOpensAt != nil && conf.RegistrationClosesAt != nil && !conf.RegistrationClosesAt.After(*conf.RegistrationOpensAt) {
-		fe.Set("registration_closes_at", models.FieldBadRange, "must be after registration_opens_at")
-	}
-	setStr(&conf.QuotaPolicy, r.QuotaPolicy)
-	setStr(&conf.VoteRule, r.VoteRule)
-	if r.BlindReview != nil {
-		conf.BlindReview = *r.BlindReview
-	}
-	if r.RetentionDays != nil {
-		conf.RetentionDays = *r.RetentionDays
-	}
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
+// input is the request as the domain's conference input.
+func (r *conferenceRequest) input() domain.ConferenceInput {
+	return domain.ConferenceInput{Slug: r.Slug, Title: r.Title, Acronym: r.Acronym, Timezone: r.Timezone, StartsOn: r.StartsOn,
+		EndsOn: r.EndsOn, Venue: r.Venue, Languages: r.Languages, RegistrationOpensAt: r.RegistrationOpensAt,
+		RegistrationClosesAt: r.RegistrationClosesAt, QuotaPolicy: r.QuotaPolicy, VoteRule: r.VoteRule,
+		BlindReview: r.BlindReview, RetentionDays: r.RetentionDays}
 }
 
 var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
@@ -150,54 +83,29 @@ func setStr[T ~string](dst *T, src *string) {
 	}
 }
 
-// createConference creates a conference (admin).
+// createConference creates a conference (domain.Service.CreateConference).
 func (s *Server) createConference(c *gin.Context) error {
 	var req conferenceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	conf := &models.Conference{}
-	if fe := req.apply(conf, true); fe != nil {
-		return fe
-	}
-	if len(conf.Languages) == 0 {
-		conf.Languages = models.StringList{"en"}
-	}
-	err := s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		if err := tx.CreateConference(c.Request.Context(), conf); err != nil {
-			return err
-		}
-		return s.audit(c, tx, conf.ID, "conference.create", "conference", conf.ID)
-	})
+	conf, err := s.dom.CreateConference(c.Request.Context(), s.actor(c), req.input())
 	if err != nil {
-		return conflictField(err, "slug", "is already taken")
+		return err
 	}
 	c.JSON(http.StatusCreated, s.conferenceView(conf))
 	return nil
 }
 
-// updateConference changes the given fields of a conference (organisers).
+// updateConference changes the given fields of a conference (domain.Service.UpdateConference).
 func (s *Server) updateConference(c *gin.Context) error {
 	var req conferenceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	conf, err := s.store.ConferenceBySlug(c.Request.Context(), c.Param("slug")) // not the cache: the change starts from the stored row
+	conf, err := s.dom.UpdateConference(c.Request.Context(), s.actor(c), c.Param("slug"), req.input())
 	if err != nil {
 		return err
-	}
-	if fe := req.apply(conf, false); fe != nil {
-		return fe
-	}
-	err = s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		if err := tx.UpdateConference(c.Request.Context(), conf); err != nil {
-			return err
-		}
-		return s.audit(c, tx, conf.ID, "conference.update", "conference", conf.ID)
-	})
-	s.dom.ForgetConferences()
-	if err != nil {
-		return conflictField(err, "slug", "is already taken")
 	}
 	c.JSON(http.StatusOK, s.conferenceView(conf))
 	return nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 )
 
 // apiTokenRequest is the body of POST /tokens.
@@ -24,37 +24,25 @@ type apiTokenResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// createAPIToken gives the calling staff member a long-lived token for an integration, with
-// their own role; its secret is shown once and stored only as a hash.
+// createAPIToken gives the calling staff member a long-lived token for an integration
+// (domain.Service.CreateAPIToken); its secret is shown once and stored only as a hash.
 func (s *Server) createAPIToken(c *gin.Context) error {
 	var req apiTokenRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.ExpiresInDays == 0 {
-		req.ExpiresInDays = 90
-	}
-	a := who(c).Account
-	t := &models.AuthToken{Kind: models.TokenAPI, AccountID: &a.ID, Name: req.Name,
-		ExpiresAt: s.store.Now().AddDate(0, 0, req.ExpiresInDays)}
-	var secret string
-	err := s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		var err error
-		if secret, err = tx.IssueToken(c.Request.Context(), t); err != nil {
-			return err
-		}
-		return s.audit(c, tx, "", "token.create", "token", t.ID)
-	})
+	it, err := s.dom.CreateAPIToken(c.Request.Context(), s.actor(c), domain.APITokenInput{Name: req.Name, ExpiresInDays: req.ExpiresInDays})
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, apiTokenResponse{ID: t.ID, Name: t.Name, Token: secret, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt})
+	t := it.Token
+	c.JSON(http.StatusCreated, apiTokenResponse{ID: t.ID, Name: t.Name, Token: it.Secret, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt})
 	return nil
 }
 
 // listAPITokens lists the caller's API tokens that have not expired, without their secrets.
 func (s *Server) listAPITokens(c *gin.Context) error {
-	ts, err := s.store.APITokens(c.Request.Context(), who(c).Account.ID)
+	ts, err := s.dom.ListAPITokens(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
@@ -66,15 +54,9 @@ func (s *Server) listAPITokens(c *gin.Context) error {
 	return nil
 }
 
-// revokeAPIToken deletes one of the caller's API tokens.
+// revokeAPIToken deletes one of the caller's API tokens (domain.Service.RevokeAPIToken).
 func (s *Server) revokeAPIToken(c *gin.Context) error {
-	err := s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		if err := tx.RevokeAPIToken(c.Request.Context(), who(c).Account.ID, c.Param("id")); err != nil {
-			return err
-		}
-		return s.audit(c, tx, "", "token.revoke", "token", c.Param("id"))
-	})
-	if err != nil {
+	if err := s.dom.RevokeAPIToken(c.Request.Context(), s.actor(c), c.Param("id")); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -22,6 +22,19 @@ func Strings[T ~string](vs []T) []string {
 	return out
 }
 
+// Typed converts strings (from a request or a form) to a named string type, nil for nil; the
+// values are checked where they are used.
+func Typed[T ~string](vs []string) []T {
+	if vs == nil {
+		return nil
+	}
+	out := make([]T, len(vs))
+	for i, v := range vs {
+		out[i] = T(v)
+	}
+	return out
+}
+
 // NewID returns a random (version 4) UUID string. IDs never reveal order or time.
 func NewID() string { return uuid.NewString() }
 

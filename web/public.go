@@ -90,12 +90,12 @@ func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var orgs list[organisation]
-	if res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/organisations", &orgs); err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+	orgs, err := p.dom.ListOrganisations(r.Context(), p.actor(r), c.Slug, "")
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	v.Data = orgs.Items
+	v.Data = orgs
 	p.render(w, http.StatusOK, "conference", v)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // safeNext keeps a post-login destination inside the console (never another site).
@@ -30,22 +31,20 @@ func (p *Pages) staffLogin(w http.ResponseWriter, r *http.Request) {
 	if !p.parseForm(w, r, v) {
 		return
 	}
-	body := map[string]string{"email": strings.TrimSpace(v.Form.Get("email")), "password": v.Form.Get("password")}
-	res, err := p.apiAs(r, http.MethodPost, "/api/v1/auth/login", "", body)
-	var t tokenAnswer
-	if err == nil && res.OK() && res.Decode(&t) == nil && t.Token != "" {
-		p.startSession(w, t.Token, kindStaff, t.ExpiresAt)
+	sess, err := p.dom.Login(r.Context(), p.actor(r), strings.TrimSpace(v.Form.Get("email")), v.Form.Get("password"))
+	if err == nil {
+		p.startSession(w, sess.Token, kindStaff, sess.ExpiresAt)
 		redirect(w, r, safeNext(v.Form.Get("next")))
 		return
 	}
 	v.Form.Del("password")
-	if err == nil && res.Status == http.StatusUnauthorized {
+	if e, ok := models.Classify(err); ok && e.Kind == models.KindUnauthorized {
 		v.Detail = v.T("staff_login_wrong")
 		p.render(w, http.StatusUnauthorized, "staff_login", v)
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
-		p.render(w, res.Status, "staff_login", v)
+	if status, ok := p.formError(w, r, v, err); ok {
+		p.render(w, status, "staff_login", v)
 	}
 }
 
@@ -74,18 +73,15 @@ func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A stale or delegate session shows the login page (or is refused).
+	if err := p.actor(r).RequireStaff(domain.StaffAll...); err != nil {
+		p.failed(w, r, v, err)
+		return
+	}
 	cs, err := p.conferences(r)
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
-	}
-	// One call that needs staff rights makes a stale or delegate session show the login page.
-	if len(cs) > 0 {
-		res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(cs[0].Slug)+"/delegates?limit=1", nil)
-		if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
-			p.fail(w, r, v, res, err)
-			return
-		}
 	}
 	v.Data = cs
 	p.render(w, http.StatusOK, "staff_home", v)
@@ -97,17 +93,12 @@ func (p *Pages) staffConference(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	counts := map[string]int{}
-	var ds list[delegate]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/delegates?limit=500", &ds)
-	if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
-		p.fail(w, r, v, res, err)
+	counts, err := p.dom.CountRegistrations(r.Context(), p.actor(r), c.Slug)
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	for _, d := range ds.Items {
-		counts[d.Status]++
-	}
-	v.Data = map[string]any{"Counts": counts, "More": ds.NextCursor != "", "Statuses": delegateStatuses}
+	v.Data = map[string]any{"Counts": counts.ByStatus, "More": counts.More, "Statuses": delegateStatuses}
 	p.render(w, http.StatusOK, "staff_conference", v)
 }
 
