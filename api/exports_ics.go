@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -128,40 +127,12 @@ func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaP
 // latest release they speak in, chair or signed up for. Before the first release the calendar is
 // empty. An unknown or revoked address is a 404.
 func (s *Server) feedICS(c *gin.Context) error {
-	ctx := c.Request.Context()
-	d, err := s.store.DelegateByFeedToken(ctx, c.Param("token"))
+	feed, err := s.dom.FeedBySecret(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
-	if d.ErasedAt != nil || d.Status == models.DelegateCancelled {
-		return errNotFound
-	}
-	conf, err := s.store.ConferenceByID(ctx, d.ConferenceID)
-	if err != nil {
-		return err
-	}
-	e, err := s.releases.latest(ctx, s.store, conf.Slug)
-	var doc *releaseDoc
-	var people map[string]models.AgendaPerson
-	switch {
-	case err == nil:
-		s.releases.mu.Lock()
-		doc, people = e.doc, e.people
-		s.releases.mu.Unlock()
-	case errors.Is(err, errNoRelease):
-		doc = &releaseDoc{conf: *conf, created: models.AgendaRelease{CreatedAt: conf.CreatedAt}}
-	default:
-		return err
-	}
-	atts, err := s.store.DelegateAttendances(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	f := &icsFilter{delegateID: d.ID, signedUp: map[string]string{}}
-	for _, a := range atts {
-		f.signedUp[a.SessionID] = a.Status
-	}
+	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp}
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(doc, people, f))
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(docOf(feed.Agenda), feed.Agenda.People, f))
 	return nil
 }
