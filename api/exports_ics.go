@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zimmerwald/zimmerwald/internal/ical"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -106,15 +107,8 @@ func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaP
 		ids   []string
 	}{{"Speakers", ss.Speakers}, {"Chairs", ss.Chairs}} {
 		var names []string
-		for _, p := range peopleView(line.ids, people, false) {
-			switch {
-			case p.Name != "" && p.Organisation != "":
-				names = append(names, p.Name+" ("+p.Organisation+")")
-			case p.Name != "":
-				names = append(names, p.Name)
-			default:
-				names = append(names, p.Organisation)
-			}
+		for _, p := range domain.PublicPeople(line.ids, people) {
+			names = append(names, p.String())
 		}
 		if len(names) > 0 {
 			parts = append(parts, line.label+": "+strings.Join(names, "; "))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -117,22 +118,19 @@ func sessionView(sess *models.Session, views map[string]models.AgendaPerson, n m
 	return r
 }
 
-// peopleView names people for staff (everyone) or the public (public people by name, others by
-// their listed organisation only, each organisation once, or not at all).
+// peopleView names people for staff (everyone, with their IDs) or the public (by
+// domain.PublicPeople's rules).
 func peopleView(ids []string, views map[string]models.AgendaPerson, staff bool) []personResponse {
 	out := []personResponse{}
-	orgs := map[string]bool{}
+	if !staff {
+		for _, p := range domain.PublicPeople(ids, views) {
+			out = append(out, personResponse{Name: p.Name, Organisation: p.Organisation})
+		}
+		return out
+	}
 	for _, id := range ids {
-		v, ok := views[id]
-		switch {
-		case !ok:
-		case staff:
+		if v, ok := views[id]; ok {
 			out = append(out, personResponse{ID: id, Name: v.DisplayName, Organisation: v.OrganisationName})
-		case v.IsPublic():
-			out = append(out, personResponse{Name: v.DisplayName, Organisation: v.PublicOrganisation()})
-		case v.PublicOrganisation() != "" && !orgs[v.PublicOrganisation()]:
-			orgs[v.PublicOrganisation()] = true
-			out = append(out, personResponse{Organisation: v.PublicOrganisation()})
 		}
 	}
 	return out

@@ -146,3 +146,39 @@ func peopleFingerprint(ids []string, views map[string]models.AgendaPerson) strin
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// PublicPerson is a speaker or chair as the public may see them: Name is empty for a delegate
+// who is not public, who is shown by their listed organisation only.
+type PublicPerson struct {
+	Name, Organisation string
+}
+
+// String is "Name (Organisation)", "Name" or "Organisation".
+func (p PublicPerson) String() string {
+	switch {
+	case p.Name != "" && p.Organisation != "":
+		return p.Name + " (" + p.Organisation + ")"
+	case p.Name != "":
+		return p.Name
+	}
+	return p.Organisation
+}
+
+// PublicPeople names people by the public rules: public delegates by name (with their listed
+// organisation), others by their listed organisation only, each organisation once, or not at all.
+func PublicPeople(ids []string, views map[string]models.AgendaPerson) []PublicPerson {
+	out := []PublicPerson{}
+	orgs := map[string]bool{}
+	for _, id := range ids {
+		v, ok := views[id]
+		switch {
+		case !ok:
+		case v.IsPublic():
+			out = append(out, PublicPerson{Name: v.DisplayName, Organisation: v.PublicOrganisation()})
+		case v.PublicOrganisation() != "" && !orgs[v.PublicOrganisation()]:
+			orgs[v.PublicOrganisation()] = true
+			out = append(out, PublicPerson{Organisation: v.PublicOrganisation()})
+		}
+	}
+	return out
+}

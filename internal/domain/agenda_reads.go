@@ -44,6 +44,53 @@ func (s *Service) AgendaConflicts(ctx context.Context, a *Actor, slug string, st
 	return out, nil
 }
 
+// PersonChoice is a delegate who may be named as a speaker or chair.
+type PersonChoice struct {
+	ID, DisplayName string
+}
+
+// AgendaBuilder is what the agenda builder shows staff: every session of the conference (up to
+// 500, in start order), the conflicts among the draft and published ones (organisers only) and
+// the approved delegates who may speak or chair.
+type AgendaBuilder struct {
+	StaffAgenda
+	People []PersonChoice
+}
+
+// StaffSessions reads the agenda builder of the conference with slug (staff).
+func (s *Service) StaffSessions(ctx context.Context, a *Actor, slug string) (*AgendaBuilder, error) {
+	if err := a.RequireStaff(StaffAll...); err != nil {
+		return nil, err
+	}
+	out := &AgendaBuilder{}
+	if a.IsStaff(Organisers...) {
+		ag, err := s.AgendaConflicts(ctx, a, slug)
+		if err != nil {
+			return nil, err
+		}
+		out.StaffAgenda = *ag
+	} else {
+		conf, err := s.Conference(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		out.Conference = conf
+	}
+	conf := out.Conference
+	var err error
+	if out.Sessions, err = s.store.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID, Page: models.Page{Limit: 500}}); err != nil {
+		return nil, err
+	}
+	ds, err := s.store.ListDelegates(ctx, models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateApproved, Page: models.Page{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		out.People = append(out.People, PersonChoice{ID: d.ID, DisplayName: d.DisplayName})
+	}
+	return out, nil
+}
+
 // VisibleSession returns the session with id if the actor may see it: staff any, others only a
 // published one.
 func (s *Service) VisibleSession(ctx context.Context, a *Actor, id string) (*models.Session, error) {
