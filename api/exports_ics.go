@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/zimmerwald/zimmerwald/internal/ical"
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/internal/ical"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/api"
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/web"
@@ -70,11 +71,13 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pages, err := web.New(web.Options{Store: st, Config: cfg, Logger: log})
+	// One rules layer for both skins, as cmd/zimmerwald wires it.
+	dom := domain.New(domain.Options{Store: st, Config: cfg, ReadFreshness: time.Second})
+	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	srv := api.NewServer(api.Options{Store: st, Config: cfg, Logger: log, Web: pages, ReadFreshness: time.Second})
+	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, Web: pages, ReadFreshness: time.Second})
 	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	base, hs, err := listen(srv.Handler())
 	if err != nil {

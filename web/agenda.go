@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -186,14 +188,20 @@ func (p *Pages) agenda(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "agenda", v)
 		return
 	}
-	body, err := p.renderBytes("agenda", http.StatusOK, v)
+	// Visitors who arrive together wait for one rendering.
+	body, err, _ := p.agendaPages.flight.Do(key, func() (any, error) {
+		body, err := p.renderBytes("agenda", http.StatusOK, v)
+		if err == nil {
+			p.agendaPages.put(key, body)
+		}
+		return body, err
+	})
 	if err != nil {
 		p.log.Error("render page", "page", "agenda", "err", err)
 		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
 		return
 	}
-	p.agendaPages.put(key, body)
-	writeHTML(w, body)
+	writeHTML(w, body.([]byte))
 }
 
 // agendaAttend signs the signed-in delegate up for a session (a place or the waiting list; the
@@ -221,8 +229,9 @@ func (p *Pages) agendaAttend(w http.ResponseWriter, r *http.Request) {
 // show; it holds at most maxCachedPages and starts afresh when full (a new release or people
 // change makes new keys, so old ones are dropped that way).
 type pageCache struct {
-	mu    sync.Mutex
-	pages map[string][]byte
+	mu     sync.Mutex
+	pages  map[string][]byte
+	flight singleflight.Group
 }
 
 const maxCachedPages = 64
