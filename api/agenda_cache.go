@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,42 +8,29 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// releaseCache keeps each conference's latest agenda release in memory, parsed once and rendered
-// once per format. Every request still asks the database which release is the latest (one
-// indexed query), so a release published through another process is served at once; and how the
-// release's speakers may be named is checked on every request too, so a delegate who stops being
-// public disappears from the next answer, not the next release.
+// releaseCache keeps the renderings of each conference's latest agenda release, each format
+// rendered once per state of the agenda (domain.Agenda.Key: the release and how its people may be
+// named). Which release is the latest is the domain's answer (Service.PublishedAgenda).
 type releaseCache struct {
 	mu      sync.Mutex
-	entries map[string]*cachedRelease // by conference ID: the latest release only
+	entries map[string]*cachedRelease // by conference ID: the latest agenda only
 	flight  singleflight.Group
-	// fresh is how long an answer counts as checked: within it, requests for the same conference
-	// are served without asking the database again (zero: ask on every request).
-	fresh   time.Duration
-	checked map[string]checkedRelease // by slug
 }
 
-// checkedRelease is the entry a slug resolved to, and when that was checked against the database.
-type checkedRelease struct {
-	at time.Time
-	e  *cachedRelease
-}
-
-// cachedRelease is one release of one conference with its renderings for one state of its people.
+// cachedRelease is one state of one conference's agenda with its renderings.
 type cachedRelease struct {
-	key       string // conference ID, conference version, release number
-	doc       *releaseDoc
-	peopleKey string                         // fingerprint of how the people are shown
-	people    map[string]models.AgendaPerson // the views the renderings used
-	formats   map[string]*rendered
+	key     string // domain.Agenda.Key
+	doc     *releaseDoc
+	people  map[string]models.AgendaPerson // the views the renderings use
+	formats map[string]*rendered
 }
 
 // rendered is one format's bytes and strong ETag.
@@ -59,84 +45,41 @@ type releaseDoc struct {
 	number  int
 	created models.AgendaRelease // without its snapshot text
 	snap    models.AgendaSnapshot
-	people  []string // everyone named in the snapshot, sorted
 }
 
-func newReleaseCache(fresh time.Duration) *releaseCache {
-	return &releaseCache{entries: map[string]*cachedRelease{}, fresh: fresh, checked: map[string]checkedRelease{}}
+func newReleaseCache() *releaseCache {
+	return &releaseCache{entries: map[string]*cachedRelease{}}
 }
 
-// errNoRelease answers exports before the first release.
-var errNoRelease = problem(http.StatusNotFound, "no agenda has been released for this conference yet")
+// docOf is the agenda as the renderers take it.
+func docOf(ag *domain.Agenda) *releaseDoc {
+	return &releaseDoc{conf: ag.Conference, number: ag.Release.Number, created: ag.Release, snap: ag.Snapshot}
+}
 
-// latest returns the conference's latest release, loading it when the database has a newer one
-// (or the conference changed), with its people's current views.
-func (rc *releaseCache) latest(ctx context.Context, st *models.Store, slug string) (*cachedRelease, error) {
-	if rc.fresh > 0 {
-		rc.mu.Lock()
-		c, ok := rc.checked[slug]
-		rc.mu.Unlock()
-		if ok && time.Since(c.at) < rc.fresh {
-			return c.e, nil
-		}
-	}
-	checkedAt := time.Now()
-	head, err := st.LatestReleaseHead(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	if head.Number == 0 {
-		return nil, errNoRelease
-	}
-	key := fmt.Sprintf("%s|%d|%d", head.ConferenceID, head.ConferenceUpdatedAt.UnixNano(), head.Number)
+// entry returns the cached renderings of ag, starting afresh when the agenda changed.
+func (rc *releaseCache) entry(ag *domain.Agenda) *cachedRelease {
 	rc.mu.Lock()
-	e := rc.entries[head.ConferenceID]
-	rc.mu.Unlock()
-	if e == nil || e.key != key {
-		v, err, _ := rc.flight.Do("load|"+key, func() (any, error) {
-			return loadReleaseDoc(context.WithoutCancel(ctx), st, head)
-		})
-		if err != nil {
-			return nil, err
-		}
-		fresh := &cachedRelease{key: key, doc: v.(*releaseDoc), formats: map[string]*rendered{}}
-		rc.mu.Lock()
-		if cur := rc.entries[head.ConferenceID]; cur != nil && cur.key == key {
-			fresh = cur
-		} else if cur == nil || cur.doc.number <= head.Number {
-			rc.entries[head.ConferenceID] = fresh
-		}
-		rc.mu.Unlock()
-		e = fresh
+	defer rc.mu.Unlock()
+	e := rc.entries[ag.Conference.ID]
+	if e != nil && e.key == ag.Key {
+		return e
 	}
-	views, err := st.PeopleViews(ctx, e.doc.people)
-	if err != nil {
-		return nil, err
+	e = &cachedRelease{key: ag.Key, doc: docOf(ag), people: ag.People, formats: map[string]*rendered{}}
+	if cur := rc.entries[ag.Conference.ID]; cur == nil || cur.doc.number <= ag.Release.Number {
+		rc.entries[ag.Conference.ID] = e
 	}
-	fp := peopleFingerprint(e.doc.people, views)
-	rc.mu.Lock()
-	if e.peopleKey != fp {
-		e.peopleKey, e.people, e.formats = fp, views, map[string]*rendered{}
-	}
-	if rc.fresh > 0 {
-		if len(rc.checked) > 10000 {
-			clear(rc.checked)
-		}
-		rc.checked[slug] = checkedRelease{at: checkedAt, e: e}
-	}
-	rc.mu.Unlock()
-	return e, nil
+	return e
 }
 
 // render returns a format of the release, rendering it once for the current people.
 func (rc *releaseCache) render(e *cachedRelease, format string, fn func(doc *releaseDoc, people map[string]models.AgendaPerson) ([]byte, error)) (*rendered, error) {
 	rc.mu.Lock()
-	r, fp, people := e.formats[format], e.peopleKey, e.people
+	r, people := e.formats[format], e.people
 	rc.mu.Unlock()
 	if r != nil {
 		return r, nil
 	}
-	v, err, _ := rc.flight.Do(e.key+"|"+fp+"|"+format, func() (any, error) {
+	v, err, _ := rc.flight.Do(e.key+"|"+format, func() (any, error) {
 		body, err := fn(e.doc, people)
 		if err != nil {
 			return nil, err
@@ -149,58 +92,19 @@ func (rc *releaseCache) render(e *cachedRelease, format string, fn func(doc *rel
 	}
 	r = v.(*rendered)
 	rc.mu.Lock()
-	if e.peopleKey == fp {
-		e.formats[format] = r
-	}
+	e.formats[format] = r
 	rc.mu.Unlock()
 	return r, nil
-}
-
-// loadReleaseDoc reads a conference and its latest release.
-func loadReleaseDoc(ctx context.Context, st *models.Store, head models.ReleaseHead) (*releaseDoc, error) {
-	conf, err := st.ConferenceByID(ctx, head.ConferenceID)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := st.ReleaseByNumber(ctx, head.ConferenceID, head.Number)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := rel.ParseSnapshot()
-	if err != nil {
-		return nil, err
-	}
-	rel.Snapshot = ""
-	return &releaseDoc{conf: *conf, number: rel.Number, created: *rel, snap: snap, people: snap.People()}, nil
-}
-
-// peopleFingerprint summarises how each person would be shown (name or organisation or not at
-// all), so that a change of visibility, status, name or organisation listing re-renders.
-func peopleFingerprint(ids []string, views map[string]models.AgendaPerson) string {
-	h := sha256.New()
-	for _, id := range ids {
-		v, ok := views[id]
-		name := ""
-		if ok && v.IsPublic() {
-			name = v.DisplayName
-		}
-		org := ""
-		if ok {
-			org = v.PublicOrganisation()
-		}
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", id, name, org)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // serveRelease answers a public rendering of the latest release with a strong ETag, 304 for a
 // matching If-None-Match, and Cache-Control: public, max-age=60.
 func (s *Server) serveRelease(c *gin.Context, format, contentType string, fn func(doc *releaseDoc, people map[string]models.AgendaPerson) ([]byte, error)) error {
-	e, err := s.releases.latest(c.Request.Context(), s.store, c.Param("slug"))
+	ag, err := s.dom.PublishedAgenda(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	r, err := s.releases.render(e, format, fn)
+	r, err := s.releases.render(s.releases.entry(ag), format, fn)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/internal/ical"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -16,7 +16,7 @@ import (
 // icsFilter selects the sessions of a personal feed and marks a waitlisted place as tentative.
 type icsFilter struct {
 	delegateID string
-	signedUp   map[string]models.AttendanceStatus // session ID → attendance status
+	signedUp   map[string]string // session ID → attendance status
 }
 
 func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
@@ -83,7 +83,7 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 		}
 		w.Text("CATEGORIES", string(ss.Kind))
 		status := "CONFIRMED"
-		if f != nil && f.signedUp[ss.ID] == models.AttendanceWaitlisted {
+		if f != nil && f.signedUp[ss.ID] == string(models.AttendanceWaitlisted) {
 			status = "TENTATIVE"
 		}
 		w.Raw("STATUS", status)
@@ -107,15 +107,8 @@ func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaP
 		ids   []string
 	}{{"Speakers", ss.Speakers}, {"Chairs", ss.Chairs}} {
 		var names []string
-		for _, p := range peopleView(line.ids, people, false) {
-			switch {
-			case p.Name != "" && p.Organisation != "":
-				names = append(names, p.Name+" ("+p.Organisation+")")
-			case p.Name != "":
-				names = append(names, p.Name)
-			default:
-				names = append(names, p.Organisation)
-			}
+		for _, p := range domain.PublicPeople(line.ids, people) {
+			names = append(names, p.String())
 		}
 		if len(names) > 0 {
 			parts = append(parts, line.label+": "+strings.Join(names, "; "))
@@ -128,40 +121,12 @@ func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaP
 // latest release they speak in, chair or signed up for. Before the first release the calendar is
 // empty. An unknown or revoked address is a 404.
 func (s *Server) feedICS(c *gin.Context) error {
-	ctx := c.Request.Context()
-	d, err := s.store.DelegateByFeedToken(ctx, c.Param("token"))
+	feed, err := s.dom.FeedBySecret(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
-	if d.ErasedAt != nil || d.Status == models.DelegateCancelled {
-		return errNotFound
-	}
-	conf, err := s.store.ConferenceByID(ctx, d.ConferenceID)
-	if err != nil {
-		return err
-	}
-	e, err := s.releases.latest(ctx, s.store, conf.Slug)
-	var doc *releaseDoc
-	var people map[string]models.AgendaPerson
-	switch {
-	case err == nil:
-		s.releases.mu.Lock()
-		doc, people = e.doc, e.people
-		s.releases.mu.Unlock()
-	case errors.Is(err, errNoRelease):
-		doc = &releaseDoc{conf: *conf, created: models.AgendaRelease{CreatedAt: conf.CreatedAt}}
-	default:
-		return err
-	}
-	atts, err := s.store.DelegateAttendances(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	f := &icsFilter{delegateID: d.ID, signedUp: map[string]models.AttendanceStatus{}}
-	for _, a := range atts {
-		f.signedUp[a.SessionID] = a.Status
-	}
+	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp}
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(doc, people, f))
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(docOf(feed.Agenda), feed.Agenda.People, f))
 	return nil
 }

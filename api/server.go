@@ -55,7 +55,7 @@ func NewServer(o Options) *Server {
 	validatorEngine()
 	s := &Server{
 		dom: o.Domain, store: o.Store, cfg: o.Config, log: o.Logger, notify: o.NotifyMail, web: o.Web,
-		releases: newReleaseCache(o.ReadFreshness),
+		releases: newReleaseCache(),
 	}
 	if s.dom == nil {
 		s.dom = domain.New(domain.Options{Store: o.Store, Config: o.Config, NotifyMail: o.NotifyMail, ReadFreshness: o.ReadFreshness})

@@ -4,173 +4,31 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // sessionRequest is the body of POST …/sessions (title, kind, starts_at, ends_at required) and of
 // PATCH /sessions/{id} (all optional; a list given replaces the old one, [] empties it).
 type sessionRequest struct {
-	Title          *string               `json:"title" binding:"omitempty,max=300,nocrlf"`
-	Kind           *string               `json:"kind" binding:"omitempty,oneof=plenary commission workshop meeting break"`
-	Description    *string               `json:"description" binding:"omitempty,max=20000"`
-	Room           *string               `json:"room" binding:"omitempty,max=100,nocrlf"`
-	StartsAt       *string               `json:"starts_at" binding:"omitempty,max=40"`
-	EndsAt         *string               `json:"ends_at" binding:"omitempty,max=40"`
-	Capacity       *int                  `json:"capacity" binding:"omitempty,min=0,max=100000"`
-	Languages      []string              `json:"languages" binding:"omitempty,max=20"`
-	Interpretation []string              `json:"interpretation" binding:"omitempty,max=20"`
-	Track          *string               `json:"track" binding:"omitempty,max=100,nocrlf"`
-	SpeakerIDs     []string              `json:"speaker_ids" binding:"omitempty,max=50"`
-	ChairIDs       []string              `json:"chair_ids" binding:"omitempty,max=20"`
-	StatementIDs   []string              `json:"statement_ids" binding:"omitempty,max=20"`
-	Status         *models.SessionStatus `json:"status" binding:"omitempty,oneof=draft published cancelled"`
-}
-
-// maxSessionLength bounds a session so that exports can write its duration as hh:mm.
-const maxSessionLength = 24 * time.Hour
-
-// apply copies the shape-checked fields of r onto sess and returns per-field errors. Rooms,
-// people and statements are resolved against the database by resolve.
-func (r *sessionRequest) apply(sess *models.Session, creating bool) models.FieldErrors {
-	fe := models.FieldErrors{}
-	if creating {
-		for name, v := range map[string]*string{"title": r.Title, "kind": r.Kind, "starts_at": r.StartsAt, "ends_at": r.EndsAt} {
-			if v == nil || strings.TrimSpace(*v) == "" {
-				fe.Set(name, models.FieldRequired, "is required")
-			}
-		}
-	}
-	for name, v := range map[string]*string{"title": r.Title, "room": r.Room, "track": r.Track} {
-		if v != nil && hasControlChars(*v, false) {
-			fe.Set(name, models.FieldControlCharacters, "must not contain control characters")
-		}
-	}
-	if r.Title != nil {
-		if strings.TrimSpace(*r.Title) == "" {
-			fe.Set("title", models.FieldRequired, "is required")
-		}
-		sess.Title = strings.TrimSpace(*r.Title)
-	}
-	setStr(&sess.Kind, r.Kind)
-	if r.Description != nil {
-		if hasControlChars(*r.Description, true) {
-			fe.Set("description", models.FieldControlCharacters, "must not contain control characters")
-		}
-		sess.Description = *r.Description
-	}
-	if r.Track != nil {
-		sess.Track = strings.TrimSpace(*r.Track)
-	}
-	if r.Capacity != nil {
-		sess.Capacity = *r.Capacity
-	}
-	for name, pair := range map[string]struct {
-		src *string
-		dst *time.Time
-	}{"starts_at": {r.StartsAt, &sess.StartsAt}, "ends_at": {r.EndsAt, &sess.EndsAt}} {
-		if pair.src == nil || *pair.src == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339, *pair.src)
-		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-			fe.Set(name, models.FieldInvalidInstant, "must be an RFC 3339 instant such as 2027-09-06T10:00:00+02:00")
-			continue
-		}
-		*pair.dst = t.UTC()
-	}
-	if _, bad := fe["ends_at"]; !bad && !fe.Has("starts_at") && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
-		switch {
-		case !sess.EndsAt.After(sess.StartsAt):
-			fe.Set("ends_at", models.FieldBadRange, "must be after starts_at")
-		case sess.EndsAt.Sub(sess.StartsAt) > maxSessionLength:
-			fe.Set("ends_at", models.FieldBadRange, "must be at most 24 hours after starts_at")
-		}
-	}
-	for name, pair := range map[string]struct {
-		src []string
-		dst *models.StringList
-	}{"languages": {r.Languages, &sess.Languages}, "interpretation": {r.Interpretation, &sess.Interpretation}} {
-		if pair.src == nil {
-			continue
-		}
-		for _, l := range pair.src {
-			if !langPattern.MatchString(l) {
-				fe.Set(name, models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
-			}
-		}
-		*pair.dst = models.StringList(uniqueInOrder(pair.src))
-	}
-	for name, ids := range map[string][]string{"speaker_ids": r.SpeakerIDs, "chair_ids": r.ChairIDs, "statement_ids": r.StatementIDs} {
-		for _, id := range ids {
-			if uuid.Validate(id) != nil {
-				fe.Set(name, models.FieldInvalidID, "must be a list of IDs")
-			}
-		}
-	}
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
-}
-
-// resolve checks the people, statements and room of the request against the conference inside
-// tx and links them to sess; a room name not yet known creates the room.
-func (r *sessionRequest) resolve(ctx context.Context, tx *models.Store, conf *models.Conference, sess *models.Session) error {
-	fe := models.FieldErrors{}
-	if r.SpeakerIDs != nil || r.ChairIDs != nil {
-		found, err := tx.DelegateStatuses(ctx, conf.ID, append(slices.Clone(r.SpeakerIDs), r.ChairIDs...))
-		if err != nil {
-			return err
-		}
-		for name, pair := range map[string]struct {
-			src []string
-			dst *[]string
-		}{"speaker_ids": {r.SpeakerIDs, &sess.SpeakerIDs}, "chair_ids": {r.ChairIDs, &sess.ChairIDs}} {
-			if pair.src == nil {
-				continue
-			}
-			for _, id := range pair.src {
-				if _, ok := found[id]; !ok {
-					fe.Set(name, models.FieldUnknownReference, "names a delegate who is not registered for this conference")
-				}
-			}
-			*pair.dst = uniqueInOrder(pair.src)
-		}
-	}
-	if r.StatementIDs != nil {
-		found, err := tx.StatementsOfConference(ctx, conf.ID, r.StatementIDs)
-		if err != nil {
-			return err
-		}
-		for _, id := range r.StatementIDs {
-			if !found[id] {
-				fe.Set("statement_ids", models.FieldUnknownReference, "names a statement that is not part of this conference")
-			}
-		}
-		sess.StatementIDs = uniqueInOrder(r.StatementIDs)
-	}
-	if len(fe) > 0 {
-		return fe
-	}
-	if r.Room != nil {
-		name := strings.TrimSpace(*r.Room)
-		if name == "" {
-			sess.RoomID, sess.RoomName, sess.RoomCapacity = nil, "", 0
-			return nil
-		}
-		room, err := tx.EnsureRoom(ctx, conf.ID, name)
-		if err != nil {
-			return err
-		}
-		sess.RoomID, sess.RoomName, sess.RoomCapacity = &room.ID, room.Name, room.Capacity
-	}
-	return nil
+	Title          *string  `json:"title" binding:"omitempty,max=300,nocrlf"`
+	Kind           *string  `json:"kind" binding:"omitempty,oneof=plenary commission workshop meeting break"`
+	Description    *string  `json:"description" binding:"omitempty,max=20000"`
+	Room           *string  `json:"room" binding:"omitempty,max=100,nocrlf"`
+	StartsAt       *string  `json:"starts_at" binding:"omitempty,max=40"`
+	EndsAt         *string  `json:"ends_at" binding:"omitempty,max=40"`
+	Capacity       *int     `json:"capacity" binding:"omitempty,min=0,max=100000"`
+	Languages      []string `json:"languages" binding:"omitempty,max=20"`
+	Interpretation []string `json:"interpretation" binding:"omitempty,max=20"`
+	Track          *string  `json:"track" binding:"omitempty,max=100,nocrlf"`
+	SpeakerIDs     []string `json:"speaker_ids" binding:"omitempty,max=50"`
+	ChairIDs       []string `json:"chair_ids" binding:"omitempty,max=20"`
+	StatementIDs   []string `json:"statement_ids" binding:"omitempty,max=20"`
+	Status         *string  `json:"status" binding:"omitempty,oneof=draft published cancelled"`
 }
 
 // personResponse names a speaker or chair: staff see everyone with their ID; the public sees a
@@ -260,22 +118,19 @@ func sessionView(sess *models.Session, views map[string]models.AgendaPerson, n m
 	return r
 }
 
-// peopleView names people for staff (everyone) or the public (public people by name, others by
-// their listed organisation only, each organisation once, or not at all).
+// peopleView names people for staff (everyone, with their IDs) or the public (by
+// domain.PublicPeople's rules).
 func peopleView(ids []string, views map[string]models.AgendaPerson, staff bool) []personResponse {
 	out := []personResponse{}
-	orgs := map[string]bool{}
+	if !staff {
+		for _, p := range domain.PublicPeople(ids, views) {
+			out = append(out, personResponse{Name: p.Name, Organisation: p.Organisation})
+		}
+		return out
+	}
 	for _, id := range ids {
-		v, ok := views[id]
-		switch {
-		case !ok:
-		case staff:
+		if v, ok := views[id]; ok {
 			out = append(out, personResponse{ID: id, Name: v.DisplayName, Organisation: v.OrganisationName})
-		case v.IsPublic():
-			out = append(out, personResponse{Name: v.DisplayName, Organisation: v.PublicOrganisation()})
-		case v.PublicOrganisation() != "" && !orgs[v.PublicOrganisation()]:
-			orgs[v.PublicOrganisation()] = true
-			out = append(out, personResponse{Organisation: v.PublicOrganisation()})
 		}
 	}
 	return out
@@ -317,7 +172,7 @@ func (s *Server) listSessions(c *gin.Context) error {
 
 // getSession shows one session: published ones to everyone, any to staff.
 func (s *Server) getSession(c *gin.Context) error {
-	sess, err := s.visibleSession(c)
+	sess, err := s.dom.VisibleSession(c.Request.Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -327,42 +182,6 @@ func (s *Server) getSession(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, views[0])
 	return nil
-}
-
-// visibleSession loads the :id session if the caller may see it (staff: any; others: published).
-func (s *Server) visibleSession(c *gin.Context) (*models.Session, error) {
-	if uuid.Validate(c.Param("id")) != nil {
-		return nil, errNotFound
-	}
-	sess, err := s.store.Session(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return nil, err
-	}
-	if sess.Status != models.SessionPublished && !isStaff(c, staffAll...) {
-		return nil, errNotFound
-	}
-	return sess, nil
-}
-
-// hasControlChars reports control characters; multiline allows line breaks and tabs.
-func hasControlChars(s string, multiline bool) bool {
-	return strings.IndexFunc(s, func(r rune) bool {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			return false
-		}
-		return r < 0x20 || r == 0x7f
-	}) >= 0
-}
-
-// uniqueInOrder returns the list without repeats, in first-seen order.
-func uniqueInOrder(l []string) []string {
-	out := make([]string, 0, len(l))
-	for _, x := range l {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 func listOrEmpty[S ~[]string](l S) []string {

@@ -71,6 +71,7 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// One rules layer for both skins, as cmd/zimmerwald wires it.
 	dom := domain.New(domain.Options{Store: st, Config: cfg, ReadFreshness: time.Second})
 	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})
 	if err != nil {

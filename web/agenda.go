@@ -1,12 +1,21 @@
 package web
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // zones are the time zones offered to readers besides the conference's own and UTC: the
@@ -41,130 +50,73 @@ func (p *Pages) readerLocation(r *http.Request, c *conference) *time.Location {
 	return c.Location()
 }
 
-// agendaSession is one session as the agenda API shows it.
-type agendaSession struct {
-	ID             string            `json:"id"`
-	Title          string            `json:"title"`
-	Kind           string            `json:"kind"`
-	Description    string            `json:"description"`
-	Room           json.RawMessage   `json:"room"`
-	StartsAt       time.Time         `json:"starts_at"`
-	EndsAt         time.Time         `json:"ends_at"`
-	Languages      []string          `json:"languages"`
-	Interpretation []string          `json:"interpretation"`
-	Track          string            `json:"track"`
-	Status         string            `json:"status"`
-	Capacity       int               `json:"capacity"`
-	Speakers       []json.RawMessage `json:"speakers"`
-	Chairs         []json.RawMessage `json:"chairs"`
-	SpeakerIDs     []string          `json:"speaker_ids"`
-	ChairIDs       []string          `json:"chair_ids"`
-	StatementIDs   []string          `json:"statement_ids"`
-}
-
-// RoomName is the session's room whether the API sends a name or an object.
-func (s *agendaSession) RoomName() string {
-	var name string
-	if json.Unmarshal(s.Room, &name) == nil {
-		return name
-	}
-	var obj struct {
-		Name string `json:"name"`
-	}
-	json.Unmarshal(s.Room, &obj)
-	return obj.Name
-}
-
-// SpeakerNames and ChairNames are the people the API names (it names only public delegates).
-func (s *agendaSession) SpeakerNames() []string { return personNames(s.Speakers) }
-
-// ChairNames lists the named chairs.
-func (s *agendaSession) ChairNames() []string { return personNames(s.Chairs) }
-
-func personNames(raw []json.RawMessage) []string {
-	var out []string
-	for _, x := range raw {
-		var name string
-		if json.Unmarshal(x, &name) == nil && name != "" {
-			out = append(out, name)
-			continue
-		}
-		var ref struct {
-			DisplayName  string `json:"display_name"`
-			Name         string `json:"name"`
-			Organisation string `json:"organisation"`
-		}
-		if json.Unmarshal(x, &ref) != nil {
-			continue
-		}
-		n := ref.Name + ref.DisplayName
-		switch {
-		case n != "" && ref.Organisation != "":
-			out = append(out, n+" ("+ref.Organisation+")")
-		case n != "":
-			out = append(out, n)
-		case ref.Organisation != "":
-			out = append(out, ref.Organisation)
-		}
-	}
-	return out
-}
-
-// agendaJSON is the API's latest release: its number and its sessions (people named only as
-// the API allows).
-type agendaJSON struct {
-	Release struct {
-		Number      int       `json:"number"`
-		PublishedAt time.Time `json:"published_at"`
-	} `json:"release"`
-	Sessions []agendaSession `json:"sessions"`
+// agendaItem is one session of the agenda page, its text prepared once per rendering: times
+// in the reader's zone, labels in the page language, people by the public rules.
+type agendaItem struct {
+	ID, Title, Kind, KindLabel, Description string
+	StartISO, EndISO, Start, End            string
+	Speakers, Chairs                        string
+	Languages, Interpretation               string
 }
 
 // agendaRoom is one room's sessions on one day.
 type agendaRoom struct {
 	Name     string
-	Sessions []agendaSession
+	Sessions []agendaItem
 }
 
 // agendaDay is one day of the agenda in the reader's time zone.
 type agendaDay struct {
-	Date  time.Time
+	Label string
 	Rooms []agendaRoom
+}
+
+// agendaLabels are the page's repeated words, translated once.
+type agendaLabels struct {
+	Speakers, Chairs, Languages, Interpretation, NoRoom, Attend string
 }
 
 // agendaData is what the agenda page shows.
 type agendaData struct {
 	Release   int
 	Days      []agendaDay
-	Location  *time.Location
 	Zone      string
 	Zones     []string
 	ConfZone  string
 	Published bool
 	Slug      string
+	Labels    agendaLabels
 }
 
-// groupAgenda sorts sessions into days (in loc) and, within a day, rooms in name order.
-func groupAgenda(sessions []agendaSession, loc *time.Location) []agendaDay {
-	slices.SortStableFunc(sessions, func(a, b agendaSession) int { return a.StartsAt.Compare(b.StartsAt) })
+// groupAgenda sorts the release's sessions into days (in loc) and, within a day, rooms in name
+// order, with every text the page shows already made.
+func groupAgenda(ag *domain.Agenda, loc *time.Location, tr translator) []agendaDay {
+	confLoc := ag.Conference.Location()
+	sessions := slices.Clone(ag.Snapshot.Sessions)
+	slices.SortStableFunc(sessions, func(a, b models.SnapshotSession) int { return a.StartsAt.Compare(b.StartsAt) })
+	kinds := map[string]string{}
 	var days []agendaDay
-	for _, s := range sessions {
-		if s.Status == "cancelled" || s.Status == "draft" {
-			continue
-		}
-		local := s.StartsAt.In(loc)
-		day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-		if n := len(days); n == 0 || !days[n-1].Date.Equal(day) {
-			days = append(days, agendaDay{Date: day})
+	var last time.Time
+	for i := range sessions {
+		s := &sessions[i]
+		start, end := s.StartsAt.In(loc), s.EndsAt.In(loc)
+		day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
+		if len(days) == 0 || !last.Equal(day) {
+			days, last = append(days, agendaDay{Label: tr.Day(day)}), day
 		}
 		d := &days[len(days)-1]
-		room := s.RoomName()
-		i := slices.IndexFunc(d.Rooms, func(r agendaRoom) bool { return r.Name == room })
-		if i < 0 {
-			d.Rooms = append(d.Rooms, agendaRoom{Name: room})
-			i = len(d.Rooms) - 1
+		j := slices.IndexFunc(d.Rooms, func(r agendaRoom) bool { return r.Name == s.Room })
+		if j < 0 {
+			d.Rooms = append(d.Rooms, agendaRoom{Name: s.Room})
+			j = len(d.Rooms) - 1
 		}
-		d.Rooms[i].Sessions = append(d.Rooms[i].Sessions, s)
+		if _, ok := kinds[string(s.Kind)]; !ok && s.Kind != "" {
+			kinds[string(s.Kind)] = tr.T(fmt.Sprintf("kind_%s", s.Kind))
+		}
+		d.Rooms[j].Sessions = append(d.Rooms[j].Sessions, agendaItem{ID: s.ID, Title: s.Title, Kind: string(s.Kind), KindLabel: kinds[string(s.Kind)],
+			Description: s.Description, StartISO: s.StartsAt.In(confLoc).Format(time.RFC3339), EndISO: s.EndsAt.In(confLoc).Format(time.RFC3339),
+			Start: start.Format("15:04"), End: end.Format("15:04"), Speakers: publicNames(s.Speakers, ag.People), Chairs: publicNames(s.Chairs, ag.People),
+			Languages: strings.Join(s.Languages, ", "), Interpretation: strings.Join(s.Interpretation, ", ")})
 	}
 	for i := range days {
 		// Rooms in name order; sessions without a room (breaks, meals) last.
@@ -181,8 +133,18 @@ func groupAgenda(sessions []agendaSession, loc *time.Location) []agendaDay {
 	return days
 }
 
+// publicNames lists people as the public may see them, comma-separated.
+func publicNames(ids []string, people map[string]models.AgendaPerson) string {
+	var names []string
+	for _, p := range domain.PublicPeople(ids, people) {
+		names = append(names, p.String())
+	}
+	return strings.Join(names, ", ")
+}
+
 // agenda shows the latest agenda release by day and room, in the reader's time zone (chosen with
-// ?tz= and remembered in a cookie; the conference's by default).
+// ?tz= and remembered in a cookie; the conference's by default). Anonymous visitors get a page
+// rendered once per agenda state, language, zone and query (see pageCache).
 func (p *Pages) agenda(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.loadConference(w, r)
 	if !ok {
@@ -197,33 +159,54 @@ func (p *Pages) agenda(w http.ResponseWriter, r *http.Request) {
 			loc, _ = time.LoadLocation(tz)
 		}
 	}
-	d := agendaData{Location: loc, Zone: loc.String(), ConfZone: c.Timezone, Slug: c.Slug}
+	ag, err := p.dom.PublishedAgenda(r.Context(), c.Slug)
+	if err != nil && !errors.Is(err, domain.ErrNoRelease) {
+		p.failed(w, r, v, err)
+		return
+	}
+	key := ""
+	if ag != nil && v.Who == "" && v.Notice == "" {
+		key = strings.Join([]string{ag.Key, strconv.FormatBool(c.RegistrationOpen), v.lang, loc.String(), r.URL.RawQuery}, "\x00")
+		if body, ok := p.agendaPages.get(key); ok {
+			writeHTML(w, body)
+			return
+		}
+	}
+	d := agendaData{Zone: loc.String(), ConfZone: c.Timezone, Slug: c.Slug,
+		Labels: agendaLabels{Speakers: v.T("agenda_speakers"), Chairs: v.T("agenda_chairs"), Languages: v.T("field_languages"),
+			Interpretation: v.T("agenda_interpretation"), NoRoom: v.T("agenda_no_room"), Attend: v.T("agenda_attend")}}
 	d.Zones = append([]string{c.Timezone}, zones...)
 	if !slices.Contains(d.Zones, d.Zone) {
 		d.Zones = append(d.Zones, d.Zone)
 	}
 	d.Zones = slices.Compact(d.Zones)
-	var a agendaJSON
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/agenda", &a)
-	switch {
-	case err == nil && res.OK():
-		d.Published = true
-		d.Release = a.Release.Number
-		d.Days = groupAgenda(a.Sessions, loc)
-	case err == nil && res.Status == http.StatusNotFound:
-		// No release published yet: the page says so.
-	case err == nil && res.Status == http.StatusNotImplemented:
-		v.Detail = v.T("err_not_built")
-	default:
-		p.fail(w, r, v, res, err)
-		return
+	if ag != nil {
+		d.Published, d.Release, d.Days = true, ag.Release.Number, groupAgenda(ag, loc, v.translator)
 	}
 	v.Data = d
-	p.render(w, http.StatusOK, "agenda", v)
+	if key == "" {
+		p.render(w, http.StatusOK, "agenda", v)
+		return
+	}
+	// Visitors who arrive together wait for one rendering.
+	body, err, _ := p.agendaPages.flight.Do(key, func() (any, error) {
+		body, err := p.renderBytes("agenda", http.StatusOK, v)
+		if err == nil {
+			p.agendaPages.put(key, body)
+		}
+		return body, err
+	})
+	if err != nil {
+		p.log.Error("render page", "page", "agenda", "err", err)
+		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
+		return
+	}
+	writeHTML(w, body.([]byte))
 }
 
-// agendaAttend signs the logged-in delegate up for a session (a place or the waiting list; the
-// API decides and mails the outcome) and goes on to their page.
+// agendaAttend signs the signed-in delegate up for a session (a place or the waiting list; the
+// outcome is mailed) and goes on to their page. A sign-up that exists already, or a session that
+// was cancelled meanwhile, also goes there.
 func (p *Pages) agendaAttend(w http.ResponseWriter, r *http.Request) {
 	v := p.newView(w, r, nil)
 	if sessionToken(r) == "" {
@@ -231,13 +214,57 @@ func (p *Pages) agendaAttend(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnauthorized, "error", v)
 		return
 	}
-	res, err := p.api(r, http.MethodPost, "/api/v1/sessions/"+url.PathEscape(r.PathValue("id"))+"/attendance", map[string]any{})
-	if err == nil && (res.OK() || res.Status == http.StatusConflict) {
+	_, err := p.dom.AttendSession(r.Context(), p.actor(r), r.PathValue("id"))
+	if e, ok := models.Classify(err); err == nil || ok && e.Kind == models.KindConflict {
 		redirect(w, r, "/me?signed=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": "/c/" + url.PathEscape(r.PathValue("slug")) + "/agenda"}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
+}
+
+// pageCache keeps rendered pages for anonymous visitors by a key that names everything they
+// show; it holds at most maxCachedPages and starts afresh when full (a new release or people
+// change makes new keys, so old ones are dropped that way).
+type pageCache struct {
+	mu     sync.Mutex
+	pages  map[string][]byte
+	flight singleflight.Group
+}
+
+const maxCachedPages = 64
+
+func (c *pageCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.pages[key]
+	return b, ok
+}
+
+func (c *pageCache) put(key string, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages == nil || len(c.pages) >= maxCachedPages {
+		c.pages = map[string][]byte{}
+	}
+	c.pages[key] = body
+}
+
+// renderBytes renders a page to bytes, for pages that keep what they rendered.
+func (p *Pages) renderBytes(name string, status int, v *view) ([]byte, error) {
+	v.Status = status
+	var buf bytes.Buffer
+	if err := p.tmpl[name].Execute(&buf, v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeHTML answers 200 with a rendered page.
+func writeHTML(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }

@@ -220,12 +220,11 @@ func (p *Pages) meDelete(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "me_deleted", v)
 }
 
-// meLeaveSession cancels the delegate's sign-up for a session.
+// meLeaveSession cancels the delegate's sign-up for a session (one already gone is no error).
 func (p *Pages) meLeaveSession(w http.ResponseWriter, r *http.Request) {
-	v := p.newView(w, r, nil)
-	res, err := p.api(r, http.MethodDelete, "/api/v1/sessions/"+url.PathEscape(r.PathValue("id"))+"/attendance", nil)
-	if err != nil || (!res.OK() && res.Status != http.StatusNotFound) {
-		p.fail(w, r, v, res, err)
+	err := p.dom.LeaveSession(r.Context(), p.actor(r), r.PathValue("id"))
+	if e, ok := models.Classify(err); err != nil && (!ok || e.Kind != models.KindNotFound) {
+		p.failed(w, r, p.newView(w, r, nil), err)
 		return
 	}
 	redirect(w, r, "/me")
@@ -237,17 +236,12 @@ func (p *Pages) meFeed(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := p.api(r, http.MethodPost, "/api/v1/me/feed", map[string]any{})
-	var feed struct {
-		URL string `json:"url"`
-	}
-	if err != nil || !res.OK() || res.Decode(&feed) != nil {
-		if err == nil && !res.OK() && p.formFailed(w, r, v, res, nil) {
+	feed, err := p.dom.CreateFeed(r.Context(), p.actor(r))
+	if err != nil {
+		if status, ok := p.formError(w, r, v, err); ok {
 			v.Data = d
-			p.render(w, res.Status, "me", v)
-			return
+			p.render(w, status, "me", v)
 		}
-		p.fail(w, r, v, res, err)
 		return
 	}
 	d.FeedURL = feed.URL

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // sessionKinds and sessionStatuses are the session choices of the agenda builder.
@@ -14,74 +17,60 @@ var (
 	sessionStatuses = []string{"draft", "published", "cancelled"}
 )
 
-// conflict is one problem the API finds in the agenda.
+// conflict is one problem the domain finds in the agenda, as the builder shows it.
 type conflict struct {
-	Kind       string   `json:"kind"`
-	SessionIDs []string `json:"session_ids"`
-	RoomID     string   `json:"room_id"`
-	Room       string   `json:"room"`
-	DelegateID string   `json:"delegate_id"`
-	Delegate   string   `json:"delegate"`
-	Role       string   `json:"role"`
-	Detail     string   `json:"detail"`
+	Kind       string
+	SessionIDs []string
+	Room       string
+	Delegate   string
+	Detail     string
 }
 
 // builderData is what the agenda builder shows.
 type builderData struct {
-	Sessions   []agendaSession
+	Sessions   []models.Session
 	Conflicts  map[string][]conflict
 	Titles     map[string]string
 	NConflicts int
 	Location   *time.Location
 	Kinds      []string
 	Statuses   []string
-	People     []delegate
-	Editing    *agendaSession
+	People     []domain.PersonChoice
+	Editing    *models.Session
 	Released   string
-}
-
-// sessionBody is the JSON body of POST …/sessions and PATCH /sessions/{id}.
-type sessionBody struct {
-	Title       string   `json:"title"`
-	Kind        string   `json:"kind"`
-	Description string   `json:"description"`
-	Room        string   `json:"room"`
-	StartsAt    string   `json:"starts_at"`
-	EndsAt      string   `json:"ends_at"`
-	Capacity    int      `json:"capacity"`
-	Languages   []string `json:"languages"`
-	Interp      []string `json:"interpretation"`
-	Track       string   `json:"track"`
-	SpeakerIDs  []string `json:"speaker_ids"`
-	ChairIDs    []string `json:"chair_ids"`
-	Status      string   `json:"status,omitempty"`
 }
 
 // localLayout is the value format of <input type="datetime-local">.
 const localLayout = "2006-01-02T15:04"
 
-// sessionFromForm builds the API body from the builder form; times are read in the conference's
-// time zone. Unreadable times and capacities become field errors.
-func sessionFromForm(f url.Values, loc *time.Location, errs map[string]string, tr translator) sessionBody {
-	b := sessionBody{Title: strings.TrimSpace(f.Get("title")), Kind: f.Get("kind"), Description: strings.TrimSpace(f.Get("description")),
-		Room: strings.TrimSpace(f.Get("room")), Languages: nonNil(f["languages"]), Interp: nonNil(f["interpretation"]), Track: strings.TrimSpace(f.Get("track")),
-		SpeakerIDs: nonNil(f["speaker_ids"]), ChairIDs: nonNil(f["chair_ids"]), Status: f.Get("status")}
-	for name, dst := range map[string]*string{"starts_at": &b.StartsAt, "ends_at": &b.EndsAt} {
+// sessionFromForm builds the operation's input from the builder form; times are read in the
+// conference's time zone. Unreadable times and capacities become field errors.
+func sessionFromForm(f url.Values, loc *time.Location, errs map[string]string, tr translator) domain.SessionInput {
+	text := func(name string) *string { s := strings.TrimSpace(f.Get(name)); return &s }
+	kind, status := f.Get("kind"), f.Get("status")
+	in := domain.SessionInput{Title: text("title"), Kind: &kind, Description: text("description"), Room: text("room"), Track: text("track"),
+		Languages: nonNil(f["languages"]), Interpretation: nonNil(f["interpretation"]), SpeakerIDs: nonNil(f["speaker_ids"]), ChairIDs: nonNil(f["chair_ids"])}
+	if status != "" {
+		in.Status = &status
+	}
+	for name, dst := range map[string]**string{"starts_at": &in.StartsAt, "ends_at": &in.EndsAt} {
 		t, err := time.ParseInLocation(localLayout, f.Get(name), loc)
 		if err != nil {
 			errs[name] = tr.T("form_bad_time")
 			continue
 		}
-		*dst = t.UTC().Format(time.RFC3339)
+		at := t.UTC().Format(time.RFC3339)
+		*dst = &at
 	}
+	n := 0
 	if c := strings.TrimSpace(f.Get("capacity")); c != "" {
-		n, err := strconv.Atoi(c)
-		if err != nil || n < 0 {
+		var err error
+		if n, err = strconv.Atoi(c); err != nil || n < 0 {
 			errs["capacity"] = tr.T("form_bad_number")
 		}
-		b.Capacity = n
 	}
-	return b
+	in.Capacity = &n
+	return in
 }
 
 func nonNil(l []string) []string {
@@ -92,10 +81,10 @@ func nonNil(l []string) []string {
 }
 
 // sessionForm fills the builder form from an existing session.
-func sessionForm(s *agendaSession, loc *time.Location) url.Values {
-	f := url.Values{"title": {s.Title}, "kind": {s.Kind}, "description": {s.Description}, "room": {s.RoomName()},
+func sessionForm(s *models.Session, loc *time.Location) url.Values {
+	f := url.Values{"title": {s.Title}, "kind": {string(s.Kind)}, "description": {s.Description}, "room": {s.RoomName},
 		"starts_at": {s.StartsAt.In(loc).Format(localLayout)}, "ends_at": {s.EndsAt.In(loc).Format(localLayout)},
-		"track": {s.Track}, "status": {s.Status}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
+		"track": {s.Track}, "status": {string(s.Status)}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
 	if s.Capacity > 0 {
 		f.Set("capacity", strconv.Itoa(s.Capacity))
 	}
@@ -104,34 +93,21 @@ func sessionForm(s *agendaSession, loc *time.Location) url.Values {
 
 // loadBuilder reads the sessions, conflicts and possible speakers of a conference.
 func (p *Pages) loadBuilder(w http.ResponseWriter, r *http.Request, c *conference, v *view) (*builderData, bool) {
-	base := "/api/v1/conferences/" + url.PathEscape(c.Slug)
-	d := &builderData{Conflicts: map[string][]conflict{}, Titles: map[string]string{}, Location: c.Location(),
-		Kinds: sessionKinds, Statuses: sessionStatuses}
-	var ss list[agendaSession]
-	res, err := p.get(r, base+"/sessions?limit=500", &ss)
-	if err != nil || !res.OK() && res.Status != http.StatusNotImplemented {
-		p.fail(w, r, v, res, err)
+	b, err := p.dom.StaffSessions(r.Context(), p.actor(r), c.Slug)
+	if err != nil {
+		p.failed(w, r, v, err)
 		return nil, false
 	}
-	if res.Status == http.StatusNotImplemented {
-		v.Detail = v.T("err_not_built")
-	}
-	d.Sessions = ss.Items
-	for _, s := range ss.Items {
+	d := &builderData{Sessions: b.Sessions, Conflicts: map[string][]conflict{}, Titles: map[string]string{}, Location: c.Location(),
+		Kinds: sessionKinds, Statuses: sessionStatuses, People: b.People, NConflicts: len(b.Conflicts)}
+	for _, s := range b.Sessions {
 		d.Titles[s.ID] = s.Title
 	}
-	var cs list[conflict]
-	if res, err := p.get(r, base+"/agenda/conflicts", &cs); err == nil && res.OK() {
-		d.NConflicts = len(cs.Items)
-		for _, x := range cs.Items {
-			for _, id := range x.SessionIDs {
-				d.Conflicts[id] = append(d.Conflicts[id], x)
-			}
+	for _, x := range b.Conflicts {
+		cf := conflict{Kind: string(x.Kind), SessionIDs: x.SessionIDs, Room: b.Rooms[x.RoomID]}
+		for _, id := range x.SessionIDs {
+			d.Conflicts[id] = append(d.Conflicts[id], cf)
 		}
-	}
-	var people list[delegate]
-	if res, err := p.get(r, base+"/delegates?status=approved&limit=500", &people); err == nil && res.OK() {
-		d.People = people.Items
 	}
 	return d, true
 }
@@ -173,7 +149,7 @@ func (p *Pages) saveSession(w http.ResponseWriter, r *http.Request, id string) {
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	body := sessionFromForm(v.Form, c.Location(), v.Errors, v.translator)
+	in := sessionFromForm(v.Form, c.Location(), v.Errors, v.translator)
 	page := "staff_agenda"
 	if id != "" {
 		page = "staff_session"
@@ -184,7 +160,7 @@ func (p *Pages) saveSession(w http.ResponseWriter, r *http.Request, id string) {
 			return
 		}
 		if id != "" {
-			d.Editing = &agendaSession{ID: id}
+			d.Editing = &models.Session{ID: id}
 		}
 		v.Data = d
 		p.render(w, status, page, v)
@@ -194,17 +170,19 @@ func (p *Pages) saveSession(w http.ResponseWriter, r *http.Request, id string) {
 		show(http.StatusUnprocessableEntity)
 		return
 	}
-	method, path := http.MethodPost, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/sessions"
-	if id != "" {
-		method, path = http.MethodPatch, "/api/v1/sessions/"+url.PathEscape(id)
+	ctx, a := r.Context(), p.actor(r)
+	var err error
+	if id == "" {
+		_, err = p.dom.CreateSession(ctx, a, c.Slug, in)
+	} else {
+		_, err = p.dom.UpdateSession(ctx, a, id, in)
 	}
-	res, err := p.api(r, method, path, body)
-	if err == nil && res.OK() {
+	if err == nil {
 		redirect(w, r, "/staff/c/"+url.PathEscape(c.Slug)+"/agenda?saved=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
-		show(res.Status)
+	if status, ok := p.formError(w, r, v, err); ok {
+		show(status)
 	}
 }
 
@@ -238,15 +216,15 @@ func (p *Pages) staffSessionDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := p.api(r, http.MethodDelete, "/api/v1/sessions/"+url.PathEscape(r.PathValue("id")), nil)
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/agenda"
-	if err == nil && res.OK() {
+	err := p.dom.DeleteSession(r.Context(), p.actor(r), r.PathValue("id"))
+	if err == nil {
 		redirect(w, r, back+"?saved=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": back}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
 }
 
@@ -256,18 +234,14 @@ func (p *Pages) staffRelease(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := p.api(r, http.MethodPost, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/agenda/releases", map[string]any{})
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/agenda"
-	if err == nil && res.OK() {
-		var rel struct {
-			Number int `json:"number"`
-		}
-		res.Decode(&rel)
-		redirect(w, r, back+"?released="+strconv.Itoa(rel.Number))
+	rel, err := p.dom.PublishRelease(r.Context(), p.actor(r), c.Slug)
+	if err == nil {
+		redirect(w, r, back+"?released="+strconv.Itoa(rel.Release.Number))
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": back}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
 }

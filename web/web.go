@@ -47,6 +47,8 @@ type Pages struct {
 	mux    *http.ServeMux
 	csrf   *http.CrossOriginProtection
 	apiH   atomic.Pointer[http.Handler]
+
+	agendaPages pageCache // the agenda page for anonymous visitors (agenda.go)
 }
 
 // New parses the embedded templates and message files (a broken one is an error) and builds the

@@ -27,6 +27,7 @@ type Service struct {
 	notify func()
 
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
+	agendas       *agendaCache       // the latest agenda release of each conference
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client and per account
 }
@@ -39,6 +40,7 @@ func New(o Options) *Service {
 	return &Service{
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:   newConferenceCache(o.ReadFreshness),
+		agendas:       newAgendaCache(o.ReadFreshness),
 		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:  ratelimit.New(10, 5),
 	}
