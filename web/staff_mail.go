@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // staffStatements lists statements for review, submitted ones first by default.
@@ -16,21 +19,21 @@ func (p *Pages) staffStatements(w http.ResponseWriter, r *http.Request) {
 	}
 	status := r.URL.Query().Get("status")
 	if _, set := r.URL.Query()["status"]; !set {
-		status = "submitted"
+		status = models.StatementSubmitted
 	}
-	q := url.Values{"limit": {"200"}, "lang": {v.lang}}
-	if status != "" {
-		q.Set("status", status)
-	}
-	var sts list[statement]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/statements?"+q.Encode(), &sts)
-	if err != nil || !res.OK() {
-		if !p.formFailed(w, r, v, res, err) {
+	q := domain.StatementQuery{Slug: c.Slug, Status: status, Lang: v.lang, Page: models.Page{Limit: 200}}
+	views, _, err := p.dom.ListStatements(r.Context(), p.actor(r), q)
+	if err != nil {
+		if _, ok := p.formError(w, r, v, err); !ok {
 			return
 		}
 	}
+	sts := make([]statement, 0, len(views))
+	for _, sv := range views {
+		sts = append(sts, statement{sv})
+	}
 	v.Form = url.Values{"status": {status}}
-	v.Data = map[string]any{"Statements": sts.Items,
+	v.Data = map[string]any{"Statements": sts,
 		"Statuses": []string{"submitted", "accepted", "rejected", "draft", "withdrawn", "adopted", "not_adopted"}}
 	if r.URL.Query().Get("done") != "" {
 		v.Notice = v.T("staff_decision_saved")
@@ -38,22 +41,22 @@ func (p *Pages) staffStatements(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "staff_statements", v)
 }
 
-// staffStatementDecide posts a reviewer's decision on a statement.
+// staffStatementDecide records a reviewer's decision on a statement.
 func (p *Pages) staffStatementDecide(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.staffConf(w, r)
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	body := map[string]string{"decision": v.Form.Get("decision"), "comment": strings.TrimSpace(v.Form.Get("comment"))}
-	res, err := p.api(r, http.MethodPost, "/api/v1/statements/"+url.PathEscape(r.PathValue("id"))+"/decision", body)
+	in := domain.StatementDecision{StatementID: r.PathValue("id"), Decision: v.Form.Get("decision"), Comment: strings.TrimSpace(v.Form.Get("comment"))}
+	_, err := p.dom.DecideStatement(r.Context(), p.actor(r), in)
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/statements"
-	if err == nil && res.OK() {
+	if err == nil {
 		redirect(w, r, back+"?done=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": back}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
 }
 

@@ -99,6 +99,8 @@ func (s *Service) ProposeAmendment(ctx context.Context, a *Actor, in AmendmentPr
 	if in.Text == "" {
 		fe.Set("text", models.FieldRequired, "is required")
 	}
+	checkText(fe, "text", in.Text, 100000, false)
+	checkText(fe, "rationale", in.Rationale, 10000, false)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,10 @@ func (s *Service) DecideStatement(ctx context.Context, a *Actor, in StatementDec
 	if _, ok := decisionMail[in.Decision]; !ok {
 		return nil, models.Invalid(models.FieldProblem("decision", models.FieldOneOf, "must be one of: accept, reject, request_changes"))
 	}
+	fe := models.FieldErrors{}
+	if checkText(fe, "comment", in.Comment, 10000, false); len(fe) > 0 {
+		return nil, models.Invalid(fe)
+	}
 	if in.Decision == models.DecisionRequestChanges && in.Comment == "" {
 		return nil, models.Invalid(models.FieldProblem("comment", models.FieldRequired, "is required when asking for changes"))
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -44,7 +47,21 @@ func (in *StatementText) apply(st *models.Statement) error {
 	if !ValidLanguage(st.Language) {
 		fe.Set("language", models.FieldInvalidLanguage, errLanguageMessage)
 	}
+	checkText(fe, "title", st.Title, 300, true)
+	checkText(fe, "summary", st.Summary, 5000, false)
+	checkText(fe, "body", st.Body, 100000, false)
 	return fe.Err()
+}
+
+// checkText records in fe a value of field longer than max characters or, for a one-line
+// field, one with control characters: the rules the API's binding also checks, for the pages.
+func checkText(fe models.FieldErrors, field, value string, max int, oneLine bool) {
+	if n := utf8.RuneCountInString(value); n > max {
+		fe.Set(field, models.FieldTooLong, "must be at most "+strconv.Itoa(max)+" characters")
+	}
+	if oneLine && strings.IndexFunc(value, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
+		fe.Set(field, models.FieldControlCharacters, "must be one line without control characters")
+	}
 }
 
 // languagePattern is a language code such as en, uk or pt-BR.
