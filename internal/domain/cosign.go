@@ -20,6 +20,7 @@ var (
 	errOwnStatement    = models.Fail(models.KindForbidden, models.CodeOwnStatement, "an organisation cannot co-sign its own statement")
 	errAlreadyCosigned = models.Conflictf(models.CodeAlreadyCosigned, "your organisation has already co-signed this statement")
 	errNotCosignable   = models.Conflictf(models.CodeStatementNotOpen, "only a submitted or accepted statement can be co-signed")
+	errNotApprovedOrg  = models.Fail(models.KindForbidden, models.CodeNotApproved, "only approved delegates of an organisation can co-sign")
 )
 
 // cosigner loads statement id for a co-signature by the actor's organisation: the actor is an

@@ -54,12 +54,7 @@ func (s *Service) DecideStatement(ctx context.Context, a *Actor, in StatementDec
 		if _, err := st.Decide(in.Decision, tx.Now()); err != nil {
 			return err
 		}
-		if in.SessionID != nil {
-			if err := linkSession(ctx, tx, st, *in.SessionID); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
+		if err := saveStatement(ctx, tx, st, in.SessionID); err != nil {
 			return err
 		}
 		if in.Comment != "" {

@@ -74,11 +74,10 @@ func ValidLanguage(lang string) bool { return languagePattern.MatchString(lang) 
 
 // Refusals of the statement operations, each with its code.
 var (
-	errNotDraft       = models.Conflictf(models.CodeStatementNotDraft, "only a draft can be edited; accepted statements change through amendments")
-	errNotAccepted    = models.Conflictf(models.CodeStatementNotAccepted, "only an accepted statement can be linked to a session")
-	errBeingVoted     = models.Conflictf(models.CodeVoteOpened, "the statement is being voted on")
-	errOwnOrgOnly     = models.Fail(models.KindForbidden, models.CodeForbidden, "a delegate drafts statements for their own organisation only")
-	errNotApprovedOrg = models.Fail(models.KindForbidden, models.CodeNotApproved, "only approved delegates of an organisation can co-sign")
+	errNotDraft    = models.Conflictf(models.CodeStatementNotDraft, "only a draft can be edited; accepted statements change through amendments")
+	errNotAccepted = models.Conflictf(models.CodeStatementNotAccepted, "only an accepted statement can be linked to a session")
+	errBeingVoted  = models.Conflictf(models.CodeVoteOpened, "the statement is being voted on")
+	errOwnOrgOnly  = models.Fail(models.KindForbidden, models.CodeForbidden, "a delegate drafts statements for their own organisation only")
 )
 
 // CreateStatement drafts a statement in the conference slug. A delegate drafts for their own
@@ -160,12 +159,7 @@ func (s *Service) UpdateStatement(ctx context.Context, a *Actor, id string, in S
 				return err
 			}
 		}
-		if in.SessionID != nil {
-			if err := linkSession(ctx, tx, st, *in.SessionID); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
+		if err := saveStatement(ctx, tx, st, in.SessionID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, conf.ID, "statement.update", "statement", st.ID)
@@ -174,6 +168,16 @@ func (s *Service) UpdateStatement(ctx context.Context, a *Actor, id string, in S
 		return nil, err
 	}
 	return s.statementView(ctx, r, st, "")
+}
+
+// saveStatement writes st, first linking it to the session sessionID when one is given.
+func saveStatement(ctx context.Context, tx *models.Store, st *models.Statement, sessionID *string) error {
+	if sessionID != nil {
+		if err := linkSession(ctx, tx, st, *sessionID); err != nil {
+			return err
+		}
+	}
+	return tx.UpdateStatement(ctx, st)
 }
 
 // linkSession links an accepted statement to a session of its conference, or unlinks it for "".
