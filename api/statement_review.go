@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,92 +8,27 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
-	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // statementDecisionRequest is a reviewer's decision; session_id links an accepted statement to
 // the session that debates it.
 type statementDecisionRequest struct {
-	Decision  models.StatementDecision `json:"decision" binding:"required,oneof=accept reject request_changes"`
-	Comment   string                   `json:"comment" binding:"max=10000"`
-	SessionID *string                  `json:"session_id" binding:"omitempty,max=64"`
+	Decision  string  `json:"decision" binding:"required,oneof=accept reject request_changes"`
+	Comment   string  `json:"comment" binding:"max=10000"`
+	SessionID *string `json:"session_id" binding:"omitempty,max=64"`
 }
 
-// decisionMail maps a decision to the word the statement_decision mail uses.
-var decisionMail = map[models.StatementDecision]string{
-	models.DecisionAccept: "accepted", models.DecisionReject: "rejected", models.DecisionRequestChanges: "changes_requested",
-}
-
-// decideStatement accepts, rejects or sends back a submitted statement (reviewers, organisers,
-// admins) and mails the author the decision.
+// decideStatement accepts, rejects or sends back a submitted statement
+// (domain.Service.DecideStatement).
 func (s *Server) decideStatement(c *gin.Context) error {
-	st, conf, r, err := s.statementFor(c)
-	if err != nil {
-		return err
-	}
 	var req statementDecisionRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Decision == models.DecisionRequestChanges && req.Comment == "" {
-		return invalid(models.FieldProblem("comment", models.FieldRequired, "is required when asking for changes"))
-	}
-	if req.SessionID != nil && *req.SessionID != "" && req.Decision != models.DecisionAccept {
-		return invalid(models.FieldProblem("session_id", models.FieldInvalid, "only an accepted statement can be linked to a session"))
-	}
-	ctx := c.Request.Context()
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		st, err = tx.StatementForUpdate(ctx, st.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := st.Decide(req.Decision, tx.Now()); err != nil {
-			return err
-		}
-		if req.SessionID != nil {
-			if err := linkSession(ctx, tx, st, *req.SessionID); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
-		}
-		if req.Comment != "" {
-			if err := tx.AddComment(ctx, &models.StatementComment{StatementID: st.ID, AccountID: &who(c).Account.ID, Body: req.Comment}); err != nil {
-				return err
-			}
-		}
-		if err := s.mailStatementDecision(ctx, tx, conf, st, decisionMail[req.Decision], req.Comment); err != nil {
-			return err
-		}
-		return s.audit(c, tx, conf.ID, "statement.decide", "statement", st.ID)
-	})
-	if err != nil {
-		return err
-	}
-	s.notify()
-	return s.answerStatement(c, r, st, http.StatusOK, "")
-}
-
-// mailStatementDecision enqueues one statement_decision mail per recipient.
-func (s *Server) mailStatementDecision(ctx context.Context, tx *models.Store, conf *models.Conference, st *models.Statement, decision, comment string) error {
-	ds, err := statementRecipients(ctx, tx, st)
-	if err != nil {
-		return err
-	}
-	event := models.NewID()
-	for _, d := range ds {
-		data := mail.StatementDecisionData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Decision: decision, Comment: comment}
-		m, err := domain.NewMail(domain.EnvelopeOf(&d), "statement_decision:"+event, &data)
-		if err != nil {
-			return err
-		}
-		if err := tx.Enqueue(ctx, m); err != nil {
-			return err
-		}
-	}
-	return nil
+	in := domain.StatementDecision{StatementID: c.Param("id"), Decision: models.StatementDecision(req.Decision), Comment: req.Comment, SessionID: req.SessionID}
+	v, err := s.dom.DecideStatement(c.Request.Context(), s.actor(c), in)
+	return answerStatement(c, v, err, http.StatusOK)
 }
 
 // commentRequest is a reviewer's comment.
@@ -111,23 +44,13 @@ type commentResponse struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// addComment records a reviewer's comment on a statement.
+// addComment records a reviewer's comment on a statement (domain.Service.AddComment).
 func (s *Server) addComment(c *gin.Context) error {
-	st, conf, _, err := s.statementFor(c)
-	if err != nil {
-		return err
-	}
 	var req commentRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	cm := &models.StatementComment{StatementID: st.ID, AccountID: &who(c).Account.ID, Body: req.Body}
-	err = s.store.Tx(c.Request.Context(), func(tx *models.Store) error {
-		if err := tx.AddComment(c.Request.Context(), cm); err != nil {
-			return err
-		}
-		return s.audit(c, tx, conf.ID, "statement.comment", "statement", st.ID)
-	})
+	cm, err := s.dom.AddComment(c.Request.Context(), s.actor(c), c.Param("id"), req.Body)
 	if err != nil {
 		return err
 	}
@@ -135,26 +58,16 @@ func (s *Server) addComment(c *gin.Context) error {
 	return nil
 }
 
-// listComments shows the reviewers' comments to staff and to the statement's organisation.
+// listComments shows the reviewers' comments to staff and to the statement's organisation
+// (domain.Service.ListComments).
 func (s *Server) listComments(c *gin.Context) error {
-	st, _, r, err := s.statementFor(c)
-	if err != nil {
-		return err
-	}
-	if !r.staff && !r.member(st) {
-		return errForbidden
-	}
-	cs, err := s.store.Comments(c.Request.Context(), st.ID)
+	cs, err := s.dom.ListComments(c.Request.Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	out := listResponse[commentResponse]{Items: make([]commentResponse, 0, len(cs))}
 	for _, cm := range cs {
-		v := commentResponse{ID: cm.ID, Body: cm.Body, CreatedAt: cm.CreatedAt}
-		if r.staff {
-			v.AccountID = cm.AccountID
-		}
-		out.Items = append(out.Items, v)
+		out.Items = append(out.Items, commentResponse{ID: cm.ID, Body: cm.Body, AccountID: cm.AccountID, CreatedAt: cm.CreatedAt})
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
@@ -168,43 +81,20 @@ type translationRequest struct {
 	Body     string `json:"body" binding:"required,max=100000"`
 }
 
-// saveTranslation adds or replaces a translation (the statement's organisation, organisers,
-// admins): 201 when new, 200 when replaced.
+// saveTranslation adds or replaces a translation (domain.Service.SaveTranslation): 201 when new,
+// 200 when replaced.
 func (s *Server) saveTranslation(c *gin.Context) error {
-	st, conf, r, err := s.statementFor(c)
-	if err != nil {
-		return err
-	}
-	if !r.canEdit(st) {
-		return errForbidden
-	}
 	var req translationRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if !langPattern.MatchString(req.Language) {
-		return invalid(models.FieldProblem("language", models.FieldInvalidLanguage, "must be a language code such as en or uk"))
-	}
-	if req.Language == st.Language {
-		return invalid(models.FieldProblem("language", models.FieldInvalid, "is the statement's original language"))
-	}
-	ctx := c.Request.Context()
-	tr := &models.StatementTranslation{StatementID: st.ID, Language: req.Language, Title: req.Title, Summary: req.Summary, Body: req.Body}
-	created := false
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if created, err = tx.SaveTranslation(ctx, tr); err != nil {
-			return err
-		}
-		return s.audit(c, tx, conf.ID, "statement.translate", "statement", st.ID)
-	})
-	if err != nil {
-		return err
-	}
+	in := domain.Translation{StatementID: c.Param("id"), Language: req.Language, Title: req.Title, Summary: req.Summary, Body: req.Body}
+	v, created, err := s.dom.SaveTranslation(c.Request.Context(), s.actor(c), in)
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
-	return s.answerStatement(c, r, st, status, tr.Language)
+	return answerStatement(c, v, err, status)
 }
 
 // versionResponse is one version of a statement's text.
@@ -225,32 +115,20 @@ type diffResponse struct {
 }
 
 // listVersions lists every version of a statement, or with ?from=&to= answers the unified diff of
-// their bodies.
+// their bodies (domain.Service.ListVersions, VersionDiff).
 func (s *Server) listVersions(c *gin.Context) error {
-	st, _, _, err := s.statementFor(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request.Context()
+	ctx, a := c.Request.Context(), s.actor(c)
 	if c.Query("from") != "" || c.Query("to") != "" {
-		from, errFrom := strconv.Atoi(c.Query("from"))
-		to, errTo := strconv.Atoi(c.Query("to"))
-		if errFrom != nil || errTo != nil || from < 1 || to < 1 {
-			return malformed("invalid versions", models.FieldProblem("from", models.FieldInvalid, "from and to must both be version numbers"))
-		}
-		a, err := s.store.StatementVersion(ctx, st.ID, from)
+		from, _ := strconv.Atoi(c.Query("from")) // not a number: 0, which the domain refuses
+		to, _ := strconv.Atoi(c.Query("to"))
+		diff, err := s.dom.VersionDiff(ctx, a, c.Param("id"), from, to)
 		if err != nil {
 			return err
 		}
-		b, err := s.store.StatementVersion(ctx, st.ID, to)
-		if err != nil {
-			return err
-		}
-		diff := models.UnifiedDiff(fmt.Sprintf("version %d", from), fmt.Sprintf("version %d", to), a.Body, b.Body)
 		c.JSON(http.StatusOK, diffResponse{From: from, To: to, Diff: diff})
 		return nil
 	}
-	vs, err := s.store.StatementVersions(ctx, st.ID)
+	vs, err := s.dom.ListVersions(ctx, a, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,14 @@ const (
 	CodeRegistrationShut  Code = "registration_closed"
 	CodeNotApproved       Code = "not_approved"
 	CodeSessionFull       Code = "session_full"
+	// Position statements.
+	CodeStatementNotDraft    Code = "statement_not_draft"
+	CodeStatementNotOpen     Code = "statement_not_open"
+	CodeStatementNotAccepted Code = "statement_not_accepted"
+	CodeVoteOpened           Code = "vote_opened"
+	CodeNoOpenBallot         Code = "no_open_ballot"
+	CodeAlreadyCosigned      Code = "already_cosigned"
+	CodeOwnStatement         Code = "own_statement"
 )
 
 // Field codes: what is wrong with one field of a request (the error_codes map).
@@ -67,6 +75,8 @@ const (
 	FieldConsentRequired   Code = "consent_required"
 	FieldTaken             Code = "taken"
 	FieldUnknown           Code = "unknown_field"
+	FieldRequiredToSubmit  Code = "required_to_submit"
+	FieldNoSuchParagraph   Code = "no_such_paragraph"
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -81,6 +91,8 @@ func Codes() []Code {
 		FieldInvalidID, FieldInvalidCountry, FieldInvalidLanguage, FieldInvalidTimezone, FieldInvalidDate,
 		FieldInvalidInstant, FieldInvalidURL, FieldInvalidSlug, FieldControlCharacters, FieldBadRange,
 		FieldUnknownReference, FieldExclusive, FieldConsentRequired, FieldTaken, FieldUnknown,
+		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
+		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

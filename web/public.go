@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -125,53 +126,19 @@ func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "participants", v)
 }
 
-// statement is the API's view of a position statement.
-type statement struct {
-	ID               string     `json:"id"`
-	ConferenceID     string     `json:"conference_id"`
-	Title            string     `json:"title"`
-	Summary          string     `json:"summary"`
-	Body             string     `json:"body"`
-	BodyHTML         string     `json:"body_html"`
-	Language         string     `json:"language"`
-	Status           string     `json:"status"`
-	Translated       bool       `json:"translated"`
-	Organisation     *orgRef    `json:"organisation"`
-	Author           *personRef `json:"author"`
-	Cosigners        []orgRef   `json:"cosigners"`
-	UnnamedCosigners int        `json:"unnamed_cosigners"`
-	SubmittedAt      *time.Time `json:"submitted_at"`
-	Ballot           *struct {
-		Status  string `json:"status"`
-		Result  string `json:"result"`
-		Yes     int    `json:"yes"`
-		No      int    `json:"no"`
-		Abstain int    `json:"abstain"`
-	} `json:"ballot"`
-}
+// statement is a position statement as the pages show it: as the visitor may see it.
+type statement struct{ domain.StatementView }
 
-// HTML is the statement body as the API rendered and sanitised it: the only HTML from the API
+// HTML is the statement body as the domain rendered and sanitised it: the only statement HTML
 // the pages show unescaped.
 func (s statement) HTML() template.HTML { return template.HTML(s.BodyHTML) }
-
-// orgRef and personRef are the short references the API puts inside other records.
-type orgRef struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Country string `json:"country"`
-}
-
-type personRef struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"display_name"`
-}
 
 func (p *Pages) statements(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.loadConference(w, r)
 	if !ok {
 		return
 	}
-	p.statementsPage(w, r, c, v, http.StatusOK)
+	p.statementsPage(w, r, p.actor(r), c, v, http.StatusOK)
 }
 
 func (p *Pages) statement(w http.ResponseWriter, r *http.Request) {

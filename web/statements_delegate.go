@@ -1,50 +1,57 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // Statement forms of a delegate: draft, edit and submit their organisation's statements,
-// co-sign others', propose amendments and vote. Each form posts here, becomes one API call with
-// the delegate's bearer token, and comes back to the page: with a notice on success, or with the
-// API's messages next to the form and the input kept. The API decides who may do what.
+// co-sign others', propose amendments and vote. Each form posts here, becomes one domain
+// operation as the visitor, and comes back to the page: with a notice on success, or with the
+// refusal's messages next to the form and the input kept. The domain decides who may do what.
 
 // statementsData is what the statements page shows: the published statements and, for a
 // delegate of the conference, their organisation's own (drafts included) and the draft form.
 type statementsData struct {
 	Public []statement
 	Own    []statement
-	Me     *delegate
+	Me     *models.Delegate
 }
 
-// statementData is what a statement's page shows. Failed names the form whose API answer the
-// page shows (v.Detail and v.Errors belong to it).
+// statementData is what a statement's page shows. Failed names the form whose refusal the page
+// shows (v.Detail and v.Errors belong to it).
 type statementData struct {
 	Statement  statement
-	Me         *delegate
+	Me         *models.Delegate
 	Own        bool
 	Failed     string
 	Amendments []amendment
+
+	actor *domain.Actor // the visitor, for the form's operation
 }
 
 // Amendable reports whether the page offers the amendment and co-signing forms: to a submitted
-// or accepted statement that has not been put to the vote (a hint only; the API decides).
+// or accepted statement that has not been put to the vote (a hint only; the domain decides).
 func (d *statementData) Amendable() bool {
-	return (d.Statement.Status == "submitted" || d.Statement.Status == "accepted") && d.Statement.Ballot == nil
+	return (d.Statement.Status == models.StatementSubmitted || d.Statement.Status == models.StatementAccepted) && d.Statement.Ballot == nil
 }
 
 // VoteOpen reports whether a ballot on the statement is open.
 func (d *statementData) VoteOpen() bool {
-	return d.Statement.Ballot != nil && d.Statement.Ballot.Status == "open"
+	return d.Statement.Ballot != nil && d.Statement.Ballot.Status == models.BallotOpen
 }
 
 // ShowEdit, ShowVote, ShowCosign and ShowAmend say which forms the page offers the delegate.
-func (d *statementData) ShowEdit() bool { return d.Me != nil && d.Own && d.Statement.Status == "draft" }
+func (d *statementData) ShowEdit() bool {
+	return d.Me != nil && d.Own && d.Statement.Status == models.StatementDraft
+}
 
 // ShowVote reports whether the page offers the vote form.
 func (d *statementData) ShowVote() bool { return d.Me != nil && d.VoteOpen() }
@@ -74,17 +81,8 @@ func (d *statementData) FailedHidden() bool {
 	return true
 }
 
-// amendment is the API's view of an amendment.
-type amendment struct {
-	ID           string     `json:"id"`
-	Paragraph    *int       `json:"paragraph"`
-	TextHTML     string     `json:"text_html"`
-	Rationale    string     `json:"rationale"`
-	Status       string     `json:"status"`
-	Organisation *orgRef    `json:"organisation"`
-	Author       *personRef `json:"author"`
-	CreatedAt    time.Time  `json:"created_at"`
-}
+// amendment is an amendment as the page shows it.
+type amendment struct{ domain.AmendmentView }
 
 // ParagraphNumber is the paragraph the amendment replaces (0 for the whole text).
 func (a amendment) ParagraphNumber() int {
@@ -94,23 +92,8 @@ func (a amendment) ParagraphNumber() int {
 	return *a.Paragraph
 }
 
-// HTML is the amendment's text as the API rendered and sanitised it.
+// HTML is the amendment's text as the domain rendered and sanitised it.
 func (a amendment) HTML() template.HTML { return template.HTML(a.TextHTML) }
-
-// statementBody is the JSON body of POST …/statements and PATCH /statements/{id}.
-type statementBody struct {
-	Title    string `json:"title"`
-	Summary  string `json:"summary"`
-	Body     string `json:"body"`
-	Language string `json:"language,omitempty"`
-}
-
-// amendmentBody is the JSON body of POST /statements/{id}/amendments.
-type amendmentBody struct {
-	Paragraph *int   `json:"paragraph,omitempty"`
-	Text      string `json:"text"`
-	Rationale string `json:"rationale"`
-}
 
 // Statement forms, as named in ?done= and statementData.Failed.
 const (
@@ -129,41 +112,46 @@ var statementNotices = map[string]string{
 	formCosign: "stmt_notice_cosigned", formUncosign: "stmt_notice_uncosigned", formAmend: "stmt_notice_amended", formVote: "stmt_notice_voted",
 }
 
-// statementForm reads the draft form's fields.
-func statementForm(f url.Values) statementBody {
-	return statementBody{Title: strings.TrimSpace(f.Get("title")), Summary: strings.TrimSpace(f.Get("summary")),
-		Body: f.Get("body"), Language: f.Get("language")}
+// statementForm reads the draft form's fields (an empty language keeps the current one).
+func statementForm(f url.Values) domain.StatementText {
+	title, summary, body := strings.TrimSpace(f.Get("title")), strings.TrimSpace(f.Get("summary")), f.Get("body")
+	in := domain.StatementText{Title: &title, Summary: &summary, Body: &body}
+	if lang := f.Get("language"); lang != "" {
+		in.Language = &lang
+	}
+	return in
 }
 
-// delegateIn returns the delegate of the visitor's session when they are registered for the
-// conference confID, else nil (logged out, staff, another conference, or a lapsed session).
-func (p *Pages) delegateIn(r *http.Request, confID string) *delegate {
-	if sessionKind(r) != kindDelegate {
+// delegateIn returns the delegate acting as a when they are registered for the conference
+// confID, else nil (logged out, staff, another conference, or a lapsed session).
+func delegateIn(a *domain.Actor, confID string) *models.Delegate {
+	if !a.IsDelegate() || a.Delegate.ConferenceID != confID {
 		return nil
 	}
-	var d delegate
-	if res, err := p.get(r, "/api/v1/me", &d); err != nil || !res.OK() || d.ConferenceID != confID {
-		return nil
-	}
-	return &d
+	return a.Delegate
 }
 
-// statementsPage shows a conference's statements as the API lists them for the visitor, and to
-// a delegate their organisation's own with the draft form (v.Form keeps input sent).
-func (p *Pages) statementsPage(w http.ResponseWriter, r *http.Request, c *conference, v *view, status int) {
-	q := url.Values{"lang": {v.lang}, "limit": {"200"}}
-	var sts list[statement]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/statements?"+q.Encode(), &sts)
-	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+// ownOrganisation reports whether the statement belongs, as far as the visitor sees, to the
+// organisation of me.
+func ownOrganisation(me *models.Delegate, s *statement) bool {
+	return me != nil && me.OrganisationID != nil && s.Organisation != nil && s.Organisation.ID == *me.OrganisationID
+}
+
+// statementsPage shows a conference's statements as the visitor may see them, and to a delegate
+// their organisation's own with the draft form (v.Form keeps input sent).
+func (p *Pages) statementsPage(w http.ResponseWriter, r *http.Request, a *domain.Actor, c *conference, v *view, status int) {
+	sts, _, err := p.dom.ListStatements(r.Context(), a, domain.StatementQuery{Slug: c.Slug, Lang: v.lang, Page: models.Page{Limit: 200}})
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	d := statementsData{Me: p.delegateIn(r, c.ID)}
-	for _, s := range sts.Items {
-		if s.Status == "accepted" || s.Status == "adopted" {
+	d := statementsData{Me: delegateIn(a, c.ID)}
+	for _, sv := range sts {
+		s := statement{sv}
+		if s.Status == models.StatementAccepted || s.Status == models.StatementAdopted {
 			d.Public = append(d.Public, s)
 		}
-		if d.Me != nil && d.Me.OrganisationID != "" && s.Organisation != nil && s.Organisation.ID == d.Me.OrganisationID {
+		if ownOrganisation(d.Me, &s) {
 			d.Own = append(d.Own, s)
 		}
 	}
@@ -184,57 +172,57 @@ func (p *Pages) statementCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	private(w)
-	res, err := p.api(r, http.MethodPost, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/statements", statementForm(v.Form))
-	var made struct {
-		ID string `json:"id"`
-	}
-	if err == nil && res.OK() && res.Decode(&made) == nil && made.ID != "" {
+	a := p.actor(r)
+	made, err := p.dom.CreateStatement(r.Context(), a, c.Slug, statementForm(v.Form))
+	if err == nil {
 		redirect(w, r, "/statements/"+url.PathEscape(made.ID)+"?done="+formCreate)
 		return
 	}
-	if p.statementFormFailed(w, r, v, res, err) {
-		p.statementsPage(w, r, c, v, res.Status)
+	if status, ok := p.formError(w, r, v, err); ok {
+		p.statementsPage(w, r, a, c, v, status)
 	}
 }
 
-// loadStatement fetches the statement of the {id} path value for its page, with what the
-// delegate of the session may do with it; on failure it has already answered.
+// loadStatement reads the statement of the {id} path value for its page as the visitor may see
+// it, with what the delegate of the session may do with it; on failure it has already answered.
 func (p *Pages) loadStatement(w http.ResponseWriter, r *http.Request) (*view, *statementData, bool) {
-	id := url.PathEscape(r.PathValue("id"))
+	ctx, id := r.Context(), r.PathValue("id")
 	lang, _ := chooseLanguage(r, nil)
-	d := &statementData{}
-	res, err := p.get(r, "/api/v1/statements/"+id+"?lang="+lang, &d.Statement)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	d := &statementData{actor: p.actor(r)}
+	sv, err := p.dom.GetStatement(ctx, d.actor, id, lang)
+	if err != nil {
+		p.failed(w, r, nil, err)
 		return nil, nil, false
 	}
-	conf := p.conferenceByID(r, d.Statement.ConferenceID)
+	d.Statement = statement{*sv}
+	conf := p.conferenceByID(r, sv.ConferenceID)
 	v := p.newView(w, r, conf)
 	if conf != nil {
-		d.Me = p.delegateIn(r, conf.ID)
+		d.Me = delegateIn(d.actor, conf.ID)
 	}
 	if d.Me != nil {
 		private(w)
-		s := d.Statement
-		d.Own = d.Me.OrganisationID != "" && s.Organisation != nil && s.Organisation.ID == d.Me.OrganisationID
-		if d.Own && s.Status == "draft" && s.Translated {
+		d.Own = ownOrganisation(d.Me, &d.Statement)
+		if d.Own && sv.Status == models.StatementDraft && sv.Translated {
 			// The edit form edits the text as written, not a translation.
-			if res, err := p.get(r, "/api/v1/statements/"+id, &d.Statement); err != nil || !res.OK() {
-				p.fail(w, r, v, res, err)
+			if sv, err = p.dom.GetStatement(ctx, d.actor, id, ""); err != nil {
+				p.failed(w, r, v, err)
 				return nil, nil, false
 			}
+			d.Statement = statement{*sv}
 		}
 	}
-	var as list[amendment]
-	if res, err := p.get(r, "/api/v1/statements/"+id+"/amendments", &as); err == nil && res.OK() {
-		d.Amendments = as.Items
+	if as, err := p.dom.ListAmendments(ctx, d.actor, id); err == nil {
+		for _, a := range as {
+			d.Amendments = append(d.Amendments, amendment{a})
+		}
 	}
 	return v, d, true
 }
 
 // renderStatement shows a statement's page; the edit form of a draft starts from its text.
 func (p *Pages) renderStatement(w http.ResponseWriter, v *view, d *statementData, status int) {
-	if d.Own && d.Statement.Status == "draft" {
+	if d.Own && d.Statement.Status == models.StatementDraft {
 		s := d.Statement
 		for k, val := range map[string]string{"title": s.Title, "summary": s.Summary, "body": s.Body, "language": s.Language} {
 			if _, sent := v.Form[k]; !sent {
@@ -246,88 +234,105 @@ func (p *Pages) renderStatement(w http.ResponseWriter, v *view, d *statementData
 	p.render(w, status, "statement", v)
 }
 
-// statementAction handles a form of a statement's page: call makes the API call from the
-// form; success goes back to the page with the form's notice.
-func (p *Pages) statementAction(form string, call func(r *http.Request, path string, f url.Values, v *view) (*apiResult, error)) http.HandlerFunc {
+// statementOp is the operation behind one form of a statement's page. It returns errFormRead
+// when the form could not be read (it then put the messages into v).
+type statementOp func(ctx context.Context, a *domain.Actor, id string, f url.Values, v *view) error
+
+// statementAction handles a form of a statement's page: op runs the form's operation; success
+// goes back to the page with the form's notice, a refusal shows next to the form.
+func (p *Pages) statementAction(form string, op statementOp) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, d, ok := p.loadStatement(w, r)
 		if !ok || !p.parseForm(w, r, v) {
 			return
 		}
 		private(w)
-		path := "/api/v1/statements/" + url.PathEscape(d.Statement.ID)
-		res, err := call(r, path, v.Form, v)
-		if err == nil && res != nil && res.OK() {
+		err := op(r.Context(), d.actor, d.Statement.ID, v.Form, v)
+		if err == nil {
 			redirect(w, r, "/statements/"+url.PathEscape(d.Statement.ID)+"?done="+form)
 			return
 		}
 		d.Failed = form
-		if res == nil && err == nil {
-			// The form could not be turned into a request: call put the messages into v.
+		if err == errFormRead {
 			p.renderStatement(w, v, d, http.StatusUnprocessableEntity)
 			return
 		}
-		if err == nil && form == formUncosign && res.Status == http.StatusNotFound {
+		if e, ok := models.Classify(err); ok && form == formUncosign && e.Kind == models.KindNotFound {
 			v.Detail = v.T("stmt_cosign_none")
 			p.renderStatement(w, v, d, http.StatusConflict)
 			return
 		}
-		if p.statementFormFailed(w, r, v, res, err) {
-			p.renderStatement(w, v, d, res.Status)
+		if status, ok := p.formError(w, r, v, err); ok {
+			v.Detail = statementRefusal(v, form, d, err, v.Detail)
+			p.renderStatement(w, v, d, status)
 		}
 	}
 }
 
-// statementFormFailed is formFailed that shows the API's own reason for a 403 (why this
-// delegate may not do this) when the pages know it, rather than a generic refusal.
-func (p *Pages) statementFormFailed(w http.ResponseWriter, r *http.Request, v *view, res *apiResult, err error) bool {
-	if !p.formFailed(w, r, v, res, err) {
-		return false
+// statementRefusal is the message for a refusal of form when the page says it better than the
+// code alone: which vote was already cast, what the opened vote now forbids. Else it is msg.
+func statementRefusal(v *view, form string, d *statementData, err error, msg string) string {
+	e, _ := models.Classify(err)
+	switch {
+	case e == nil:
+	case e.Code == models.CodeAlreadyVoted && d.Statement.Ballot != nil && d.Statement.Ballot.Rule == models.VotePerOrganisation:
+		return v.T("api_your_organisation_has_already_voted")
+	case e.Code == models.CodeAlreadyVoted:
+		return v.T("api_you_have_already_voted")
+	case e.Code == models.CodeVoteOpened && form == formCosign:
+		return v.T("api_co_signing_is_no_longer_possible__the_vote_has_opened")
+	case e.Code == models.CodeVoteOpened && form == formUncosign:
+		return v.T("api_withdrawing_a_signature_is_no_longer_possible__the_vote_has_opened")
+	case e.Code == models.CodeVoteOpened && form == formAmend:
+		return v.T("api_amending_is_no_longer_possible__the_vote_has_opened")
 	}
-	if res.Status == http.StatusForbidden && res.Problem != nil && res.Problem.Detail != "" {
-		if msg := v.apiMessage(res.Problem.Detail); msg != res.Problem.Detail {
-			v.Detail = msg
-		}
-	}
-	return true
+	return msg
 }
 
-func (p *Pages) statementEdit(r *http.Request, path string, f url.Values, _ *view) (*apiResult, error) {
-	return p.api(r, http.MethodPatch, path, statementForm(f))
+// errFormRead says that a statement form could not be read into an operation's input.
+var errFormRead = models.Malformed("the form could not be read", nil)
+
+func (p *Pages) statementEdit(ctx context.Context, a *domain.Actor, id string, f url.Values, _ *view) error {
+	_, err := p.dom.UpdateStatement(ctx, a, id, statementForm(f))
+	return err
 }
 
-func (p *Pages) statementSubmit(r *http.Request, path string, _ url.Values, _ *view) (*apiResult, error) {
-	return p.api(r, http.MethodPost, path+"/submit", nil)
+func (p *Pages) statementSubmit(ctx context.Context, a *domain.Actor, id string, _ url.Values, _ *view) error {
+	_, err := p.dom.SubmitStatement(ctx, a, id)
+	return err
 }
 
-func (p *Pages) statementCosign(r *http.Request, path string, f url.Values, _ *view) (*apiResult, error) {
-	return p.api(r, http.MethodPost, path+"/cosignatures", map[string]bool{"named": f.Get("named") == checkboxValue})
+func (p *Pages) statementCosign(ctx context.Context, a *domain.Actor, id string, f url.Values, _ *view) error {
+	_, err := p.dom.Cosign(ctx, a, id, f.Get("named") == checkboxValue)
+	return err
 }
 
-func (p *Pages) statementUncosign(r *http.Request, path string, _ url.Values, _ *view) (*apiResult, error) {
-	return p.api(r, http.MethodDelete, path+"/cosignatures", nil)
+func (p *Pages) statementUncosign(ctx context.Context, a *domain.Actor, id string, _ url.Values, _ *view) error {
+	return p.dom.WithdrawCosignature(ctx, a, id)
 }
 
-func (p *Pages) statementAmend(r *http.Request, path string, f url.Values, v *view) (*apiResult, error) {
-	body := amendmentBody{Text: f.Get("text"), Rationale: strings.TrimSpace(f.Get("rationale"))}
+func (p *Pages) statementAmend(ctx context.Context, a *domain.Actor, id string, f url.Values, v *view) error {
+	in := domain.AmendmentProposal{StatementID: id, Text: f.Get("text"), Rationale: strings.TrimSpace(f.Get("rationale"))}
 	if s := strings.TrimSpace(f.Get("paragraph")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
 			v.Errors["paragraph"] = v.T("stmt_bad_paragraph")
 			v.Detail = v.T("err_fix_fields")
-			return nil, nil
+			return errFormRead
 		}
-		body.Paragraph = &n
+		in.Paragraph = &n
 	}
-	return p.api(r, http.MethodPost, path+"/amendments", body)
+	_, err := p.dom.ProposeAmendment(ctx, a, in)
+	return err
 }
 
-func (p *Pages) statementVote(r *http.Request, path string, f url.Values, _ *view) (*apiResult, error) {
-	return p.api(r, http.MethodPost, path+"/votes", map[string]string{"choice": f.Get("choice")})
+func (p *Pages) statementVote(ctx context.Context, a *domain.Actor, id string, f url.Values, _ *view) error {
+	_, err := p.dom.CastVote(ctx, a, id, f.Get("choice"))
+	return err
 }
 
-// voteChoices are the choices of the vote form (the API checks them again).
-var voteChoices = []string{"yes", "no", "abstain"}
+// voteChoices are the choices of the vote form (the domain checks them again).
+var voteChoices = models.Choices
 
 // VoteChoices lists the choices of the vote form.
-func (d *statementData) VoteChoices() []string { return voteChoices }
+func (d *statementData) VoteChoices() []string { return models.Strings(voteChoices) }
