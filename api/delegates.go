@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,50 +10,13 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// delegateResponse is a registration as staff or the delegate themself see it. The personal
-// fields are pointers: present only on an audited staff read of one delegate and on the
-// delegate's own record, absent (not empty) everywhere else.
-type delegateResponse struct {
-	ID                  string     `json:"id"`
-	ConferenceID        string     `json:"conference_id"`
-	OrganisationID      *string    `json:"organisation_id"`
-	Role                string     `json:"role"`
-	Status              string     `json:"status"`
-	DisplayName         string     `json:"display_name"`
-	Country             string     `json:"country"`
-	Languages           []string   `json:"languages"`
-	Attendance          string     `json:"attendance"`
-	Visibility          string     `json:"visibility"`
-	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
-	NotifyAnnouncements bool       `json:"notify_announcements"`
-	NotifyAgenda        bool       `json:"notify_agenda"`
-	WaitlistPosition    *int64     `json:"waitlist_position,omitempty"`
-	CreatedAt           time.Time  `json:"created_at"`
-	ConfirmedAt         *time.Time `json:"confirmed_at"`
-	DecidedAt           *time.Time `json:"decided_at"`
+// delegateResponse is a registration as staff or the delegate themself see it
+// (domain.DelegateRecord: personal fields only where the domain allows them).
+type delegateResponse = domain.DelegateRecord
 
-	Email               *string `json:"email,omitempty"`
-	LegalName           *string `json:"legal_name,omitempty"`
-	InterpretationNeeds *string `json:"interpretation_needs,omitempty"`
-	AccessibilityNeeds  *string `json:"accessibility_needs,omitempty"`
-	DecisionReason      *string `json:"decision_reason,omitempty"`
-}
-
-// delegateView shows d; personal adds the personal fields (callers audit staff reads).
+// delegateView shows d; personal adds the personal fields.
 func delegateView(d *models.Delegate, personal bool) delegateResponse {
-	langs := []string(d.Languages)
-	if langs == nil {
-		langs = []string{}
-	}
-	r := delegateResponse{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
-		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
-		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda,
-		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
-	if personal {
-		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
-		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
-	}
-	return r
+	return domain.RecordOf(d, personal)
 }
 
 // listDelegates lists a conference's registrations for review (domain.Service.ListDelegates),

@@ -2,12 +2,10 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
-	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // meRequest is the body of PATCH /me: the fields a delegate may change themself, all optional.
@@ -62,35 +60,12 @@ func (s *Server) deleteMe(c *gin.Context) error {
 	return nil
 }
 
-// exportResponse is everything stored about a delegate, as JSON.
-type exportResponse struct {
-	ExportedAt   time.Time             `json:"exported_at"`
-	Delegate     delegateResponse      `json:"delegate"`
-	Notes        string                `json:"staff_notes"`
-	ConsentAt    *time.Time            `json:"consent_at"`
-	Organisation *organisationResponse `json:"organisation"`
-	Tokens       []models.Record       `json:"sign_in_links_and_sessions"`
-	Mail         []models.Record       `json:"mail"`
-	Audit        []models.Record       `json:"audit_events"`
-	Attendance   []models.Record       `json:"session_signups"`
-	Speaking     []models.Record       `json:"session_roles"`
-	Statements   []models.Record       `json:"statements"`
-	Amendments   []models.Record       `json:"amendments"`
-	Cosignatures []models.Record       `json:"cosignatures"`
-}
-
-// exportMe returns everything stored about the delegate as a JSON download.
+// exportMe returns everything stored about the delegate as a JSON download
+// (domain.Service.ExportMe).
 func (s *Server) exportMe(c *gin.Context) error {
-	x, err := s.dom.ExportMe(c.Request.Context(), s.actor(c))
+	out, err := s.dom.ExportMe(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return err
-	}
-	out := exportResponse{ExportedAt: s.dom.Now(), Delegate: delegateView(x.Delegate, true), Notes: x.Delegate.Notes,
-		ConsentAt: x.Delegate.ConsentAt, Tokens: x.Tokens, Mail: x.Mail, Audit: x.Audit, Attendance: x.Attendance,
-		Speaking: x.Speaking, Statements: x.Statements, Amendments: x.Amendments, Cosignatures: x.Cosignatures}
-	if x.Organisation != nil {
-		o := organisationView(x.Organisation, false)
-		out.Organisation = &o
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Disposition", `attachment; filename="my-registration.json"`)

@@ -25,6 +25,9 @@ func (s *Service) RequestMagicLink(ctx context.Context, a *Actor, slug, email st
 		return errTooMany
 	}
 	email = strings.TrimSpace(email)
+	if email == "" {
+		return models.Invalid(models.FieldProblem("email", models.FieldRequired, "is required"))
+	}
 	if !models.ValidEmail(email) {
 		return models.Invalid(models.FieldProblem("email", models.FieldInvalidEmail, "must be one email address"))
 	}

@@ -121,11 +121,3 @@ func (s *Service) DeleteMe(ctx context.Context, a *Actor) error {
 		return s.EnqueuePromotions(ctx, tx, a, out)
 	})
 }
-
-// ExportMe is everything stored about the signed-in delegate, personal fields opened.
-func (s *Service) ExportMe(ctx context.Context, a *Actor) (*models.DelegateExport, error) {
-	if err := a.RequireDelegate(); err != nil {
-		return nil, err
-	}
-	return s.store.ExportDelegate(ctx, a.Delegate.ID)
-}
