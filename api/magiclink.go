@@ -30,14 +30,5 @@ func (s *Server) requestMagicLink(c *gin.Context) error {
 // verifyMagicLink redeems a one-time sign-in link for a delegate session
 // (domain.Service.VerifyMagicLink). Following it also confirms a registration still pending.
 func (s *Server) verifyMagicLink(c *gin.Context) error {
-	var req linkRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	sess, err := s.dom.VerifyMagicLink(c.Request.Context(), s.actor(c), req.Token)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, tokenResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt})
-	return nil
+	return s.redeem(c, s.dom.VerifyMagicLink)
 }

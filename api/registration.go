@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -71,11 +72,16 @@ type linkRequest struct {
 // confirmDelegate redeems the one-time confirmation link for a delegate session
 // (domain.Service.ConfirmRegistration). The link works once.
 func (s *Server) confirmDelegate(c *gin.Context) error {
+	return s.redeem(c, s.dom.ConfirmRegistration)
+}
+
+// redeem exchanges the one-time link of the body for a delegate session through the operation.
+func (s *Server) redeem(c *gin.Context, op func(context.Context, *domain.Actor, string) (*domain.Session, error)) error {
 	var req linkRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	sess, err := s.dom.ConfirmRegistration(c.Request.Context(), s.actor(c), req.Token)
+	sess, err := op(c.Request.Context(), s.actor(c), req.Token)
 	if err != nil {
 		return err
 	}
