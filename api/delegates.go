@@ -2,97 +2,34 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// delegateResponse is a registration as staff or the delegate themself see it. The personal
-// fields are pointers: present only on an audited staff read of one delegate and on the
-// delegate's own record, absent (not empty) everywhere else.
-type delegateResponse struct {
-	ID                  string                `json:"id"`
-	ConferenceID        string                `json:"conference_id"`
-	OrganisationID      *string               `json:"organisation_id"`
-	Role                models.DelegateRole   `json:"role"`
-	Status              models.DelegateStatus `json:"status"`
-	DisplayName         string                `json:"display_name"`
-	Country             string                `json:"country"`
-	Languages           []string              `json:"languages"`
-	Attendance          models.AttendanceMode `json:"attendance"`
-	Visibility          models.Visibility     `json:"visibility"`
-	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
-	NotifyAnnouncements bool                  `json:"notify_announcements"`
-	NotifyAgenda        bool                  `json:"notify_agenda"`
-	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
-	CreatedAt           time.Time             `json:"created_at"`
-	ConfirmedAt         *time.Time            `json:"confirmed_at"`
-	DecidedAt           *time.Time            `json:"decided_at"`
+// delegateResponse is a registration as staff or the delegate themself see it
+// (domain.DelegateRecord: personal fields only where the domain allows them).
+type delegateResponse = domain.DelegateRecord
 
-	Email               *string `json:"email,omitempty"`
-	LegalName           *string `json:"legal_name,omitempty"`
-	InterpretationNeeds *string `json:"interpretation_needs,omitempty"`
-	AccessibilityNeeds  *string `json:"accessibility_needs,omitempty"`
-	DecisionReason      *string `json:"decision_reason,omitempty"`
-}
-
-// delegateView shows d; personal adds the personal fields (callers audit staff reads).
+// delegateView shows d; personal adds the personal fields.
 func delegateView(d *models.Delegate, personal bool) delegateResponse {
-	langs := []string(d.Languages)
-	if langs == nil {
-		langs = []string{}
-	}
-	r := delegateResponse{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
-		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
-		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda,
-		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
-	if personal {
-		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
-		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
-	}
-	return r
+	return domain.RecordOf(d, personal)
 }
 
-var delegateStatuses = []models.DelegateStatus{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
-	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
-
-// listDelegates lists a conference's registrations for review (staff), oldest first, filtered by
-// ?status=, ?organisation_id=, ?role=, ?attendance= and ?q= (a part of the display name). The list
-// holds no personal fields.
+// listDelegates lists a conference's registrations for review (domain.Service.ListDelegates),
+// oldest first, filtered by ?status=, ?organisation_id=, ?role=, ?attendance= and ?q= (a part of
+// the display name). The list holds no personal fields.
 func (s *Server) listDelegates(c *gin.Context) error {
-	conf, pg, err := s.conferencePage(c)
+	pg, err := page(c)
 	if err != nil {
 		return err
 	}
-	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(c.Query("status")), OrganisationID: c.Query("organisation_id"),
-		Role: models.DelegateRole(c.Query("role")), Attendance: models.AttendanceMode(c.Query("attendance")), Query: strings.TrimSpace(c.Query("q")), Page: pg}
-	fe := models.FieldErrors{}
-	if f.Status != "" && !slices.Contains(delegateStatuses, f.Status) {
-		fe.Set("status", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(delegateStatuses), ", "))
-	}
-	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
-		fe.Set("organisation_id", models.FieldInvalidID, "must be an ID")
-	}
-	if f.Role != "" && !slices.Contains(models.DelegateRoles, f.Role) {
-		fe.Set("role", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(models.DelegateRoles), ", "))
-	}
-	if f.Attendance != "" && !slices.Contains(models.Attendances, f.Attendance) {
-		fe.Set("attendance", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(models.Attendances), ", "))
-	}
-	if len(f.Query) > 100 {
-		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")
-	}
-	if len(fe) > 0 {
-		return malformed("invalid filter", fe)
-	}
-	ds, err := s.store.ListDelegates(c.Request.Context(), f)
+	ds, err := s.dom.ListDelegates(c.Request.Context(), s.actor(c), domain.DelegateQuery{Conference: c.Param("slug"),
+		Status: c.Query("status"), OrganisationID: c.Query("organisation_id"), Role: c.Query("role"),
+		Attendance: c.Query("attendance"), Query: c.Query("q"), Page: pg})
 	if err != nil {
 		return err
 	}
@@ -108,23 +45,13 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	return nil
 }
 
-// getDelegate shows one registration to staff. Organisers and admins see the personal fields,
-// and each such read is an audit event ("delegate.read") committed before the answer; reviewers
-// see the record without them.
+// getDelegate shows one registration to staff (domain.Service.GetDelegate): organisers and
+// admins see the personal fields, and each such read is audited; reviewers see the record
+// without them.
 func (s *Server) getDelegate(c *gin.Context) error {
-	ctx := c.Request.Context()
-	if uuid.Validate(c.Param("id")) != nil {
-		return errNotFound
-	}
-	d, err := s.store.Delegate(ctx, c.Param("id"))
+	d, personal, err := s.dom.GetDelegate(c.Request.Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
-	}
-	personal := isStaff(c, organisers...)
-	if personal {
-		if err := s.audit(c, s.store, d.ConferenceID, "delegate.read", "delegate", d.ID); err != nil {
-			return err
-		}
 	}
 	c.JSON(http.StatusOK, delegateView(d, personal))
 	return nil
@@ -161,12 +88,9 @@ type participantResponse struct {
 // name; the organisation is named only if it is verified and listed. Nothing in it depends on any
 // other delegate.
 func (s *Server) listParticipants(c *gin.Context) error {
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
 	limit := 0
 	if v := c.Query("limit"); v != "" {
+		var err error
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
 			return malformed("invalid limit", models.FieldProblem("limit", models.FieldInvalid, "must be a positive whole number"))
 		}
@@ -175,7 +99,7 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.store.ListParticipants(c.Request.Context(), conf.ID, pg)
+	ps, err := s.dom.ListParticipants(c.Request.Context(), c.Param("slug"), pg)
 	if err != nil {
 		return err
 	}

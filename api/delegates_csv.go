@@ -19,38 +19,16 @@ var csvColumns = []string{"id", "status", "role", "display_name", "email", "lega
 	"created_at", "confirmed_at", "decided_at"}
 
 // exportDelegatesCSV exports every (not erased) registration of a conference with its personal
-// fields as CSV. It needs the export permission of the account (Account.CanExport), not just a
-// staff role; the export is audited ("delegates.export") before any data leaves.
+// fields as CSV (domain.Service.ExportDelegates: the export permission is needed, and the export
+// is audited before any data leaves).
 func (s *Server) exportDelegatesCSV(c *gin.Context) error {
-	if p := who(c); p.Account == nil || !p.Account.CanExport {
-		return problem(http.StatusForbidden, "exporting personal data needs the export permission")
-	}
-	conf, err := s.conference(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request.Context()
-	orgs, err := s.store.ListOrganisations(ctx, models.OrganisationFilter{ConferenceID: conf.ID})
-	if err != nil {
-		return err
-	}
-	orgName := map[string]string{}
-	for _, o := range orgs {
-		orgName[o.ID] = o.Name
-	}
-	if err := s.audit(c, s.store, conf.ID, "delegates.export", "conference", conf.ID); err != nil {
-		return err
-	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write(csvColumns)
-	err = s.store.EachDelegate(ctx, conf.ID, func(d *models.Delegate) error {
-		if d.ErasedAt != nil {
-			return nil
-		}
-		org, orgID := "", ""
+	conf, err := s.dom.ExportDelegates(c.Request.Context(), s.actor(c), c.Param("slug"), func(d *models.Delegate, org string) error {
+		orgID := ""
 		if d.OrganisationID != nil {
-			orgID, org = *d.OrganisationID, orgName[*d.OrganisationID]
+			orgID = *d.OrganisationID
 		}
 		return w.Write(csvSafe(d.ID, string(d.Status), string(d.Role), d.DisplayName, d.Email, d.LegalName, orgID, org, d.Country,
 			strings.Join(d.Languages, " "), string(d.Attendance), string(d.Visibility), d.InterpretationNeeds, d.AccessibilityNeeds,

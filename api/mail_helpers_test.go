@@ -166,3 +166,11 @@ func (e *testEnv) counts(conf *models.Conference) map[models.OutboxState]int64 {
 	}
 	return c
 }
+
+// orDefault is v, or def when v is empty.
+func orDefault[T ~string](v, def T) T {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -77,7 +77,6 @@ var (
 	errUnauthorized = problem(http.StatusUnauthorized, "authentication required")
 	errForbidden    = problem(http.StatusForbidden, "you may not do this")
 	errNotFound     = problem(http.StatusNotFound, "no such resource")
-	errTooMany      = problem(http.StatusTooManyRequests, "too many requests, try again later")
 )
 
 // handlerFunc is a Gin handler that returns its error to the one error path.

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -40,20 +42,18 @@ type mySession struct {
 }
 
 // mySessions reads the delegate's sign-ups straight from the store (a cheap read of the
-// delegate's own rows, identified by the API) and keeps the sessions that are not drafts.
+// delegate's own rows, identified by their session) and keeps the sessions that are not drafts.
 func (p *Pages) mySessions(r *http.Request, delegateID string) []mySession {
-	if p.store == nil {
-		return nil
-	}
 	ctx := r.Context()
-	as, err := p.store.DelegateAttendances(ctx, delegateID)
+	st := p.dom.Store()
+	as, err := st.DelegateAttendances(ctx, delegateID)
 	if err != nil {
 		p.log.Warn("my sessions", "err", err)
 		return nil
 	}
 	var out []mySession
 	for _, a := range as {
-		s, err := p.store.Session(ctx, a.SessionID)
+		s, err := st.Session(ctx, a.SessionID)
 		if err != nil || s.Status == models.SessionDraft {
 			continue
 		}
@@ -65,7 +65,7 @@ func (p *Pages) mySessions(r *http.Request, delegateID string) []mySession {
 
 // meData is what the delegate's page shows.
 type meData struct {
-	Me           delegate
+	Me           *models.Delegate
 	Conference   *conference
 	Roles        []string
 	Attendances  []string
@@ -75,8 +75,8 @@ type meData struct {
 	FeedURL      string
 }
 
-// loadMe fetches the delegate of the session and fills the form with their data. Without a
-// delegate session it shows the "log in" page and returns false.
+// loadMe fetches the delegate of the session (domain.Service.GetMe) and fills the form with their
+// data. Without a delegate session it shows the "log in" page and returns false.
 func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, bool) {
 	private(w)
 	if sessionToken(r) == "" {
@@ -86,9 +86,9 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 		return nil, nil, false
 	}
 	d := &meData{Roles: roles, Attendances: attendances, Visibilities: visibilities, Location: time.UTC}
-	res, err := p.get(r, "/api/v1/me", &d.Me)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	var err error
+	if d.Me, err = p.dom.GetMe(r.Context(), p.actor(r)); err != nil {
+		p.failed(w, r, nil, err)
 		return nil, nil, false
 	}
 	d.Conference = p.conferenceByID(r, d.Me.ConferenceID)
@@ -98,8 +98,8 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 	}
 	d.Sessions = p.mySessions(r, d.Me.ID)
 	m := d.Me
-	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": m.Languages, "attendance": {m.Attendance},
-		"visibility": {m.Visibility}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
+	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
+		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
 		"legal_name": {m.LegalName}}
 	for name, on := range map[string]bool{"needs_visa_letter": m.NeedsVisaLetter, "notify_announcements": m.NotifyAnnouncements, "notify_agenda": m.NotifyAgenda} {
 		if on {
@@ -124,66 +124,50 @@ func (p *Pages) me(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "me", v)
 }
 
-// meBody is the JSON body of PATCH /api/v1/me.
-type meBody struct {
-	DisplayName         string   `json:"display_name"`
-	Country             string   `json:"country"`
-	Languages           []string `json:"languages"`
-	Attendance          string   `json:"attendance"`
-	Visibility          string   `json:"visibility"`
-	InterpretationNeeds string   `json:"interpretation_needs"`
-	AccessibilityNeeds  string   `json:"accessibility_needs"`
-	LegalName           string   `json:"legal_name"`
-	NeedsVisaLetter     bool     `json:"needs_visa_letter"`
-	NotifyAnnouncements bool     `json:"notify_announcements"`
-	NotifyAgenda        bool     `json:"notify_agenda"`
-}
-
+// meUpdate saves the delegate's own fields (domain.Service.UpdateMe).
 func (p *Pages) meUpdate(w http.ResponseWriter, r *http.Request) {
 	v, d, ok := p.loadMe(w, r)
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
 	f := v.Form
-	body := meBody{DisplayName: strings.TrimSpace(f.Get("display_name")), Country: strings.ToUpper(strings.TrimSpace(f.Get("country"))),
-		Languages: f["languages"], Attendance: f.Get("attendance"), Visibility: f.Get("visibility"),
-		InterpretationNeeds: strings.TrimSpace(f.Get("interpretation_needs")), AccessibilityNeeds: strings.TrimSpace(f.Get("accessibility_needs")),
-		LegalName: strings.TrimSpace(f.Get("legal_name")), NeedsVisaLetter: f.Get("needs_visa_letter") == checkboxValue,
-		NotifyAnnouncements: f.Get("notify_announcements") == checkboxValue, NotifyAgenda: f.Get("notify_agenda") == checkboxValue}
-	if body.Languages == nil {
-		body.Languages = []string{}
+	text := func(name string) *string { s := strings.TrimSpace(f.Get(name)); return &s }
+	tick := func(name string) *bool { on := f.Get(name) == checkboxValue; return &on }
+	in := domain.MeChange{DisplayName: text("display_name"), Country: text("country"), Languages: f["languages"],
+		Attendance: typed[models.AttendanceMode](text("attendance")), Visibility: typed[models.Visibility](text("visibility")), InterpretationNeeds: text("interpretation_needs"),
+		AccessibilityNeeds: text("accessibility_needs"), LegalName: text("legal_name"), NeedsVisaLetter: tick("needs_visa_letter"),
+		NotifyAnnouncements: tick("notify_announcements"), NotifyAgenda: tick("notify_agenda")}
+	if in.Languages == nil {
+		in.Languages = []string{}
 	}
-	res, err := p.api(r, http.MethodPatch, "/api/v1/me", body)
-	if err == nil && res.OK() {
+	_, err := p.dom.UpdateMe(r.Context(), p.actor(r), in)
+	if err == nil {
 		redirect(w, r, "/me?saved=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = d
-		p.render(w, res.Status, "me", v)
+		p.render(w, status, "me", v)
 	}
 }
 
-// meExport downloads the delegate's own data as the API exports it.
+// meExport downloads the delegate's own data (domain.Service.ExportMe), the same file as the API's.
 func (p *Pages) meExport(w http.ResponseWriter, r *http.Request) {
 	private(w)
-	res, err := p.api(r, http.MethodGet, "/api/v1/me/export", nil)
-	if err != nil || !res.OK() {
-		p.fail(w, r, nil, res, err)
+	doc, err := p.dom.ExportMe(r.Context(), p.actor(r))
+	if err != nil {
+		p.failed(w, r, nil, err)
 		return
 	}
-	ct := res.Header.Get("Content-Type")
-	if ct == "" {
-		ct = "application/json"
+	body, err := json.Marshal(doc)
+	if err != nil {
+		p.failed(w, r, nil, err)
+		return
 	}
-	name := "my-registration.json"
-	if !strings.Contains(ct, "json") {
-		name = "my-registration"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="my-registration.json"`)
 	w.WriteHeader(http.StatusOK)
-	w.Write(res.Body)
+	w.Write(body)
 }
 
 func (p *Pages) meDeleteForm(w http.ResponseWriter, r *http.Request) {
@@ -208,10 +192,9 @@ func (p *Pages) meDelete(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnprocessableEntity, "me_delete", v)
 		return
 	}
-	res, err := p.api(r, http.MethodDelete, "/api/v1/me", nil)
-	if err != nil || !res.OK() {
-		if p.formFailed(w, r, v, res, err) {
-			p.render(w, res.Status, "me_delete", v)
+	if err := p.dom.DeleteMe(r.Context(), p.actor(r)); err != nil {
+		if status, ok := p.formError(w, r, v, err); ok {
+			p.render(w, status, "me_delete", v)
 		}
 		return
 	}
@@ -247,4 +230,10 @@ func (p *Pages) meFeed(w http.ResponseWriter, r *http.Request) {
 	d.FeedURL = feed.URL
 	v.Data = d
 	p.render(w, http.StatusOK, "me", v)
+}
+
+// typed converts a form value to a named string type.
+func typed[T ~string](v *string) *T {
+	t := T(*v)
+	return &t
 }

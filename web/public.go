@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
@@ -100,29 +99,33 @@ func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "conference", v)
 }
 
-// participant is one line of the public participants list: only what the delegate chose to show.
-type participant struct {
-	DisplayName  string `json:"display_name"`
-	Country      string `json:"country"`
-	Organisation string `json:"organisation"`
+// participantsData is one page of the public participants list.
+type participantsData struct {
+	Items      []models.Participant
+	NextCursor string
 }
 
+// participants is the public list (domain.Service.ListParticipants): only what each delegate
+// chose to show.
 func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.loadConference(w, r)
 	if !ok {
 		return
 	}
-	q := url.Values{"limit": {"200"}}
-	if cur := r.URL.Query().Get("cursor"); cur != "" {
-		q.Set("cursor", cur)
+	pg, err := models.ParseParticipantPage(200, r.URL.Query().Get("cursor"))
+	var ps []models.Participant
+	if err == nil {
+		ps, err = p.dom.ListParticipants(r.Context(), c.Slug, pg)
 	}
-	var ps list[participant]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/participants?"+q.Encode(), &ps)
-	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	v.Data = ps
+	d := participantsData{Items: ps}
+	if len(ps) == pg.Limit {
+		d.NextCursor = models.EncodeParticipantCursor(ps[len(ps)-1])
+	}
+	v.Data = d
 	p.render(w, http.StatusOK, "participants", v)
 }
 

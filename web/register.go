@@ -1,38 +1,16 @@
 package web
 
 import (
-	"github.com/zimmerwald/zimmerwald/models"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// registrationBody is the JSON body of POST /api/v1/conferences/{slug}/delegates.
-type registrationBody struct {
-	Email               string   `json:"email"`
-	DisplayName         string   `json:"display_name"`
-	OrganisationID      string   `json:"organisation_id,omitempty"`
-	NewOrganisation     *newOrg  `json:"new_organisation,omitempty"`
-	Role                string   `json:"role"`
-	Country             string   `json:"country,omitempty"`
-	Languages           []string `json:"languages"`
-	Attendance          string   `json:"attendance"`
-	Visibility          string   `json:"visibility"`
-	InterpretationNeeds string   `json:"interpretation_needs,omitempty"`
-	AccessibilityNeeds  string   `json:"accessibility_needs,omitempty"`
-	LegalName           string   `json:"legal_name,omitempty"`
-	NeedsVisaLetter     bool     `json:"needs_visa_letter"`
-	Consent             bool     `json:"consent"`
-}
-
-type newOrg struct {
-	Name    string `json:"name"`
-	Country string `json:"country,omitempty"`
-	Kind    string `json:"kind"`
-}
-
-// Choices offered by the forms (the API checks them again).
+// Choices offered by the forms (the domain checks them again).
 var (
 	roles         = []string{"delegate", "observer", "press", "guest"}
 	attendances   = []string{"in_person", "remote"}
@@ -45,28 +23,26 @@ var (
 
 // registerData is what the registration form shows besides the input.
 type registerData struct {
-	Organisations []organisation
+	Organisations []models.Organisation
 	Roles         []string
 	Attendances   []string
 	Visibilities  []string
 	OrgKinds      []string
 }
 
+// registerPage shows the registration form with the organisations it offers
+// (domain.Service.RegistrationOrganisations: the public ones, or the one of an invitation link).
 func (p *Pages) registerPage(w http.ResponseWriter, r *http.Request, c *conference, v *view, status int) {
-	var orgs list[organisation]
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/organisations", &orgs)
-	if err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+	invited := v.Form.Get("organisation_id")
+	if invited == newOrgChoice {
+		invited = ""
+	}
+	orgs, err := p.dom.RegistrationOrganisations(r.Context(), &c.Conference, invited)
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	var verified []organisation
-	for _, o := range orgs.Items {
-		if o.Status == "" || o.Status == "verified" {
-			verified = append(verified, o)
-		}
-	}
-	verified = p.withInvitedOrganisation(r, c, verified, v.Form.Get("organisation_id"))
-	v.Data = registerData{Organisations: verified, Roles: roles, Attendances: attendances, Visibilities: visibilities, OrgKinds: orgKinds}
+	v.Data = registerData{Organisations: orgs, Roles: roles, Attendances: attendances, Visibilities: visibilities, OrgKinds: orgKinds}
 	private(w)
 	p.render(w, status, "register", v)
 }
@@ -90,38 +66,35 @@ func (p *Pages) registerForm(w http.ResponseWriter, r *http.Request) {
 	p.registerPage(w, r, c, v, http.StatusOK)
 }
 
+// registerSubmit registers the visitor (domain.Service.Register) and says a mail is on its way.
 func (p *Pages) registerSubmit(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.loadConference(w, r)
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
 	f := v.Form
-	body := registrationBody{
-		Email: strings.TrimSpace(f.Get("email")), DisplayName: strings.TrimSpace(f.Get("display_name")),
-		Role: f.Get("role"), Country: strings.ToUpper(strings.TrimSpace(f.Get("country"))), Languages: f["languages"],
-		Attendance: f.Get("attendance"), Visibility: f.Get("visibility"),
+	in := domain.Registration{
+		Email: f.Get("email"), DisplayName: f.Get("display_name"), Role: models.DelegateRole(f.Get("role")), Country: f.Get("country"),
+		Languages: f["languages"], Attendance: models.AttendanceMode(f.Get("attendance")), Visibility: models.Visibility(f.Get("visibility")),
 		InterpretationNeeds: strings.TrimSpace(f.Get("interpretation_needs")), AccessibilityNeeds: strings.TrimSpace(f.Get("accessibility_needs")),
-		LegalName: strings.TrimSpace(f.Get("legal_name")), NeedsVisaLetter: f.Get("needs_visa_letter") == checkboxValue,
+		LegalName: f.Get("legal_name"), NeedsVisaLetter: f.Get("needs_visa_letter") == checkboxValue,
 		Consent: f.Get("consent") == checkboxValue,
-	}
-	if body.Languages == nil {
-		body.Languages = []string{}
 	}
 	switch org := f.Get("organisation_id"); org {
 	case noOrgChoice:
 	case newOrgChoice:
-		body.NewOrganisation = &newOrg{Name: strings.TrimSpace(f.Get("new_organisation.name")),
-			Country: strings.ToUpper(strings.TrimSpace(f.Get("new_organisation.country"))), Kind: f.Get("new_organisation.kind")}
+		in.NewOrganisation = &domain.NewOrganisation{Name: f.Get("new_organisation.name"),
+			Country: f.Get("new_organisation.country"), Kind: models.OrganisationKind(f.Get("new_organisation.kind"))}
 	default:
-		body.OrganisationID = org
+		in.OrganisationID = &org
 	}
-	res, err := p.apiAs(r, http.MethodPost, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/delegates", "", body)
-	if err == nil && res.OK() {
+	err := p.dom.Register(r.Context(), p.actor(r), c.Slug, in)
+	if err == nil {
 		redirect(w, r, "/c/"+url.PathEscape(c.Slug)+"/register/sent")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
-		p.registerPage(w, r, c, v, res.Status)
+	if status, ok := p.formError(w, r, v, err); ok {
+		p.registerPage(w, r, c, v, status)
 	}
 }
 
@@ -177,15 +150,14 @@ func (p *Pages) loginLinkSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	body := map[string]string{"conference": c.Slug, "email": strings.TrimSpace(v.Form.Get("email"))}
-	res, err := p.apiAs(r, http.MethodPost, "/api/v1/auth/magic-link", "", body)
-	if err == nil && res.OK() {
+	err := p.dom.RequestMagicLink(r.Context(), p.actor(r), c.Slug, v.Form.Get("email"))
+	if err == nil {
 		redirect(w, r, "/c/"+url.PathEscape(c.Slug)+"/login/sent")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		private(w)
-		p.render(w, res.Status, "login_link", v)
+		p.render(w, status, "login_link", v)
 	}
 }
 
@@ -203,9 +175,6 @@ const (
 	landingConfirm = "confirm"
 	landingLogin   = "login"
 )
-
-// landingAPI maps a landing page to the API call that redeems its token.
-var landingAPI = map[string]string{landingConfirm: "/api/v1/delegates/confirm", landingLogin: "/api/v1/auth/magic-link/verify"}
 
 // landing shows the page a mailed link opens: a button that redeems the one-time token (pressed
 // by a small script when JavaScript runs). A GET never consumes the token, so mail scanners that
@@ -226,8 +195,13 @@ type tokenAnswer struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// landingSubmit redeems the token of a mailed link and opens a delegate session.
+// landingSubmit redeems the token of a mailed link (domain.Service.ConfirmRegistration or
+// VerifyMagicLink) and opens a delegate session.
 func (p *Pages) landingSubmit(kind string) http.HandlerFunc {
+	redeem := p.dom.VerifyMagicLink
+	if kind == landingConfirm {
+		redeem = p.dom.ConfirmRegistration
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := p.newView(w, r, nil)
 		if !p.parseForm(w, r, v) {
@@ -241,55 +215,29 @@ func (p *Pages) landingSubmit(kind string) http.HandlerFunc {
 			p.render(w, http.StatusBadRequest, "landing", v)
 			return
 		}
-		res, err := p.apiAs(r, http.MethodPost, landingAPI[kind], "", map[string]string{"token": token})
-		if err != nil || res.Status >= 500 || res.Status == http.StatusTooManyRequests || res.Status == http.StatusNotImplemented {
-			p.fail(w, r, v, res, err)
-			return
-		}
-		var t tokenAnswer
-		if !res.OK() || res.Decode(&t) != nil || t.Token == "" {
-			status := res.Status
-			if status < 400 {
-				status = http.StatusBadGateway
+		sess, err := redeem(r.Context(), p.actor(r), token)
+		if err != nil {
+			e, ok := models.Classify(err)
+			if !ok || e.Kind != models.KindNotFound && e.Kind != models.KindMalformed && e.Kind != models.KindInvalid {
+				p.failed(w, r, v, err)
+				return
 			}
 			v.Detail = v.T("landing_invalid")
-			p.render(w, status, "landing", v)
+			p.render(w, e.Kind.Status(), "landing", v)
 			return
 		}
-		p.startSession(w, t.Token, kindDelegate, t.ExpiresAt)
+		p.startSession(w, sess.Token, kindDelegate, sess.ExpiresAt)
 		redirect(w, r, "/me")
 	}
 }
 
-// logout ends the session at the API and deletes the cookies.
+// logout ends the session (domain.Service.Logout) and deletes the cookies.
 func (p *Pages) logout(w http.ResponseWriter, r *http.Request) {
-	if sessionToken(r) != "" {
-		if res, err := p.api(r, http.MethodPost, "/api/v1/auth/logout", nil); err != nil {
+	if tok := sessionToken(r); tok != "" {
+		if err := p.dom.Logout(r.Context(), tok); err != nil {
 			p.log.Warn("logout", "err", err)
-		} else if !res.OK() && res.Status != http.StatusUnauthorized {
-			p.log.Warn("logout", "status", res.Status)
 		}
 	}
 	p.endSession(w)
 	redirect(w, r, "/")
-}
-
-// withInvitedOrganisation adds the organisation named by an invitation link
-// (/c/{slug}/register?organisation=ID) to the choices when it is verified but not listed: an
-// organisation at risk is not named publicly, so its members register through the link its
-// organisers hand them. A random ID reveals nothing; an unknown or unverified one adds nothing.
-func (p *Pages) withInvitedOrganisation(r *http.Request, c *conference, orgs []organisation, id string) []organisation {
-	if id == "" || id == newOrgChoice {
-		return orgs
-	}
-	for _, o := range orgs {
-		if o.ID == id {
-			return orgs
-		}
-	}
-	o, err := p.store.Organisation(r.Context(), c.ID, id)
-	if err != nil || o.Status != models.OrgVerified {
-		return orgs
-	}
-	return append(orgs, organisation{ID: o.ID, Name: o.Name, Country: o.Country, Kind: string(o.Kind), Status: string(o.Status)})
 }

@@ -104,7 +104,7 @@ func TestRegisterErrorsKeepInput(t *testing.T) {
 			{"bad country", func(f url.Values) { f.Set("country", "U1") }, "country", "two-letter country code"},
 			{"visa without name", func(f url.Values) { f.Set("legal_name", "") }, "legal_name", "Needed for a visa letter"},
 			{"unknown organisation", func(f url.Values) { f.Set("organisation_id", models.NewID()) }, "organisation_id", "Choose an organisation"},
-			{"bad role", func(f url.Values) { f.Set("role", "admin") }, "role", "must be one of"},
+			{"bad role", func(f url.Values) { f.Set("role", "admin") }, "role", "is not one of the offered choices"},
 			{"new organisation without name", func(f url.Values) { f.Set("organisation_id", "new") }, "new_organisation.name", "Please fill this in"},
 		}
 		for _, tc := range cases {

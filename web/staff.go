@@ -107,8 +107,8 @@ var delegateStatuses = []string{"submitted", "waitlisted", "approved", "rejected
 
 // registrationsData is the review list.
 type registrationsData struct {
-	Delegates     []delegate
-	Organisations []organisation
+	Delegates     []reviewRow
+	Organisations []models.Organisation
 	OrgNames      map[string]string
 	Statuses      []string
 	Roles         []string
@@ -117,7 +117,15 @@ type registrationsData struct {
 	Query         url.Values
 }
 
-// staffRegistrations lists registrations to review with filters and decision buttons.
+// reviewRow is one registration in the review list (no personal fields), with its organisation
+// ID as a plain string for the template.
+type reviewRow struct {
+	*models.Delegate
+	OrganisationID string
+}
+
+// staffRegistrations lists registrations to review (domain.Service.ListDelegates) with filters
+// and decision buttons.
 func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.staffConf(w, r)
 	if !ok {
@@ -134,22 +142,25 @@ func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
 		q.Set("status", "submitted")
 	}
 	d := registrationsData{Statuses: delegateStatuses, Roles: roles, Query: q, OrgNames: map[string]string{}}
-	var orgs list[organisation]
-	base := "/api/v1/conferences/" + url.PathEscape(c.Slug)
-	if res, err := p.get(r, base+"/organisations", &orgs); err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
-		return
+	a := p.actor(r)
+	pg, err := models.ParsePage(100, q.Get("cursor"))
+	var ds []models.Delegate
+	if err == nil {
+		ds, err = p.dom.ListDelegates(r.Context(), a, domain.DelegateQuery{Conference: c.Slug, Status: q.Get("status"),
+			OrganisationID: q.Get("organisation_id"), Role: q.Get("role"), Query: q.Get("q"), Page: pg})
 	}
-	d.Organisations = orgs.Items
-	for _, o := range orgs.Items {
-		d.OrgNames[o.ID] = o.Name
-	}
-	var ds list[delegate]
-	res, err := p.get(r, base+"/delegates?"+q.Encode(), &ds)
-	switch {
-	case err == nil && res.OK():
-		d.Delegates, d.Next = ds.Items, ds.NextCursor
-		if d.Next != "" {
+	switch e, _ := models.Classify(err); {
+	case err == nil:
+		for i := range ds {
+			row := reviewRow{Delegate: &ds[i]}
+			if ds[i].OrganisationID != nil {
+				row.OrganisationID = *ds[i].OrganisationID
+			}
+			d.Delegates = append(d.Delegates, row)
+		}
+		if len(ds) == pg.Limit {
+			last := ds[len(ds)-1]
+			d.Next = models.EncodeCursor(last.CreatedAt, last.ID)
 			more := url.Values{}
 			for k, vs := range q {
 				more[k] = vs
@@ -158,11 +169,19 @@ func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
 			more.Del("limit")
 			d.More = "?" + more.Encode()
 		}
-	case err == nil && (res.Status == http.StatusBadRequest || res.Status == http.StatusNotImplemented):
-		p.formFailed(w, r, v, res, nil)
+	case e != nil && e.Kind == models.KindMalformed:
+		p.formError(w, r, v, err)
 	default:
-		p.fail(w, r, v, res, err)
+		p.failed(w, r, v, err)
 		return
+	}
+	// The filter offers every organisation of the conference, as staff see them.
+	if d.Organisations, err = p.dom.Store().ListOrganisations(r.Context(), models.OrganisationFilter{ConferenceID: c.ID}); err != nil {
+		p.failed(w, r, v, err)
+		return
+	}
+	for _, o := range d.Organisations {
+		d.OrgNames[o.ID] = o.Name
 	}
 	v.Form = q
 	v.Data = d

@@ -59,7 +59,7 @@ func TestReviewRegistrations(t *testing.T) {
 		staff.get(base+"?status=approved").want(t, 200).has(t, "Charlie").lacks(t, "Alpha")
 		staff.get(base+"?status=submitted&organisation_id="+b.ID).want(t, 200).has(t, "Bravo").lacks(t, "Alpha")
 		staff.get(base+"?status=&q=alp").want(t, 200).has(t, "Alpha").lacks(t, "Bravo", "Charlie")
-		staff.get(base+"?status=nonsense").want(t, 200).has(t, "must be one of")
+		staff.get(base+"?status=nonsense").want(t, 200).has(t, "is not one of the offered choices")
 		back := url.Values{"status": {"submitted"}, "organisation_id": {b.ID}}.Encode()
 		done := staff.post(base+"/"+db.ID+"/decision", url.Values{"decision": {"waitlist"}, "reason": {"quota"}, "back": {back}}).want(t, 200)
 		if done.URL.Query().Get("organisation_id") != b.ID || done.URL.Query().Get("done") != "1" {

@@ -1,0 +1,128 @@
+package domain
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// DelegateStatuses are the registration statuses a staff list may filter by.
+var DelegateStatuses = []models.DelegateStatus{models.DelegatePending, models.DelegateSubmitted, models.DelegateApproved,
+	models.DelegateWaitlist, models.DelegateRejected, models.DelegateCancelled}
+
+// DelegateQuery selects registrations of a conference for review: every filter is optional,
+// Query is a part of the display name.
+type DelegateQuery struct {
+	Conference                                      string // slug
+	Status, OrganisationID, Role, Attendance, Query string
+	Page                                            models.Page
+}
+
+// errNoExport refuses a personal-data export to an account without the export permission.
+var errNoExport = models.Fail(models.KindForbidden, models.CodeForbidden, "exporting personal data needs the export permission")
+
+// ListDelegates is one page of a conference's registrations for review (staff), oldest first,
+// without personal fields. A filter with an unknown value is a malformed request naming it.
+func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery) ([]models.Delegate, error) {
+	if err := a.RequireStaff(StaffAll...); err != nil {
+		return nil, err
+	}
+	conf, err := s.Conference(ctx, in.Conference)
+	if err != nil {
+		return nil, err
+	}
+	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(in.Status), OrganisationID: in.OrganisationID,
+		Role: models.DelegateRole(in.Role), Attendance: models.AttendanceMode(in.Attendance), Query: strings.TrimSpace(in.Query), Page: in.Page}
+	fe := delegateChecks{}
+	if f.Status != "" {
+		oneOf(fe, "status", f.Status, DelegateStatuses)
+	}
+	if f.OrganisationID != "" && uuid.Validate(f.OrganisationID) != nil {
+		fe.Set("organisation_id", models.FieldInvalidID, "must be an ID")
+	}
+	if f.Role != "" {
+		oneOf(fe, "role", f.Role, models.DelegateRoles)
+	}
+	if f.Attendance != "" {
+		oneOf(fe, "attendance", f.Attendance, models.Attendances)
+	}
+	if len(f.Query) > 100 {
+		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")
+	}
+	if len(fe) > 0 {
+		return nil, models.Malformed("invalid filter", models.FieldErrors(fe))
+	}
+	return s.store.ListDelegates(ctx, f)
+}
+
+// GetDelegate is one registration as staff see it. For organisers and admins personal is true:
+// they see the personal fields, and the read is an audit event ("delegate.read") committed
+// before the record is returned. Reviewers get the record with personal false, unaudited.
+func (s *Service) GetDelegate(ctx context.Context, a *Actor, id string) (d *models.Delegate, personal bool, err error) {
+	if err := a.RequireStaff(StaffAll...); err != nil {
+		return nil, false, err
+	}
+	if uuid.Validate(id) != nil {
+		return nil, false, models.ErrNotFound
+	}
+	if d, err = s.store.Delegate(ctx, id); err != nil {
+		return nil, false, err
+	}
+	if personal = a.IsStaff(Organisers...); personal {
+		if err := s.audit(ctx, s.store, a, d.ConferenceID, "delegate.read", "delegate", d.ID); err != nil {
+			return nil, false, err
+		}
+	}
+	return d, personal, nil
+}
+
+// ExportDelegates hands every (not erased) registration of the conference slug, personal fields
+// opened, to each with the name of its organisation, oldest first. It needs the export
+// permission of the account (Account.CanExport), not just a staff role; the export is audited
+// ("delegates.export") before any data leaves.
+func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, each func(d *models.Delegate, organisation string) error) (*models.Conference, error) {
+	if err := a.RequireStaff(StaffAll...); err != nil {
+		return nil, err
+	}
+	if !a.Account.CanExport {
+		return nil, errNoExport
+	}
+	conf, err := s.Conference(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.store.ListOrganisations(ctx, models.OrganisationFilter{ConferenceID: conf.ID})
+	if err != nil {
+		return nil, err
+	}
+	orgName := map[string]string{}
+	for _, o := range orgs {
+		orgName[o.ID] = o.Name
+	}
+	if err := s.audit(ctx, s.store, a, conf.ID, "delegates.export", "conference", conf.ID); err != nil {
+		return nil, err
+	}
+	return conf, s.store.EachDelegate(ctx, conf.ID, func(d *models.Delegate) error {
+		if d.ErasedAt != nil {
+			return nil
+		}
+		org := ""
+		if d.OrganisationID != nil {
+			org = orgName[*d.OrganisationID]
+		}
+		return each(d, org)
+	})
+}
+
+// ListParticipants is the public list of a conference: approved delegates with visibility public
+// only, by display name; the organisation is named only if it is verified and listed.
+func (s *Service) ListParticipants(ctx context.Context, slug string, pg models.ParticipantPage) ([]models.Participant, error) {
+	conf, err := s.Conference(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListParticipants(ctx, conf.ID, pg)
+}

@@ -1,0 +1,101 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// DelegateRecord is a registration as staff or the delegate themself see it, in the shape both
+// skins hand out (the API's delegate JSON and the delegate's own data file). The personal fields
+// are pointers: present only on an audited staff read of one delegate and on the delegate's own
+// record, absent (not empty) everywhere else.
+type DelegateRecord struct {
+	ID                  string                `json:"id"`
+	ConferenceID        string                `json:"conference_id"`
+	OrganisationID      *string               `json:"organisation_id"`
+	Role                models.DelegateRole   `json:"role"`
+	Status              models.DelegateStatus `json:"status"`
+	DisplayName         string                `json:"display_name"`
+	Country             string                `json:"country"`
+	Languages           []string              `json:"languages"`
+	Attendance          models.AttendanceMode `json:"attendance"`
+	Visibility          models.Visibility     `json:"visibility"`
+	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
+	NotifyAnnouncements bool                  `json:"notify_announcements"`
+	NotifyAgenda        bool                  `json:"notify_agenda"`
+	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
+	CreatedAt           time.Time             `json:"created_at"`
+	ConfirmedAt         *time.Time            `json:"confirmed_at"`
+	DecidedAt           *time.Time            `json:"decided_at"`
+
+	Email               *string `json:"email,omitempty"`
+	LegalName           *string `json:"legal_name,omitempty"`
+	InterpretationNeeds *string `json:"interpretation_needs,omitempty"`
+	AccessibilityNeeds  *string `json:"accessibility_needs,omitempty"`
+	DecisionReason      *string `json:"decision_reason,omitempty"`
+}
+
+// RecordOf shows d; personal adds the personal fields (GetDelegate says when staff may see them).
+func RecordOf(d *models.Delegate, personal bool) DelegateRecord {
+	langs := []string(d.Languages)
+	if langs == nil {
+		langs = []string{}
+	}
+	r := DelegateRecord{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
+		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
+		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda,
+		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
+	if personal {
+		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
+		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
+	}
+	return r
+}
+
+// MyData is everything stored about a delegate, the file their export downloads (GDPR art.
+// 15/20) from either skin.
+type MyData struct {
+	ExportedAt   time.Time       `json:"exported_at"`
+	Delegate     DelegateRecord  `json:"delegate"`
+	Notes        string          `json:"staff_notes"`
+	ConsentAt    *time.Time      `json:"consent_at"`
+	Organisation *MyOrganisation `json:"organisation"`
+	Tokens       []models.Record `json:"sign_in_links_and_sessions"`
+	Mail         []models.Record `json:"mail"`
+	Audit        []models.Record `json:"audit_events"`
+	Attendance   []models.Record `json:"session_signups"`
+	Speaking     []models.Record `json:"session_roles"`
+	Statements   []models.Record `json:"statements"`
+	Amendments   []models.Record `json:"amendments"`
+	Cosignatures []models.Record `json:"cosignatures"`
+}
+
+// MyOrganisation is the delegate's organisation in their data file, as the public sees it.
+type MyOrganisation struct {
+	ID            string                  `json:"id"`
+	Name          string                  `json:"name"`
+	Country       string                  `json:"country"`
+	Kind          models.OrganisationKind `json:"kind"`
+	Listed        bool                    `json:"listed"`
+	DelegateQuota int                     `json:"delegate_quota"`
+}
+
+// ExportMe is everything stored about the signed-in delegate, personal fields opened.
+func (s *Service) ExportMe(ctx context.Context, a *Actor) (*MyData, error) {
+	if err := a.RequireDelegate(); err != nil {
+		return nil, err
+	}
+	x, err := s.store.ExportDelegate(ctx, a.Delegate.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &MyData{ExportedAt: s.Now(), Delegate: RecordOf(x.Delegate, true), Notes: x.Delegate.Notes,
+		ConsentAt: x.Delegate.ConsentAt, Tokens: x.Tokens, Mail: x.Mail, Audit: x.Audit, Attendance: x.Attendance,
+		Speaking: x.Speaking, Statements: x.Statements, Amendments: x.Amendments, Cosignatures: x.Cosignatures}
+	if o := x.Organisation; o != nil {
+		out.Organisation = &MyOrganisation{ID: o.ID, Name: o.Name, Country: o.Country, Kind: o.Kind, Listed: o.Listed, DelegateQuota: o.DelegateQuota}
+	}
+	return out, nil
+}
