@@ -78,7 +78,6 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, Web: pages, ReadFreshness: time.Second})
-	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	base, hs, err := listen(srv.Handler())
 	if err != nil {
 		return nil, err

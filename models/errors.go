@@ -77,6 +77,11 @@ const (
 	FieldUnknown           Code = "unknown_field"
 	FieldRequiredToSubmit  Code = "required_to_submit"
 	FieldNoSuchParagraph   Code = "no_such_paragraph"
+	FieldRequiredForVisa   Code = "required_for_visa"
+	FieldNeedsOrganisation Code = "organisation_required"
+	FieldUnknownOrg        Code = "unknown_organisation"
+	FieldNeedsLanguage     Code = "language_required"
+	FieldEndsBeforeStart   Code = "ends_before_start"
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -91,6 +96,7 @@ func Codes() []Code {
 		FieldInvalidID, FieldInvalidCountry, FieldInvalidLanguage, FieldInvalidTimezone, FieldInvalidDate,
 		FieldInvalidInstant, FieldInvalidURL, FieldInvalidSlug, FieldControlCharacters, FieldBadRange,
 		FieldUnknownReference, FieldExclusive, FieldConsentRequired, FieldTaken, FieldUnknown,
+		FieldRequiredForVisa, FieldNeedsOrganisation, FieldUnknownOrg, FieldNeedsLanguage, FieldEndsBeforeStart,
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
 	}

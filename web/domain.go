@@ -39,15 +39,9 @@ func (tr translator) codeMessage(code models.Code, fallback string) string {
 	return fallback
 }
 
-// domainErrors copies a domain error's field problems into the view, translated by code; where
-// the catalogue has a more precise message for the rule (an api_ key, "Needed for a visa
-// letter."), that one.
+// domainErrors copies a domain error's field problems into the view, translated by code.
 func (v *view) domainErrors(e *models.Error) {
 	for k, f := range e.Fields {
-		if msg := v.apiMessage(f.Message); msg != f.Message {
-			v.Errors[k] = msg
-			continue
-		}
 		v.Errors[k] = v.codeMessage(f.Code, f.Message)
 	}
 	if len(e.Fields) == 0 {

@@ -59,7 +59,6 @@ func newEnv(t testing.TB, st *models.Store, extra map[string]string) *env {
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, Web: pages})
-	pages.SetAPI(srv.Handler())
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)

@@ -153,17 +153,3 @@ func (tr translator) Day(t time.Time) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
 }
-
-// apiMessage translates the field messages the API sends in English, when they are known.
-func (tr translator) apiMessage(msg string) string {
-	key := "api_" + strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '_'
-	}, strings.ToLower(msg))
-	if tr.Has(key) {
-		return tr.T(key)
-	}
-	return msg
-}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -98,35 +97,6 @@ func (p *Pages) registerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// formFailed handles an API answer to a form that is not a success. For answers about the input
-// (400, 403, 409, 422, 429, 501) it puts the messages into v and returns true: the caller shows
-// the form again with the input kept, under the API's status. Anything else it answers itself.
-func (p *Pages) formFailed(w http.ResponseWriter, r *http.Request, v *view, res *apiResult, err error) bool {
-	if err != nil || res == nil {
-		p.fail(w, r, v, res, err)
-		return false
-	}
-	switch res.Status {
-	case http.StatusBadRequest, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
-		v.fieldErrors(res.Problem)
-		if v.Detail == "" {
-			v.Detail = v.T("err_fix_fields")
-		}
-		if res.Status == http.StatusForbidden {
-			v.Detail = v.T("err_forbidden")
-		}
-		return true
-	case http.StatusTooManyRequests:
-		v.Detail = v.T("err_too_many")
-		return true
-	case http.StatusNotImplemented:
-		v.Detail = v.T("err_not_built")
-		return true
-	}
-	p.fail(w, r, v, res, err)
-	return false
-}
-
 func (p *Pages) registerSent(w http.ResponseWriter, r *http.Request) {
 	_, v, ok := p.loadConference(w, r)
 	if !ok {
@@ -187,12 +157,6 @@ func (p *Pages) landing(kind string) http.HandlerFunc {
 		private(w)
 		p.render(w, http.StatusOK, "landing", v)
 	}
-}
-
-// tokenAnswer is the API's answer to a login: a bearer token and when it expires.
-type tokenAnswer struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // landingSubmit redeems the token of a mailed link (domain.Service.ConfirmRegistration or

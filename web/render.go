@@ -2,7 +2,7 @@ package web
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -19,7 +19,7 @@ var funcs = template.FuncMap{
 	"hasPrefix": strings.HasPrefix,
 	"add":       func(a, b int) int { return a + b },
 	"field":     func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
-	"status":    func(v *view, status string) statusRef { return statusRef{V: v, Status: status} },
+	"status":    func(v *view, status any) statusRef { return statusRef{V: v, Status: fmt.Sprint(status)} },
 }
 
 // fieldRef and statusRef carry the view into the "err" and "status" partials.
@@ -147,19 +147,6 @@ func (p *Pages) newView(w http.ResponseWriter, r *http.Request, conf *conference
 	return v
 }
 
-// fieldErrors copies an API problem's field messages into the view, translated when known.
-func (v *view) fieldErrors(pr *apiProblem) {
-	if pr == nil {
-		return
-	}
-	for k, msg := range pr.Errors {
-		v.Errors[k] = v.apiMessage(msg)
-	}
-	if len(pr.Errors) == 0 && pr.Detail != "" {
-		v.Detail = v.apiMessage(pr.Detail)
-	}
-}
-
 // render executes a page into a buffer first, so that a template error never sends half a page.
 func (p *Pages) render(w http.ResponseWriter, status int, name string, v *view) {
 	t, ok := p.tmpl[name]
@@ -178,55 +165,6 @@ func (p *Pages) render(w http.ResponseWriter, status int, name string, v *view) 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// fail shows an error page for an API answer that is not a success (or for err), with the
-// status that fits: a lapsed session goes back to a login page, a missing record is a 404, a
-// feature the API does not offer yet says so.
-func (p *Pages) fail(w http.ResponseWriter, r *http.Request, v *view, res *apiResult, err error) {
-	if v == nil {
-		v = p.newView(w, r, nil)
-	}
-	if err != nil || res == nil {
-		if !errors.Is(err, errNoAPI) {
-			p.log.Error("page", "route", routeOf(r), "err", err)
-		}
-		v.Detail = v.T("err_unavailable")
-		p.render(w, http.StatusServiceUnavailable, "error", v)
-		return
-	}
-	switch res.Status {
-	case http.StatusUnauthorized:
-		p.endSession(w)
-		if strings.HasPrefix(r.URL.Path, "/staff") {
-			http.Redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
-			return
-		}
-		v.Who = ""
-		v.Detail = v.T("err_login_needed")
-	case http.StatusForbidden:
-		v.Detail = v.T("err_forbidden")
-	case http.StatusNotFound:
-		p.render(w, http.StatusNotFound, "notfound", v)
-		return
-	case http.StatusTooManyRequests:
-		v.Detail = v.T("err_too_many")
-	case http.StatusNotImplemented:
-		v.Detail = v.T("err_not_built")
-	default:
-		if res.Status >= 500 {
-			v.Detail = v.T("err_unavailable")
-		} else if res.Problem != nil && res.Problem.Detail != "" {
-			v.Detail = v.apiMessage(res.Problem.Detail)
-		} else {
-			v.Detail = v.T("err_generic")
-		}
-	}
-	status := res.Status
-	if status < 400 {
-		status = http.StatusBadGateway
-	}
-	p.render(w, status, "error", v)
 }
 
 // routeOf returns the route pattern of r for logs (never the path, which may hold IDs or tokens).

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -60,51 +59,23 @@ func (p *Pages) staffStatementDecide(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// announcementBody is the JSON body of POST …/announcements and …/announcements/preview.
-type announcementBody struct {
-	Subject     string   `json:"subject"`
-	Body        string   `json:"body"`
-	Audience    audience `json:"audience"`
-	PreviewLang string   `json:"preview_lang,omitempty"`
-}
-
-type audience struct {
-	Statuses        []string `json:"statuses"`
-	OrganisationIDs []string `json:"organisation_ids"`
-	Languages       []string `json:"languages"`
-	Roles           []string `json:"roles"`
-	Attendance      []string `json:"attendance"`
-}
-
-// announcementPreview is the API's preview: how many people the announcement reaches (per mail
-// language) and the mail as one of them would read it.
-type announcementPreview struct {
-	Recipients int            `json:"recipients"`
-	Languages  map[string]int `json:"languages"`
-	Preview    struct {
-		Lang    string `json:"lang"`
-		Subject string `json:"subject"`
-		Text    string `json:"text"`
-	} `json:"preview"`
-}
-
 // announcementData is what the announcement form shows.
 type announcementData struct {
-	Organisations []organisation
+	Organisations []models.Organisation
 	Statuses      []string
 	Roles         []string
 	Languages     []string
 	Attendances   []string
-	Preview       *announcementPreview
+	Preview       *domain.AnnouncementPreview
 }
 
-func (p *Pages) announcementPage(w http.ResponseWriter, r *http.Request, c *conference, v *view, d *announcementData, status int) {
-	var orgs list[organisation]
-	if res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/organisations", &orgs); err != nil || !res.OK() {
-		p.fail(w, r, v, res, err)
+func (p *Pages) announcementPage(w http.ResponseWriter, r *http.Request, a *domain.Actor, c *conference, v *view, d *announcementData, status int) {
+	orgs, err := p.dom.ListOrganisations(r.Context(), a, c.Slug, "")
+	if err != nil {
+		p.failed(w, r, v, err)
 		return
 	}
-	d.Organisations, d.Statuses, d.Roles, d.Languages, d.Attendances = orgs.Items, delegateStatuses, roles, c.Languages, attendances
+	d.Organisations, d.Statuses, d.Roles, d.Languages, d.Attendances = orgs, delegateStatuses, roles, c.Languages, attendances
 	v.Data = d
 	p.render(w, status, "staff_announcements", v)
 }
@@ -121,7 +92,7 @@ func (p *Pages) staffAnnouncementForm(w http.ResponseWriter, r *http.Request) {
 			v.Notice = v.T("ann_sent", "Count", n)
 		}
 	}
-	p.announcementPage(w, r, c, v, &announcementData{}, http.StatusOK)
+	p.announcementPage(w, r, p.actor(r), c, v, &announcementData{}, http.StatusOK)
 }
 
 // staffAnnouncementSend previews an announcement (recipient count and the rendered mail) or,
@@ -131,62 +102,32 @@ func (p *Pages) staffAnnouncementSend(w http.ResponseWriter, r *http.Request) {
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	f := v.Form
-	body := announcementBody{Subject: strings.TrimSpace(f.Get("subject")), Body: strings.TrimSpace(f.Get("body")), PreviewLang: v.lang,
-		Audience: audience{Statuses: nonNil(f["statuses"]), OrganisationIDs: nonNil(f["organisation_ids"]),
-			Languages: nonNil(f["languages"]), Roles: nonNil(f["roles"]), Attendance: nonNil(f["attendance"])}}
-	base := "/api/v1/conferences/" + url.PathEscape(c.Slug) + "/announcements"
+	f, a := v.Form, p.actor(r)
+	in := domain.AnnouncementInput{Subject: strings.TrimSpace(f.Get("subject")), Body: strings.TrimSpace(f.Get("body")), PreviewLang: v.lang,
+		Audience: models.Audience{Statuses: models.Typed[models.DelegateStatus](f["statuses"]), OrganisationIDs: f["organisation_ids"],
+			Languages: f["languages"], Roles: models.Typed[models.DelegateRole](f["roles"]), Attendance: models.Typed[models.AttendanceMode](f["attendance"])}}
 	d := &announcementData{}
 	if f.Get("action") == "send" && f.Get("previewed") == checkboxValue {
-		body.PreviewLang = ""
-		res, err := p.api(r, http.MethodPost, base, body)
-		if err == nil && res.OK() {
-			var out struct {
-				Recipients int `json:"recipients"`
-			}
-			res.Decode(&out)
-			redirect(w, r, "/staff/c/"+url.PathEscape(c.Slug)+"/announcements?sent=1&n="+strconv.Itoa(out.Recipients))
+		in.PreviewLang = ""
+		sent, err := p.dom.CreateAnnouncement(r.Context(), a, c.Slug, in)
+		if err == nil {
+			redirect(w, r, "/staff/c/"+url.PathEscape(c.Slug)+"/announcements?sent=1&n="+strconv.Itoa(sent.Announcement.Recipients))
 			return
 		}
-		if p.formFailed(w, r, v, res, err) {
-			p.announcementPage(w, r, c, v, d, res.Status)
+		if status, ok := p.formError(w, r, v, err); ok {
+			p.announcementPage(w, r, a, c, v, d, status)
 		}
 		return
 	}
-	res, err := p.api(r, http.MethodPost, base+"/preview", body)
-	if err == nil && res.OK() {
-		var pv announcementPreview
-		if err := res.Decode(&pv); err != nil {
-			p.fail(w, r, v, nil, err)
-			return
-		}
-		d.Preview = &pv
-		p.announcementPage(w, r, c, v, d, http.StatusOK)
+	pv, err := p.dom.PreviewAnnouncement(r.Context(), a, c.Slug, in)
+	if err == nil {
+		d.Preview = pv
+		p.announcementPage(w, r, a, c, v, d, http.StatusOK)
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
-		p.announcementPage(w, r, c, v, d, res.Status)
+	if status, ok := p.formError(w, r, v, err); ok {
+		p.announcementPage(w, r, a, c, v, d, status)
 	}
-}
-
-// outboxMessage is one mail as the delivery view shows it (never the address in full).
-type outboxMessage struct {
-	ID        string     `json:"id"`
-	Template  string     `json:"template"`
-	Lang      string     `json:"lang"`
-	To        string     `json:"to"`
-	State     string     `json:"state"`
-	Attempts  int        `json:"attempts"`
-	LastError string     `json:"last_error"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at"`
-}
-
-// outboxJSON is the API's delivery view: counts per state and one page of messages.
-type outboxJSON struct {
-	Counts     map[string]int  `json:"counts"`
-	Items      []outboxMessage `json:"items"`
-	NextCursor string          `json:"next_cursor"`
 }
 
 // staffOutbox shows delivery status: counts per state and the messages of one state (dead letters
@@ -200,26 +141,28 @@ func (p *Pages) staffOutbox(w http.ResponseWriter, r *http.Request) {
 	if _, set := r.URL.Query()["state"]; !set {
 		state = "dead"
 	}
-	q := url.Values{"limit": {"100"}}
-	if state != "" {
-		q.Set("state", state)
-	}
-	if cur := r.URL.Query().Get("cursor"); cur != "" {
-		q.Set("cursor", cur)
-	}
-	var o outboxJSON
-	res, err := p.get(r, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/outbox?"+q.Encode(), &o)
-	if err != nil || !res.OK() {
-		if !p.formFailed(w, r, v, res, err) {
+	d, err := p.delivery(r, c.Slug, state)
+	if err != nil {
+		if _, ok := p.formError(w, r, v, err); !ok {
 			return
 		}
+		d = &domain.Delivery{}
 	}
 	v.Form = url.Values{"state": {state}}
-	v.Data = map[string]any{"Outbox": o, "States": []string{"pending", "sending", "sent", "dead"}, "Q": q}
+	v.Data = map[string]any{"Outbox": d, "States": domain.OutboxStates}
 	if r.URL.Query().Get("retried") != "" {
 		v.Notice = v.T("outbox_retried")
 	}
 	p.render(w, http.StatusOK, "staff_outbox", v)
+}
+
+// delivery reads one page of 100 messages of the delivery view, from the ?cursor= of r.
+func (p *Pages) delivery(r *http.Request, slug, state string) (*domain.Delivery, error) {
+	pg, err := models.ParsePage(100, r.URL.Query().Get("cursor"))
+	if err != nil {
+		return nil, err
+	}
+	return p.dom.ListOutbox(r.Context(), p.actor(r), slug, models.OutboxState(state), pg)
 }
 
 // staffOutboxRetry puts a dead letter back in the queue.
@@ -229,13 +172,13 @@ func (p *Pages) staffOutboxRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := "/staff/c/" + url.PathEscape(c.Slug) + "/outbox"
-	res, err := p.api(r, http.MethodPost, "/api/v1/conferences/"+url.PathEscape(c.Slug)+"/outbox/"+url.PathEscape(r.PathValue("id"))+"/retry", map[string]any{})
-	if err == nil && res.OK() {
+	err := p.dom.RetryOutbox(r.Context(), p.actor(r), c.Slug, r.PathValue("id"))
+	if err == nil {
 		redirect(w, r, base+"?retried=1")
 		return
 	}
-	if p.formFailed(w, r, v, res, err) {
+	if status, ok := p.formError(w, r, v, err); ok {
 		v.Data = map[string]string{"Back": base}
-		p.render(w, res.Status, "staff_problem", v)
+		p.render(w, status, "staff_problem", v)
 	}
 }

@@ -276,15 +276,15 @@ func statementRefusal(v *view, form string, d *statementData, err error, msg str
 	switch {
 	case e == nil:
 	case e.Code == models.CodeAlreadyVoted && d.Statement.Ballot != nil && d.Statement.Ballot.Rule == models.VotePerOrganisation:
-		return v.T("api_your_organisation_has_already_voted")
+		return v.T("msg_already_voted_org")
 	case e.Code == models.CodeAlreadyVoted:
-		return v.T("api_you_have_already_voted")
+		return v.T("msg_already_voted_self")
 	case e.Code == models.CodeVoteOpened && form == formCosign:
-		return v.T("api_co_signing_is_no_longer_possible__the_vote_has_opened")
+		return v.T("msg_vote_opened_cosign")
 	case e.Code == models.CodeVoteOpened && form == formUncosign:
-		return v.T("api_withdrawing_a_signature_is_no_longer_possible__the_vote_has_opened")
+		return v.T("msg_vote_opened_uncosign")
 	case e.Code == models.CodeVoteOpened && form == formAmend:
-		return v.T("api_amending_is_no_longer_possible__the_vote_has_opened")
+		return v.T("msg_vote_opened_amend")
 	}
 	return msg
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	_ "time/tzdata" // the time zone select must work on hosts without zoneinfo
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -31,9 +30,6 @@ type Options struct {
 	Store  *models.Store
 	Config config.Config
 	Logger *slog.Logger
-	// API is the JSON API the pages are a client of (in process). It may be set later with SetAPI,
-	// because the API serves the pages too.
-	API http.Handler
 }
 
 // Pages is the web front's handler.
@@ -46,7 +42,6 @@ type Pages struct {
 	bundle *i18n.Bundle
 	mux    *http.ServeMux
 	csrf   *http.CrossOriginProtection
-	apiH   atomic.Pointer[http.Handler]
 
 	agendaPages pageCache // the agenda page for anonymous visitors (agenda.go)
 }
@@ -66,9 +61,6 @@ func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	if o.API != nil {
-		p.SetAPI(o.API)
-	}
 	var err error
 	if p.bundle, err = loadBundle(locales); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -83,16 +75,6 @@ func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
 		p.render(w, http.StatusForbidden, "error", v)
 	}))
 	return p, nil
-}
-
-// SetAPI sets the JSON API handler the pages call (cmd wires it after building the API server).
-func (p *Pages) SetAPI(h http.Handler) { p.apiH.Store(&h) }
-
-func (p *Pages) apiHandler() http.Handler {
-	if h := p.apiH.Load(); h != nil {
-		return *h
-	}
-	return nil
 }
 
 // parseTemplates parses every page together with the layout and the shared partials.

@@ -137,7 +137,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 		return fmt.Errorf("web: %w", err)
 	}
 	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, ReadFreshness: time.Second})
-	pages.SetAPI(srv.Handler()) // the pages are an in-process client of the API
 	httpSrv := &http.Server{
 		Addr: cfg.Addr, Handler: srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,

@@ -71,7 +71,7 @@ func (in *MeChange) apply(d *models.Delegate) error {
 	if in.Languages != nil {
 		fe.languages(in.Languages)
 		if len(in.Languages) == 0 {
-			fe.Set("languages", models.FieldRequired, "must name at least one language")
+			fe.Set("languages", models.FieldNeedsLanguage, "must name at least one language")
 		}
 		d.Languages = models.StringList(in.Languages)
 	}
@@ -97,7 +97,7 @@ func (in *MeChange) apply(d *models.Delegate) error {
 		}
 	}
 	if d.NeedsVisaLetter && d.LegalName == "" {
-		fe.Set("legal_name", models.FieldRequired, "is required for a visa letter")
+		fe.Set("legal_name", models.FieldRequiredForVisa, "is required for a visa letter")
 	}
 	return models.FieldErrors(fe).Err()
 }

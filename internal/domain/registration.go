@@ -72,7 +72,7 @@ func (s *Service) Register(ctx context.Context, a *Actor, slug string, in Regist
 	if in.OrganisationID != nil {
 		o, err := s.store.Organisation(ctx, conf.ID, *in.OrganisationID)
 		if errors.Is(err, models.ErrNotFound) || err == nil && o.Status == models.OrgRejected {
-			return models.Invalid(models.FieldProblem("organisation_id", models.FieldUnknownReference, "is not an organisation of this conference"))
+			return models.Invalid(models.FieldProblem("organisation_id", models.FieldUnknownOrg, "is not an organisation of this conference"))
 		}
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (r *Registration) check(conf *models.Conference) error {
 	fe.name("display_name", r.DisplayName, 100, true)
 	fe.name("legal_name", r.LegalName, 200, false)
 	if r.NeedsVisaLetter && r.LegalName == "" {
-		fe.Set("legal_name", models.FieldRequired, "is required for a visa letter")
+		fe.Set("legal_name", models.FieldRequiredForVisa, "is required for a visa letter")
 	}
 	fe.country("country", r.Country)
 	fe.languages(r.Languages)
@@ -127,7 +127,7 @@ func (r *Registration) check(conf *models.Conference) error {
 	case r.OrganisationID != nil && r.NewOrganisation != nil:
 		fe.Set("new_organisation", models.FieldExclusive, "give either organisation_id or new_organisation, not both")
 	case r.OrganisationID == nil && r.NewOrganisation == nil && r.Role == models.RoleDelegate:
-		fe.Set("organisation_id", models.FieldRequired, "is required for delegates (or propose a new_organisation)")
+		fe.Set("organisation_id", models.FieldNeedsOrganisation, "is required for delegates (or propose a new_organisation)")
 	}
 	if o := r.NewOrganisation; o != nil {
 		o.Name, o.Country = strings.TrimSpace(o.Name), strings.ToUpper(strings.TrimSpace(o.Country))

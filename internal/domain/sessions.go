@@ -97,7 +97,7 @@ func (in *SessionInput) apply(sess *models.Session, creating bool) error {
 	if !fe.Has("ends_at") && !fe.Has("starts_at") && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
 		switch {
 		case !sess.EndsAt.After(sess.StartsAt):
-			fe.Set("ends_at", models.FieldBadRange, "must be after starts_at")
+			fe.Set("ends_at", models.FieldEndsBeforeStart, "must be after starts_at")
 		case sess.EndsAt.Sub(sess.StartsAt) > maxSessionLength:
 			fe.Set("ends_at", models.FieldBadRange, "must be at most 24 hours after starts_at")
 		}

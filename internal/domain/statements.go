@@ -105,7 +105,7 @@ func (s *Service) CreateStatement(ctx context.Context, a *Actor, slug string, in
 		return nil, models.Invalid(models.FieldProblem("organisation_id", models.FieldRequired, "is required"))
 	default:
 		if _, err := s.store.Organisation(ctx, conf.ID, *in.OrganisationID); errors.Is(err, models.ErrNotFound) {
-			return nil, models.Invalid(models.FieldProblem("organisation_id", models.FieldUnknownReference, "is not an organisation of this conference"))
+			return nil, models.Invalid(models.FieldProblem("organisation_id", models.FieldUnknownOrg, "is not an organisation of this conference"))
 		} else if err != nil {
 			return nil, err
 		}
