@@ -86,9 +86,6 @@ func (r *announcementRequest) input() domain.AnnouncementInput {
 			Roles: models.Typed[models.DelegateRole](a.Roles), Attendance: models.Typed[models.AttendanceMode](a.Attendance)}}
 }
 
-// dedupe returns the distinct values of l in their first order (nil for none).
-func dedupe(l []string) []string { return domain.Distinct(l) }
-
 // createAnnouncement sends an announcement to an audience (domain.Service.CreateAnnouncement);
 // with dry_run it only previews.
 func (s *Server) createAnnouncement(c *gin.Context) error { return s.announce(c, false) }

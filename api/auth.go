@@ -94,11 +94,6 @@ func (s *Server) anyone(c *gin.Context) {
 // isStaff reports whether the caller is a staff member with one of roles.
 func isStaff(c *gin.Context, roles ...models.StaffRole) bool { return who(c).IsStaff(roles...) }
 
-// audit records a staff or delegate action without the data itself.
-func (s *Server) audit(c *gin.Context, st *models.Store, conferenceID, action, targetKind, targetID string) error {
-	return s.dom.Audit(c.Request.Context(), st, s.actor(c), conferenceID, action, targetKind, targetID)
-}
-
 type loginRequest struct {
 	Email    string `json:"email" binding:"required,max=254"`
 	Password string `json:"password" binding:"required,max=256"`

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -74,15 +73,6 @@ func (r *conferenceRequest) input() domain.ConferenceInput {
 		BlindReview: r.BlindReview, RetentionDays: r.RetentionDays}
 }
 
-var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
-
-// setStr sets *dst to *src when src is given; dst may be a string or a named string type.
-func setStr[T ~string](dst *T, src *string) {
-	if src != nil {
-		*dst = T(*src)
-	}
-}
-
 // createConference creates a conference (domain.Service.CreateConference).
 func (s *Server) createConference(c *gin.Context) error {
 	var req conferenceRequest
@@ -139,5 +129,3 @@ func (s *Server) listConferences(c *gin.Context) error {
 func (s *Server) conference(c *gin.Context) (*models.Conference, error) {
 	return s.dom.Conference(c.Request.Context(), c.Param("slug"))
 }
-
-var countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -36,14 +35,4 @@ func (s *Server) conferencePage(c *gin.Context) (*models.Conference, models.Page
 	}
 	pg, err := page(c)
 	return conf, pg, err
-}
-
-// conflictField turns ErrConflict into a 409 that names the field at fault.
-func conflictField(err error, field, msg string) error {
-	if errors.Is(err, models.ErrConflict) {
-		p := problem(409, "this conflicts with an existing record")
-		p = problemOf(&models.Error{Kind: models.KindConflict, Code: models.CodeConflict, Detail: p.Detail, Fields: models.FieldProblem(field, models.FieldTaken, msg)})
-		return p
-	}
-	return err
 }

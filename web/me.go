@@ -12,28 +12,6 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// delegate is the API's view of a registration, as its delegate or staff see it.
-type delegate struct {
-	ID                  string     `json:"id"`
-	ConferenceID        string     `json:"conference_id"`
-	Status              string     `json:"status"`
-	DisplayName         string     `json:"display_name"`
-	Email               string     `json:"email"`
-	OrganisationID      string     `json:"organisation_id"`
-	Role                string     `json:"role"`
-	Country             string     `json:"country"`
-	Languages           []string   `json:"languages"`
-	Attendance          string     `json:"attendance"`
-	Visibility          string     `json:"visibility"`
-	InterpretationNeeds string     `json:"interpretation_needs"`
-	AccessibilityNeeds  string     `json:"accessibility_needs"`
-	LegalName           string     `json:"legal_name"`
-	NeedsVisaLetter     bool       `json:"needs_visa_letter"`
-	NotifyAnnouncements bool       `json:"notify_announcements"`
-	NotifyAgenda        bool       `json:"notify_agenda"`
-	CreatedAt           *time.Time `json:"created_at"`
-}
-
 // mySession is a session the delegate signed up for, with their place: confirmed or waitlisted.
 type mySession struct {
 	ID, Title, RoomName, Status string

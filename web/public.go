@@ -31,23 +31,6 @@ func (c *conference) RegistrationNotYet() bool {
 	return c.RegistrationOpensAt != nil && time.Now().Before(*c.RegistrationOpensAt)
 }
 
-// organisation is the API's view of an organisation.
-type organisation struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	Country       string `json:"country"`
-	Kind          string `json:"kind"`
-	Status        string `json:"status"`
-	Listed        bool   `json:"listed"`
-	DelegateQuota int    `json:"delegate_quota"`
-}
-
-// list is the shape of every API list.
-type list[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
-
 // loadConference fetches the conference of the {slug} path value and prepares the view; on
 // failure it has already answered.
 func (p *Pages) loadConference(w http.ResponseWriter, r *http.Request) (*conference, *view, bool) {
