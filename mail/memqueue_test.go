@@ -11,24 +11,6 @@ import (
 	"time"
 )
 
-// clock is a clock that moves only when a test advances it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // memQueue is an in-memory Queue with leases, for worker tests.
 type memQueue struct {
 	mu       sync.Mutex

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zimmerwald/zimmerwald/internal/fakeclock"
+
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
 )
 
@@ -30,7 +32,7 @@ type workerEnv struct {
 	srv   *smtptest.Server
 	w     *Worker
 	logs  *syncBuffer
-	clock *clock // the clock of both the worker and the queue
+	clock *fakeclock.Clock // the clock of both the worker and the queue
 }
 
 func newWorkerEnv(t *testing.T, cfg WorkerConfig) *workerEnv {
@@ -47,7 +49,7 @@ func newWorkerEnv(t *testing.T, cfg WorkerConfig) *workerEnv {
 	if cfg.BackoffFunc == nil {
 		cfg.BackoffFunc = func(int) time.Duration { return 0 }
 	}
-	clk := &clock{t: time.Date(2026, 9, 5, 9, 0, 0, 0, time.UTC)}
+	clk := fakeclock.New(time.Date(2026, 9, 5, 9, 0, 0, 0, time.UTC))
 	cfg.Now = clk.Now
 	logs := &syncBuffer{}
 	q := &memQueue{now: clk.Now}

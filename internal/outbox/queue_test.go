@@ -9,29 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zimmerwald/zimmerwald/internal/fakeclock"
+
 	"github.com/zimmerwald/zimmerwald/internal/outbox"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
-
-// clock is a clock that moves only when a test advances it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func conference(t *testing.T, st *models.Store) *models.Conference {
 	t.Helper()
@@ -146,7 +130,7 @@ func TestLeasesAndRetriesFollowTheClock(t *testing.T) {
 		ctx := context.Background()
 		c := conference(t, st)
 		enqueue(t, st, c, mail.TemplateConfirm, `{}`, addresses("d", 3)...)
-		clk := &clock{t: st.Now().Add(time.Second)}
+		clk := fakeclock.New(st.Now().Add(time.Second))
 		first := outbox.New(st, outbox.Options{Now: clk.Now})
 		second := outbox.New(st, outbox.Options{Now: clk.Now})
 
