@@ -26,6 +26,7 @@ const (
 // so every new route has to be classified.
 var accessTable = map[string]string{
 	"GET /healthz": public, "GET /readyz": public, "GET /api/openapi.yaml": public,
+	"GET /c/:slug/schedule.xml": public, "GET /c/:slug/schedule.json": public, "GET /c/:slug/agenda.ics": public,
 	"POST /api/v1/auth/login": public, "POST /api/v1/auth/logout": anyone,
 	"GET /api/v1/tokens": staffAny, "POST /api/v1/tokens": staffAny, "DELETE /api/v1/tokens/:id": staffAny,
 	"GET /api/v1/accounts": admins, "POST /api/v1/accounts": admins, "GET /api/v1/audit": admins,

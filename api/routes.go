@@ -68,6 +68,10 @@ func (s *Server) routes() {
 	v1.POST("/me/feed", s.delegate, s.h(s.createFeed))
 	v1.DELETE("/me/feed", s.delegate, s.h(s.deleteFeed))
 	v1.GET("/feeds/:token/agenda.ics", s.h(s.feedICS))
+	// The public exports again at the addresses the agenda page links to (next to /c/{slug}/agenda).
+	e.GET("/c/:slug/schedule.xml", s.h(s.scheduleXML))
+	e.GET("/c/:slug/schedule.json", s.h(s.scheduleJSON))
+	e.GET("/c/:slug/agenda.ics", s.h(s.agendaICS))
 
 	// Position statements (statements.go, statement_review.go, cosign.go, amendments.go, votes.go).
 	// Readable ones answer anyone; handlers narrow by statement status and organisation.

@@ -35,8 +35,11 @@ func TestAgendaInReaderTimeZone(t *testing.T) {
 		b := e.browser()
 		p := b.get("/c/"+c.Slug+"/agenda?lang=en").want(t, 200)
 		p.has(t, "Agenda release 1", "All times in Europe/Zurich", "Sunday, 5 September 2027", "Main hall", "Small hall",
-			"/api/v1/conferences/"+c.Slug+"/agenda.ics", "/api/v1/conferences/"+c.Slug+"/schedule.xml")
+			"/c/"+c.Slug+"/agenda.ics", "/c/"+c.Slug+"/schedule.xml")
 		p.lacks(t, "Comrade Vera", "Reserve: youth meeting", "Lea")
+		for path, kind := range map[string]string{"/agenda.ics": "BEGIN:VCALENDAR", "/schedule.xml": "<schedule", "/schedule.json": `"schedule"`} {
+			b.get("/c/"+c.Slug+path).want(t, 200).has(t, kind) // the links the page offers work
+		}
 		opening := sessionBlock(t, p, "Opening plenary")
 		if !strings.Contains(opening, ">18:00</time>–<time") || !strings.Contains(opening, ">19:30</time>") {
 			t.Fatalf("opening plenary not at 18:00–19:30 Zurich time:\n%s", opening)
