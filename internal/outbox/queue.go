@@ -32,8 +32,9 @@ const markTimeout = 30 * time.Second
 // Queue adapts a Store's outbox to the mail worker's Queue, so that neither package imports the
 // other. The outcomes reported by the worker's concurrent senders are recorded together: while
 // one transaction is being written, the outcomes that arrive queue up and go into the next one.
-// Each Mark call still returns only once its outcome is committed, so nothing is acknowledged
-// before it is durable.
+// Each Mark call returns only once its outcome is committed — in a relaxed commit
+// (models.Store.relaxedTx) that survives a crash of the process but not of the machine, which
+// costs at most one repeated delivery.
 type Queue struct {
 	st     *models.Store
 	domain string
