@@ -293,6 +293,7 @@ func (s *Store) LockSession(ctx context.Context, id string) (*Session, error) {
 type SessionFilter struct {
 	ConferenceID string
 	Statuses     []SessionStatus // empty: every status
+	IDs          []string        // empty: every session
 	// From and To, when both set, keep only sessions that overlap [From, To).
 	From, To time.Time
 	Page     Page // keyset on (starts_at, id); Limit 0 means no limit
@@ -303,6 +304,9 @@ func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]Session, e
 	q := s.read(ctx).Where("conference_id = ?", f.ConferenceID)
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
+	}
+	if len(f.IDs) > 0 {
+		q = q.Where("id IN ?", f.IDs)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() {
 		q = q.Where("starts_at < ? AND ends_at > ?", f.To, f.From)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,25 +18,18 @@ type mySession struct {
 	Place                       string
 }
 
-// mySessions reads the delegate's sign-ups straight from the store (a cheap read of the
-// delegate's own rows, identified by their session) and keeps the sessions that are not drafts.
-func (p *Pages) mySessions(r *http.Request, delegateID string) []mySession {
-	ctx := r.Context()
-	st := p.dom.Store()
-	as, err := st.DelegateAttendances(ctx, delegateID)
+// mySessions lists the visitor's sign-ups for their page (domain.Service.MySessions).
+func (p *Pages) mySessions(r *http.Request) []mySession {
+	ms, err := p.dom.MySessions(r.Context(), p.actor(r))
 	if err != nil {
 		p.log.Warn("my sessions", "err", err)
 		return nil
 	}
-	var out []mySession
-	for _, a := range as {
-		s, err := st.Session(ctx, a.SessionID)
-		if err != nil || s.Status == models.SessionDraft {
-			continue
-		}
-		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: string(s.Status), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: string(a.Status)})
+	out := make([]mySession, 0, len(ms))
+	for _, m := range ms {
+		s := m.Session
+		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: string(s.Status), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: string(m.Place)})
 	}
-	slices.SortFunc(out, func(a, b mySession) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out
 }
 
@@ -74,7 +66,7 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 	if d.Conference != nil {
 		d.Location = p.readerLocation(r, d.Conference)
 	}
-	d.Sessions = p.mySessions(r, d.Me.ID)
+	d.Sessions = p.mySessions(r)
 	m := d.Me
 	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
 		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
