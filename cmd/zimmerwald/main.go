@@ -104,7 +104,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) error {
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStoreWaiting(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
