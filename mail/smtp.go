@@ -173,10 +173,14 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 		s.drop(nil)
 	}
 	if s.conn == nil {
-		conn, err := s.dialer.Dial()
+		conn, err := s.dial(ctx)
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
 			se := classify("dial", err)
 			se.Permanent = false // a refused login or greeting is about the server, not this message
+			s.log.Warn("smtp connect failed; the mail will be retried", "host", s.dialer.Host, "port", s.dialer.Port, "err", se.Reason)
 			return se
 		}
 		s.conn = conn
@@ -188,6 +192,54 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	s.lastUsed = time.Now()
 	s.armIdleTimer()
 	return nil
+}
+
+// dial connects and greets the server. go-mail reads the server's greeting
+// before it sets its own I/O deadline, so the connection is made by
+// dialWithDeadline (installed as go-mail's NetDialTimeout), which bounds the
+// greeting by the timeout option. The dial runs apart so that a cancelled
+// ctx (shutdown) returns at once; a connection that arrives later is closed.
+func (s *SMTPSender) dial(ctx context.Context) (gomail.SendCloser, error) {
+	type result struct {
+		conn gomail.SendCloser
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := s.dialer.Dial()
+		done <- result{c, err}
+	}()
+	select {
+	case r := <-done:
+		return r.conn, r.err
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.conn != nil {
+				_ = r.conn.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+func init() { gomail.NetDialTimeout = dialWithDeadline }
+
+// dialWithDeadline opens a TCP connection and sets a deadline of timeout on
+// it before go-mail reads the greeting, so that a server that accepts but
+// never greets cannot hang the sender. go-mail replaces the deadline with
+// its own right after the greeting.
+func dialWithDeadline(network, address string, timeout time.Duration) (net.Conn, error) {
+	conn, err := net.DialTimeout(network, address, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if timeout > 0 {
+		if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+	}
+	return conn, nil
 }
 
 // drop forgets the current connection. After an SMTP answer the connection

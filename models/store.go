@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -160,10 +161,18 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
 	gd := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if s.dialect == Postgres {
 		gd = goose.DialectPostgres
+		// Processes started together wait for each other: one migrates under a session-level
+		// advisory lock, the others then find nothing left to do. (SQLite has one writer already.)
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600)) // try each second, for 10 minutes
+		if err != nil {
+			return 0, fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, sqlDB, fsys)
+	p, err := goose.NewProvider(gd, sqlDB, fsys, opts...)
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}

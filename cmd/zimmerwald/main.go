@@ -104,7 +104,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) error {
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStoreWaiting(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	err = httpSrv.Shutdown(sctx)
-	<-workerDone
+	select { // the worker gives up sends in progress; ZW_SHUTDOWN_TIMEOUT bounds the rest
+	case <-workerDone:
+	case <-sctx.Done():
+		log.Warn("mail worker still busy at the end of the shutdown timeout; its leased mail will be retried")
+	}
 	return err
 }
 
