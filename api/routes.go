@@ -95,6 +95,16 @@ func (s *Server) routes() {
 	v1.POST("/statements/:id/ballot/close", s.staff(organisers...), s.h(s.closeBallot))
 	v1.POST("/statements/:id/votes", s.delegate, s.h(s.castVote))
 
+	// The plenary: credentials, ballots, check-in and presence (plenary.go, checkins.go).
+	v1.GET("/conferences/:slug/organisations/:id/delegation", s.staff(organisers...), s.h(s.getDelegation))
+	v1.PUT("/conferences/:slug/organisations/:id/delegation", s.staff(organisers...), s.h(s.putDelegation))
+	v1.GET("/me/delegation", s.delegate, s.h(s.getMyDelegation))
+	v1.GET("/conferences/:slug/ballots", s.anyone, s.h(s.listBallots))
+	v1.POST("/conferences/:slug/ballots", s.staff(organisers...), s.h(s.createBallot))
+	v1.GET("/ballots/:id", s.anyone, s.h(s.getBallot))
+	v1.POST("/ballots/:id/votes", s.delegate, s.h(s.voteOnBallot))
+	v1.POST("/ballots/:id/close", s.staff(organisers...), s.h(s.closeBallotByID))
+
 	// Mail: announcements and the delivery view (announcements.go, outbox.go).
 	v1.GET("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.listAnnouncements))
 	v1.POST("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.createAnnouncement))

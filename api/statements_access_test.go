@@ -36,7 +36,8 @@ func TestStatementRoutesRoleMatrix(t *testing.T) {
 	}
 	balloted := func() string {
 		s := w.fixture(t, models.StatementAccepted)
-		if err := e.st.OpenBallot(ctx, &models.Ballot{StatementID: s.ID, Rule: models.VotePerOrganisation}); err != nil {
+		if err := e.st.OpenBallot(ctx, &models.Ballot{ConferenceID: s.ConferenceID, Kind: models.BallotStatement, StatementID: &s.ID,
+			Weighting: models.VotePerOrganisation, Majority: models.MajoritySimple, Options: models.StringList{"yes", "no", "abstain"}}); err != nil {
 			t.Fatal(err)
 		}
 		return "/api/v1/statements/" + s.ID

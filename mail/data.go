@@ -32,6 +32,7 @@ const (
 	TemplateAmendmentDecision Template = "amendment_decision"
 	TemplateVoteResult        Template = "vote_result"
 	TemplateAnnouncement      Template = "announcement"
+	TemplateCredentials       Template = "credentials"
 )
 
 // registry maps each template name to a constructor of its data struct. It
@@ -50,6 +51,7 @@ var registry = map[Template]func() Data{
 	TemplateAmendmentDecision: func() Data { return new(AmendmentDecisionData) },
 	TemplateVoteResult:        func() Data { return new(VoteResultData) },
 	TemplateAnnouncement:      func() Data { return new(AnnouncementData) },
+	TemplateCredentials:       func() Data { return new(CredentialsData) },
 }
 
 // NewData returns a new pointer to the data struct of the named template
@@ -306,4 +308,22 @@ func checkLink(field, value string, required bool) error {
 		return fmt.Errorf("mail: %s must be an absolute http(s) url", field)
 	}
 	return nil
+}
+
+// CredentialsData is the data of "credentials": the organisers set the
+// delegation of the recipient's organisation. Role is the recipient's place
+// in it: "head", "voting", "alternate", "member", or "" when they are no
+// longer part of it.
+type CredentialsData struct {
+	Conference, Name string
+	Organisation     string
+	Role             string
+}
+
+// Template names the template this data fills.
+func (*CredentialsData) Template() Template { return TemplateCredentials }
+
+// Validate reports whether the data can be rendered.
+func (d *CredentialsData) Validate() error {
+	return checkEnum("Role", d.Role, "head", "voting", "alternate", "member", "")
 }

@@ -61,6 +61,12 @@ func samples(name Template) []Data {
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "adopted", Yes: 41, No: 7, Abstain: 3},
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "not_adopted", Yes: 12, No: 30, Abstain: 9},
 		}
+	case TemplateCredentials:
+		return []Data{
+			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: "head"},
+			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: "alternate"},
+			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: ""},
+		}
 	case TemplateAnnouncement:
 		return []Data{
 			&AnnouncementData{Conference: sampleConference, Name: "Clara", Subject: "Practical information",

@@ -2,8 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+
+	"gorm.io/gorm/clause"
 )
 
 // ErrBallotClosed is returned for a vote in, or the closing of, a ballot that is not open.
@@ -13,12 +18,56 @@ var ErrBallotClosed = errors.New("the ballot is not open")
 // under the one-vote-per-organisation rule).
 var ErrNoVote = errors.New("no vote under this rule")
 
-// Choices lists the valid votes.
+// Choices lists the valid votes of a ballot that is not an election, and its default options.
 var Choices = []VoteChoice{VoteYes, VoteNo, VoteAbstain}
 
+// Candidate is one candidate of an election.
+type Candidate struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Candidates is the list of candidates of an election, stored as JSON in one text column.
+type Candidates []Candidate
+
+// Value encodes the list as JSON.
+func (l Candidates) Value() (driver.Value, error) {
+	if l == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal([]Candidate(l))
+	return string(b), err
+}
+
+// Scan decodes a JSON array from the database.
+func (l *Candidates) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*l = nil
+		return nil
+	default:
+		return fmt.Errorf("candidates: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, (*[]Candidate)(l))
+}
+
+// Has reports whether id is one of the candidates.
+func (l Candidates) Has(id string) bool {
+	for _, c := range l {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // VoterKey returns the key a delegate votes under: "org:<organisation ID>" when the rule gives one
-// vote per organisation (the first of its delegates to vote casts it), "del:<delegate ID>" when it
-// gives one per delegate.
+// vote per organisation, "del:<delegate ID>" when it gives one per delegate.
 func VoterKey(rule VoteRule, d *Delegate) (string, error) {
 	switch rule {
 	case VotePerOrganisation:
@@ -32,107 +81,204 @@ func VoterKey(rule VoteRule, d *Delegate) (string, error) {
 	return "", fmt.Errorf("unknown vote rule %q", rule)
 }
 
-// VotesCast is the number of votes counted so far.
-func (b *Ballot) VotesCast() int { return b.YesCount + b.NoCount + b.AbstainCount }
+// Choosable lists what may be chosen on b: its candidates' IDs in an election, else its options.
+func (b *Ballot) Choosable() []string {
+	if b.Kind == BallotElection {
+		out := make([]string, len(b.Candidates))
+		for i, c := range b.Candidates {
+			out[i] = c.ID
+		}
+		return out
+	}
+	return b.Options
+}
 
-// Result is the outcome of a ballot: adopted with more yes than no votes (abstentions are not
-// counted either way), otherwise not adopted.
+// Result is the statement status a closed ballot on a statement leads to.
 func (b *Ballot) Result() StatementStatus {
-	if b.YesCount > b.NoCount {
+	if b.Outcome == OutcomeAdopted {
 		return StatementAdopted
 	}
 	return StatementNotAdopted
 }
 
-// OpenBallot inserts b as the statement's open ballot; ErrConflict when one is already open.
+// OpenBallot inserts b as an open ballot with a zero tally for each choice; ErrConflict when a
+// ballot of the same kind is already open on the same statement.
 func (s *Store) OpenBallot(ctx context.Context, b *Ballot) error {
 	if b.ID == "" {
 		b.ID = NewID()
 	}
 	b.Status, b.OpenedAt, b.ClosedAt = BallotOpen, s.now(), nil
-	b.YesCount, b.NoCount, b.AbstainCount = 0, 0, 0
-	return notFound(s.write(ctx).Create(b).Error)
+	b.VotesCast, b.Outcome, b.Elected = 0, "", StringList{}
+	if b.Options == nil {
+		b.Options = StringList{}
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := notFound(tx.write(ctx).Create(b).Error); err != nil {
+			return err
+		}
+		b.Counts = map[string]int{}
+		for _, c := range b.Choosable() {
+			b.Counts[c] = 0
+			if err := tx.write(ctx).Create(&BallotTally{BallotID: b.ID, Choice: c}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-// OpenBallotOf returns the statement's open ballot, or ErrNotFound.
-func (s *Store) OpenBallotOf(ctx context.Context, statementID string) (*Ballot, error) {
+// Ballot returns a ballot with its counts, or ErrNotFound.
+func (s *Store) Ballot(ctx context.Context, id string) (*Ballot, error) {
 	var b Ballot
-	if err := s.read(ctx).Where("statement_id = ? AND status = ?", statementID, BallotOpen).Take(&b).Error; err != nil {
+	if err := s.read(ctx).Where("id = ?", id).Take(&b).Error; err != nil {
 		return nil, notFound(err)
 	}
-	return &b, nil
+	return &b, s.loadCounts(ctx, []*Ballot{&b})
+}
+
+// BallotsOf returns the ballots of a conference, newest first, with their counts.
+func (s *Store) BallotsOf(ctx context.Context, conferenceID string) ([]Ballot, error) {
+	var bs []Ballot
+	if err := s.read(ctx).Where("conference_id = ?", conferenceID).Order("opened_at DESC, id").Find(&bs).Error; err != nil {
+		return nil, err
+	}
+	ps := make([]*Ballot, len(bs))
+	for i := range bs {
+		ps[i] = &bs[i]
+	}
+	return bs, s.loadCounts(ctx, ps)
+}
+
+// loadCounts fills the Counts of bs from their tallies.
+func (s *Store) loadCounts(ctx context.Context, bs []*Ballot) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	ids, byID := make([]string, len(bs)), map[string]*Ballot{}
+	for i, b := range bs {
+		ids[i], byID[b.ID], b.Counts = b.ID, b, map[string]int{}
+	}
+	var ts []BallotTally
+	if err := s.read(ctx).Where("ballot_id IN ?", ids).Find(&ts).Error; err != nil {
+		return err
+	}
+	for _, t := range ts {
+		byID[t.BallotID].Counts[t.Choice] = t.Votes
+	}
+	return nil
+}
+
+// OpenBallotOf returns the statement's open statement ballot, or ErrNotFound.
+func (s *Store) OpenBallotOf(ctx context.Context, statementID string) (*Ballot, error) {
+	var b Ballot
+	if err := s.read(ctx).Where("statement_id = ? AND kind = ? AND status = ?", statementID, BallotStatement, BallotOpen).Take(&b).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &b, s.loadCounts(ctx, []*Ballot{&b})
 }
 
 // HasBallot reports whether a ballot was ever opened on the statement.
 func (s *Store) HasBallot(ctx context.Context, statementID string) (bool, error) {
 	var n int64
-	err := s.read(ctx).Model(&Ballot{}).Where("statement_id = ?", statementID).Count(&n).Error
+	err := s.read(ctx).Model(&Ballot{}).Where("statement_id = ? AND kind = ?", statementID, BallotStatement).Count(&n).Error
 	return n > 0, err
 }
 
-// LatestBallots returns the most recently opened ballot of each of the given statements, by
-// statement ID.
+// LatestBallots returns the most recently opened statement ballot of each of the given
+// statements, by statement ID.
 func (s *Store) LatestBallots(ctx context.Context, statementIDs []string) (map[string]Ballot, error) {
 	out := map[string]Ballot{}
 	if len(statementIDs) == 0 {
 		return out, nil
 	}
 	var bs []Ballot
-	if err := s.read(ctx).Where("statement_id IN ?", statementIDs).Order("opened_at, id").Find(&bs).Error; err != nil {
+	if err := s.read(ctx).Where("statement_id IN ? AND kind = ?", statementIDs, BallotStatement).Order("opened_at, id").Find(&bs).Error; err != nil {
+		return nil, err
+	}
+	ps := make([]*Ballot, len(bs))
+	for i := range bs {
+		ps[i] = &bs[i]
+	}
+	if err := s.loadCounts(ctx, ps); err != nil {
 		return nil, err
 	}
 	for _, b := range bs {
-		out[b.StatementID] = b
+		out[*b.StatementID] = b
 	}
 	return out, nil
 }
 
-// CastVote records that v.VoterKey voted in the open ballot b and counts choice, in one
-// transaction: the counter first (which, on PostgreSQL, also queues concurrent voters on the
-// ballot row), then the vote row, whose unique index (ballot_id, voter_key) turns a second vote
-// into ErrConflict and rolls the count back. On a secret ballot the row records who voted, never
-// how: Choice stays nil and only the ballot's counters know the choice.
-func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choice VoteChoice) error {
-	col, ok := map[VoteChoice]string{VoteYes: "yes_count", VoteNo: "no_count", VoteAbstain: "abstain_count"}[choice]
-	if !ok {
-		return fmt.Errorf("unknown choice %q", choice)
-	}
+// CastVote records that v.VoterKey voted in the open ballot b for choices, in one transaction:
+// the ballot's votes_cast first (which, on PostgreSQL, also queues concurrent voters on the
+// ballot row), then each chosen tally, then the vote row, whose unique index (ballot_id,
+// voter_key) turns a second vote into ErrConflict and rolls the counts back. On a secret ballot
+// the row records who voted, never how: Choice stays nil and only the tallies know the choice.
+// The caller checks that choices are among b.Choosable().
+func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choices ...string) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.write(ctx).Model(&Ballot{}).Where("id = ? AND status = ?", b.ID, BallotOpen).Update(col, gormExpr(col+" + 1"))
+		res := tx.write(ctx).Model(&Ballot{}).Where("id = ? AND status = ?", b.ID, BallotOpen).Update("votes_cast", gormExpr("votes_cast + 1"))
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrBallotClosed
 		}
+		for _, c := range choices {
+			res := tx.write(ctx).Model(&BallotTally{}).Where("ballot_id = ? AND choice = ?", b.ID, c).Update("votes", gormExpr("votes + 1"))
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return fmt.Errorf("ballot %s has no choice %q", b.ID, c)
+			}
+		}
 		v.ID, v.BallotID, v.Choice = NewID(), b.ID, nil
 		if !b.Secret {
-			c := choice
+			c := VoteChoice(strings.Join(choices, ","))
 			v.Choice = &c
 		}
 		return notFound(tx.write(ctx).Create(v).Error)
 	})
 }
 
-// CloseBallot closes an open ballot and returns it with its final counts; ErrBallotClosed when it
-// is not open.
-func (s *Store) CloseBallot(ctx context.Context, id string) (*Ballot, error) {
+// LockBallot returns the open ballot id locked for closing (FOR UPDATE on PostgreSQL), with its
+// counts; ErrBallotClosed when it is not open.
+func (s *Store) LockBallot(ctx context.Context, id string) (*Ballot, error) {
 	var b Ballot
-	err := s.Tx(ctx, func(tx *Store) error {
-		res := tx.write(ctx).Model(&Ballot{}).Where("id = ? AND status = ?", id, BallotOpen).
-			Updates(map[string]any{"status": BallotClosed, "closed_at": tx.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrBallotClosed
-		}
-		return tx.write(ctx).Where("id = ?", id).Take(&b).Error
-	})
-	if err != nil {
+	q := s.write(ctx)
+	if s.dialect != SQLite {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ?", id).Take(&b).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if b.Status != BallotOpen {
+		return nil, ErrBallotClosed
+	}
+	var ts []BallotTally
+	if err := s.write(ctx).Where("ballot_id = ?", id).Find(&ts).Error; err != nil {
 		return nil, err
 	}
+	b.Counts = map[string]int{}
+	for _, t := range ts {
+		b.Counts[t.Choice] = t.Votes
+	}
 	return &b, nil
+}
+
+// CloseBallot stores b's outcome and closes it; call it inside Tx after LockBallot.
+func (s *Store) CloseBallot(ctx context.Context, b *Ballot) error {
+	now := s.now()
+	res := s.write(ctx).Model(&Ballot{}).Where("id = ? AND status = ?", b.ID, BallotOpen).
+		Updates(map[string]any{"status": BallotClosed, "closed_at": now, "outcome": b.Outcome, "elected": b.Elected})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrBallotClosed
+	}
+	b.Status, b.ClosedAt = BallotClosed, &now
+	return nil
 }
 
 // BallotVotes returns the vote rows of a ballot, oldest first. On a secret ballot none holds a

@@ -79,18 +79,23 @@ func (s *Store) demoStatements(ctx context.Context, conf *Conference, orgs []*Or
 
 // demoVote puts a statement to a secret vote of the organisations and adopts it.
 func (s *Store) demoVote(ctx context.Context, st *Statement, orgs []*Organisation) error {
-	b := &Ballot{StatementID: st.ID, Secret: true, Rule: VotePerOrganisation}
+	b := &Ballot{ConferenceID: st.ConferenceID, Kind: BallotStatement, StatementID: &st.ID, Secret: true, Majority: MajoritySimple,
+		Weighting: VotePerOrganisation, Options: StringList(Strings(Choices)), Eligible: len(orgs)}
 	if err := s.OpenBallot(ctx, b); err != nil {
 		return err
 	}
 	for i, choice := range []VoteChoice{VoteYes, VoteYes, VoteYes, VoteAbstain} {
 		o := orgs[[]int{0, 2, 4, 3}[i]]
-		if err := s.CastVote(ctx, b, &BallotVote{VoterKey: "org:" + o.ID, OrganisationID: &o.ID}, choice); err != nil {
+		if err := s.CastVote(ctx, b, &BallotVote{VoterKey: "org:" + o.ID, OrganisationID: &o.ID}, string(choice)); err != nil {
 			return err
 		}
 	}
-	closed, err := s.CloseBallot(ctx, b.ID)
+	closed, err := s.LockBallot(ctx, b.ID)
 	if err != nil {
+		return err
+	}
+	closed.Tally()
+	if err := s.CloseBallot(ctx, closed); err != nil {
 		return err
 	}
 	if err := st.Move(closed.Result(), s.now()); err != nil {

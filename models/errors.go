@@ -49,6 +49,8 @@ const (
 	CodeNoOpenBallot         Code = "no_open_ballot"
 	CodeAlreadyCosigned      Code = "already_cosigned"
 	CodeOwnStatement         Code = "own_statement"
+	// The plenary.
+	CodeOrgNotVerified Code = "organisation_not_verified"
 )
 
 // Field codes: what is wrong with one field of a request (the error_codes map).
@@ -82,6 +84,8 @@ const (
 	FieldUnknownOrg        Code = "unknown_organisation"
 	FieldNeedsLanguage     Code = "language_required"
 	FieldEndsBeforeStart   Code = "ends_before_start"
+	FieldTooManyVoting     Code = "too_many_voting"
+	FieldTooManyChoices    Code = "too_many_choices"
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -99,6 +103,7 @@ func Codes() []Code {
 		FieldRequiredForVisa, FieldNeedsOrganisation, FieldUnknownOrg, FieldNeedsLanguage, FieldEndsBeforeStart,
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
+		CodeOrgNotVerified, FieldTooManyVoting, FieldTooManyChoices,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

@@ -41,8 +41,10 @@ type Organisation struct {
 	Status        OrganisationStatus
 	DelegateQuota int
 	Listed        bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// VotingMandates is how many of its delegates may hold the role voting or head.
+	VotingMandates int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // SetStatus moves a proposed organisation to verified or rejected; any other move is refused.
@@ -63,6 +65,9 @@ func (o *Organisation) SetStatus(to OrganisationStatus) error {
 func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation) error {
 	if o.ID == "" {
 		o.ID = NewID()
+	}
+	if o.VotingMandates == 0 {
+		o.VotingMandates = 1
 	}
 	return notFound(s.write(ctx).Create(o).Error)
 }

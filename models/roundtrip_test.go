@@ -23,7 +23,7 @@ func allModels() []any {
 		&models.Conference{}, &models.Organisation{}, &models.Delegate{}, &models.Account{}, &models.AuthToken{},
 		&models.Room{}, &models.Session{}, &models.SessionPerson{}, &models.SessionStatement{}, &models.Attendance{},
 		&models.AgendaRelease{}, &models.Statement{}, &models.StatementTranslation{}, &models.StatementVersion{},
-		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{},
+		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{}, &models.BallotTally{}, &models.DelegationMember{}, &models.Checkin{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
 	}
 }
@@ -106,6 +106,8 @@ func fill(v any, refs map[string]string) {
 			val = reflect.ValueOf(b)
 		case models.StringList:
 			val = reflect.ValueOf(models.StringList{"en", "uk"})
+		case models.Candidates:
+			val = reflect.ValueOf(models.Candidates{{ID: "c1", Name: "Rosa"}})
 		case models.Audience:
 			val = reflect.ValueOf(models.Audience{Statuses: []models.DelegateStatus{"approved"}, OrganisationIDs: []string{"o1"},
 				Languages: []string{"uk"}, Roles: []models.DelegateRole{"delegate"}, Attendance: []models.AttendanceMode{"remote"}})

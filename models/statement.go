@@ -196,19 +196,72 @@ const (
 	VoteAbstain VoteChoice = "abstain"
 )
 
-// Ballot is a vote on a statement. Counts are kept on the ballot so a secret ballot needs no link
-// between voter and choice.
+// BallotKind is what a ballot decides: a motion, a statement, an amendment or an election.
+type BallotKind string
+
+// Majority is the rule that decides a ballot: simple (yes > no), absolute (yes > half of all
+// votes cast) or two_thirds (yes >= two thirds of yes + no).
+type Majority string
+
+// BallotOutcome is the result of a closed ballot.
+type BallotOutcome string
+
+// Ballot kinds, majorities and outcomes.
+const (
+	BallotMotion    BallotKind = "motion"
+	BallotStatement BallotKind = "statement"
+	BallotAmendment BallotKind = "amendment"
+	BallotElection  BallotKind = "election"
+
+	MajoritySimple    Majority = "simple"
+	MajorityAbsolute  Majority = "absolute"
+	MajorityTwoThirds Majority = "two_thirds"
+
+	OutcomeAdopted  BallotOutcome = "adopted"
+	OutcomeRejected BallotOutcome = "rejected"
+	OutcomeNoQuorum BallotOutcome = "no_quorum"
+)
+
+// BallotKinds and Majorities list the valid values.
+var (
+	BallotKinds = []BallotKind{BallotMotion, BallotStatement, BallotAmendment, BallotElection}
+	Majorities  = []Majority{MajoritySimple, MajorityAbsolute, MajorityTwoThirds}
+)
+
+// Ballot is one decision of the conference: a motion, a statement, an amendment or an election.
+// The counts are kept in ballot_tallies (Counts once loaded), so a secret ballot needs no link
+// between voter and choice. QuorumBP is the quorum in basis points of Eligible (the voters
+// counted when the ballot opened).
 type Ballot struct {
 	ID           string
-	StatementID  string
+	ConferenceID string
+	Kind         BallotKind
+	Question     string
+	StatementID  *string
+	AmendmentID  *string
+	Options      StringList
+	Candidates   Candidates
+	Seats        int
 	Secret       bool
-	Rule         VoteRule
+	Majority     Majority
+	QuorumBP     int `gorm:"column:quorum_bp"`
+	Weighting    VoteRule
 	Status       BallotStatus
-	YesCount     int
-	NoCount      int
-	AbstainCount int
+	Eligible     int
+	VotesCast    int
+	Outcome      BallotOutcome
+	Elected      StringList
 	OpenedAt     time.Time
 	ClosedAt     *time.Time
+	// Counts are the votes per option or candidate ID, loaded with the ballot.
+	Counts map[string]int `gorm:"-"`
+}
+
+// BallotTally is the count of one option or candidate of a ballot.
+type BallotTally struct {
+	BallotID string `gorm:"primaryKey"`
+	Choice   string `gorm:"primaryKey"`
+	Votes    int
 }
 
 // BallotVote records that a voter (an organisation or a delegate, by VoterKey) voted; Choice is

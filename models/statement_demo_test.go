@@ -66,7 +66,7 @@ func TestDemoStatements(t *testing.T) {
 					t.Errorf("demo secret ballot stores a choice: %+v", v)
 				}
 			}
-			if b.Status != models.BallotClosed || b.VotesCast() != len(votes) {
+			if b.Status != models.BallotClosed || b.VotesCast != len(votes) {
 				t.Errorf("demo ballot: got %+v with %d vote rows", b, len(votes))
 			}
 		}

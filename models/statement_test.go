@@ -115,18 +115,6 @@ func TestUnifiedDiff(t *testing.T) {
 	}
 }
 
-func TestBallotResult(t *testing.T) {
-	for _, c := range []struct {
-		yes, no, abstain int
-		want             models.StatementStatus
-	}{{2, 1, 0, "adopted"}, {1, 1, 5, "not_adopted"}, {0, 0, 3, "not_adopted"}, {3, 2, 9, "adopted"}} {
-		b := &models.Ballot{YesCount: c.yes, NoCount: c.no, AbstainCount: c.abstain}
-		if got := b.Result(); got != c.want {
-			t.Errorf("%d/%d/%d: got %s, want %s", c.yes, c.no, c.abstain, got, c.want)
-		}
-	}
-}
-
 func TestCastVoteOncePerVoterKey(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
@@ -136,11 +124,15 @@ func TestCastVoteOncePerVoterKey(t *testing.T) {
 		if err := st.CreateStatement(ctx, s); err != nil {
 			t.Fatal(err)
 		}
-		b := &models.Ballot{StatementID: s.ID, Rule: models.VotePerOrganisation, Secret: true}
+		ballot := func() *models.Ballot {
+			return &models.Ballot{ConferenceID: c.ID, Kind: models.BallotStatement, StatementID: &s.ID, Weighting: models.VotePerOrganisation,
+				Majority: models.MajoritySimple, Secret: true, Options: models.StringList(models.Strings(models.Choices))}
+		}
+		b := ballot()
 		if err := st.OpenBallot(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.OpenBallot(ctx, &models.Ballot{StatementID: s.ID, Rule: models.VotePerOrganisation}); !errors.Is(err, models.ErrConflict) {
+		if err := st.OpenBallot(ctx, ballot()); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("second open ballot: got %v, want ErrConflict", err)
 		}
 		var wg sync.WaitGroup
@@ -149,7 +141,7 @@ func TestCastVoteOncePerVoterKey(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs[i] = st.CastVote(ctx, b, &models.BallotVote{VoterKey: "org:" + o.ID, OrganisationID: &o.ID}, models.Choices[i%3])
+				errs[i] = st.CastVote(ctx, b, &models.BallotVote{VoterKey: "org:" + o.ID, OrganisationID: &o.ID}, string(models.Choices[i%3]))
 			}()
 		}
 		wg.Wait()
@@ -167,15 +159,18 @@ func TestCastVoteOncePerVoterKey(t *testing.T) {
 		if ok != 1 || conflicts != 99 {
 			t.Fatalf("got %d counted and %d conflicts, want 1 and 99", ok, conflicts)
 		}
-		closed, err := st.CloseBallot(ctx, b.ID)
-		if err != nil || closed.VotesCast() != 1 {
+		closed, err := st.LockBallot(ctx, b.ID)
+		if err == nil {
+			err = st.CloseBallot(ctx, closed)
+		}
+		if err != nil || closed.VotesCast != 1 {
 			t.Fatalf("closed ballot: got %+v, %v; want one vote", closed, err)
 		}
 		votes, err := st.BallotVotes(ctx, b.ID)
 		if err != nil || len(votes) != 1 || votes[0].Choice != nil {
 			t.Fatalf("secret vote rows: got %+v, %v; want one without a choice", votes, err)
 		}
-		if err := st.CastVote(ctx, closed, &models.BallotVote{VoterKey: "org:late"}, models.VoteYes); !errors.Is(err, models.ErrBallotClosed) {
+		if err := st.CastVote(ctx, closed, &models.BallotVote{VoterKey: "org:late"}, "yes"); !errors.Is(err, models.ErrBallotClosed) {
 			t.Errorf("vote after closing: got %v, want ErrBallotClosed", err)
 		}
 	})

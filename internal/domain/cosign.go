@@ -40,6 +40,9 @@ func (s *Service) cosigner(ctx context.Context, a *Actor, id string) (*models.St
 	case r.member(st):
 		return nil, nil, reader{}, errOwnStatement
 	}
+	if err := s.RequireCredentialed(ctx, r.delegate); err != nil {
+		return nil, nil, reader{}, err
+	}
 	return st, conf, r, nil
 }
 

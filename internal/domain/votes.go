@@ -2,8 +2,6 @@ package domain
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,16 +13,28 @@ import (
 // close it; RollCall (single-statement views of a closed open ballot) names only listed
 // organisations and delegates the reader may see.
 type BallotView struct {
-	ID        string
-	Rule      models.VoteRule
-	Status    models.BallotStatus
-	Secret    bool
-	VotesCast int
-	Counts    *BallotCounts          // nil while the ballot is open
-	Result    models.StatementStatus // adopted or not_adopted, once closed
-	RollCall  []RollCallEntry
-	OpenedAt  time.Time
-	ClosedAt  *time.Time
+	ID         string
+	Kind       models.BallotKind
+	Question   string
+	SubjectID  string // the statement or amendment decided, if any
+	Options    []string
+	Candidates []models.Candidate
+	Seats      int
+	Majority   models.Majority
+	Quorum     float64
+	Rule       models.VoteRule // the weighting: organisation or delegate
+	Status     models.BallotStatus
+	Secret     bool
+	Eligible   int
+	VotesCast  int
+	Counts     *BallotCounts          // nil while the ballot is open, and for elections
+	Tally      map[string]int         // votes per option or candidate ID, once closed
+	Outcome    models.BallotOutcome   // adopted, rejected or no_quorum, once closed
+	Elected    []string               // candidate IDs, once an election is closed
+	Result     models.StatementStatus // adopted or not_adopted, once a statement ballot is closed
+	RollCall   []RollCallEntry
+	OpenedAt   time.Time
+	ClosedAt   *time.Time
 }
 
 // BallotCounts are the published counts of a closed ballot.
@@ -60,11 +70,25 @@ var (
 
 // ballotView builds the view of b; detail adds the roll call of a closed open ballot.
 func (s *Service) ballotView(ctx context.Context, r reader, b *models.Ballot, detail bool) (*BallotView, error) {
-	v := &BallotView{ID: b.ID, Secret: b.Secret, Rule: b.Rule, Status: b.Status, VotesCast: b.VotesCast(), OpenedAt: b.OpenedAt, ClosedAt: b.ClosedAt}
+	v := &BallotView{ID: b.ID, Kind: b.Kind, Question: b.Question, Options: b.Options, Candidates: b.Candidates, Seats: b.Seats,
+		Majority: b.Majority, Quorum: float64(b.QuorumBP) / 10000, Secret: b.Secret, Rule: b.Weighting, Status: b.Status,
+		Eligible: b.Eligible, VotesCast: b.VotesCast, OpenedAt: b.OpenedAt, ClosedAt: b.ClosedAt}
+	switch {
+	case b.AmendmentID != nil:
+		v.SubjectID = *b.AmendmentID
+	case b.StatementID != nil:
+		v.SubjectID = *b.StatementID
+	}
 	if b.Status != models.BallotClosed {
 		return v, nil
 	}
-	v.Counts, v.Result = &BallotCounts{Yes: b.YesCount, No: b.NoCount, Abstain: b.AbstainCount}, b.Result()
+	v.Tally, v.Outcome, v.Elected = b.Counts, b.Outcome, b.Elected
+	if b.Kind != models.BallotElection {
+		v.Counts = &BallotCounts{Yes: b.Counts["yes"], No: b.Counts["no"], Abstain: b.Counts["abstain"]}
+	}
+	if b.Kind == models.BallotStatement {
+		v.Result = b.Result()
+	}
 	if !detail || b.Secret {
 		return v, nil
 	}
@@ -102,138 +126,6 @@ func (s *Service) ballotView(ctx context.Context, r reader, b *models.Ballot, de
 	return v, nil
 }
 
-// OpenBallot opens the vote on an accepted statement (organisers, admins) under the
-// conference's vote rule: a secret ballot records only who voted, and the counts.
-func (s *Service) OpenBallot(ctx context.Context, a *Actor, statementID string, secret bool) (*BallotView, error) {
-	if err := a.RequireStaff(Organisers...); err != nil {
-		return nil, err
-	}
-	st, conf, r, err := s.readableStatement(ctx, a, statementID)
-	if err != nil {
-		return nil, err
-	}
-	b := &models.Ballot{StatementID: st.ID, Secret: secret, Rule: conf.VoteRule}
-	err = s.change(ctx, func(tx *models.Store) error {
-		if st, err = tx.StatementForUpdate(ctx, st.ID); err != nil {
-			return err
-		}
-		if st.Status != models.StatementAccepted {
-			return errBallotNotAccept
-		}
-		if err := tx.OpenBallot(ctx, b); errors.Is(err, models.ErrConflict) {
-			return errBallotOpenTwice
-		} else if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, conf.ID, "ballot.open", "ballot", b.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.ballotView(ctx, r, b, false)
-}
-
-// CastVote counts one vote (yes, no or abstain) of an active delegate: one per organisation (the
-// first of its delegates to vote casts it) or one per delegate, as the ballot's rule says. A
-// second vote is already_voted. It returns the ballot's ID.
-func (s *Service) CastVote(ctx context.Context, a *Actor, statementID, choice string) (string, error) {
-	if err := a.RequireDelegate(); err != nil {
-		return "", err
-	}
-	st, conf, r, err := s.readableStatement(ctx, a, statementID)
-	if err != nil {
-		return "", err
-	}
-	if r.delegate == nil {
-		return "", errVoterNotActive
-	}
-	if !slices.Contains(models.Choices, models.VoteChoice(choice)) {
-		return "", models.Invalid(models.FieldProblem("choice", models.FieldOneOf, "must be one of: "+strings.Join(models.Strings(models.Choices), ", ")))
-	}
-	b, err := s.store.OpenBallotOf(ctx, st.ID)
-	if errors.Is(err, models.ErrNotFound) {
-		return "", errNoBallot
-	} else if err != nil {
-		return "", err
-	}
-	key, err := models.VoterKey(b.Rule, r.delegate)
-	if errors.Is(err, models.ErrNoVote) {
-		return "", errNoVotingRight
-	} else if err != nil {
-		return "", err
-	}
-	vote := &models.BallotVote{VoterKey: key, DelegateID: &r.delegate.ID, OrganisationID: r.delegate.OrganisationID}
-	err = s.change(ctx, func(tx *models.Store) error {
-		if err := tx.CastVote(ctx, b, vote, models.VoteChoice(choice)); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, conf.ID, "ballot.vote", "ballot", b.ID)
-	})
-	switch {
-	case errors.Is(err, models.ErrConflict) && b.Rule == models.VotePerOrganisation:
-		return "", errOrgVoted
-	case errors.Is(err, models.ErrConflict):
-		return "", errVoted
-	case errors.Is(err, models.ErrBallotClosed):
-		return "", errNoBallot
-	case err != nil:
-		return "", err
-	}
-	return b.ID, nil
-}
-
-// CloseBallot closes the open vote on a statement (organisers, admins), publishes the result,
-// moves the statement to adopted or not_adopted and mails the result to its organisation's
-// delegates. After a secret ballot it forgets the order in which the votes were written.
-func (s *Service) CloseBallot(ctx context.Context, a *Actor, statementID string) (*ClosedBallot, error) {
-	if err := a.RequireStaff(Organisers...); err != nil {
-		return nil, err
-	}
-	st, conf, r, err := s.readableStatement(ctx, a, statementID)
-	if err != nil {
-		return nil, err
-	}
-	var b *models.Ballot
-	err = s.change(ctx, func(tx *models.Store) error {
-		if st, err = tx.StatementForUpdate(ctx, st.ID); err != nil {
-			return err
-		}
-		open, err := tx.OpenBallotOf(ctx, st.ID)
-		if errors.Is(err, models.ErrNotFound) {
-			return errNoBallot
-		} else if err != nil {
-			return err
-		}
-		if b, err = tx.CloseBallot(ctx, open.ID); errors.Is(err, models.ErrBallotClosed) {
-			return errNoBallot
-		} else if err != nil {
-			return err
-		}
-		if err := st.Move(b.Result(), tx.Now()); err != nil {
-			return err
-		}
-		if err := tx.UpdateStatement(ctx, st); err != nil {
-			return err
-		}
-		if err := mailVoteResult(ctx, tx, conf, st, b); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, conf.ID, "ballot.close", "ballot", b.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &ClosedBallot{}
-	if b.Secret {
-		// The vote rows and counter changes were written together: drop the record of their order.
-		out.HistoryErr = s.store.ForgetHistory(ctx, "ballots", "ballot_votes")
-	}
-	if out.Ballot, err = s.ballotView(ctx, r, b, true); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // mailVoteResult sends vote_result to each active delegate of the statement's organisation.
 func mailVoteResult(ctx context.Context, tx *models.Store, conf *models.Conference, st *models.Statement, b *models.Ballot) error {
 	ds, err := tx.ActiveDelegatesOf(ctx, st.OrganisationID)
@@ -242,7 +134,7 @@ func mailVoteResult(ctx context.Context, tx *models.Store, conf *models.Conferen
 	}
 	for _, d := range ds {
 		data := mail.VoteResultData{Conference: conf.Title, Name: d.DisplayName, Statement: st.Title, Result: string(b.Result()),
-			Yes: b.YesCount, No: b.NoCount, Abstain: b.AbstainCount}
+			Yes: b.Counts["yes"], No: b.Counts["no"], Abstain: b.Counts["abstain"]}
 		m, err := NewMail(EnvelopeOf(&d), "vote_result:"+b.ID, &data)
 		if err != nil {
 			return err
