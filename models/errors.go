@@ -49,6 +49,11 @@ const (
 	CodeNoOpenBallot         Code = "no_open_ballot"
 	CodeAlreadyCosigned      Code = "already_cosigned"
 	CodeOwnStatement         Code = "own_statement"
+	// The plenary: credentials, lists of speakers.
+	CodeOrganisationNotVerified Code = "organisation_not_verified"
+	CodeSpeakersClosed          Code = "speakers_list_closed"
+	CodeAlreadyQueued           Code = "already_on_list"
+	CodeNoCurrentSpeaker        Code = "no_current_speaker"
 )
 
 // Field codes: what is wrong with one field of a request (the error_codes map).
@@ -99,6 +104,7 @@ func Codes() []Code {
 		FieldRequiredForVisa, FieldNeedsOrganisation, FieldUnknownOrg, FieldNeedsLanguage, FieldEndsBeforeStart,
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
+		CodeOrganisationNotVerified, CodeSpeakersClosed, CodeAlreadyQueued, CodeNoCurrentSpeaker,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

@@ -130,6 +130,7 @@ func (s *Service) OpenBallot(ctx context.Context, a *Actor, statementID string, 
 	if err != nil {
 		return nil, err
 	}
+	s.touchLive(ctx, conf.ID)
 	return s.ballotView(ctx, r, b, false)
 }
 
@@ -223,6 +224,7 @@ func (s *Service) CloseBallot(ctx context.Context, a *Actor, statementID string)
 	if err != nil {
 		return nil, err
 	}
+	s.touchLive(ctx, conf.ID)
 	out := &ClosedBallot{}
 	if b.Secret {
 		// The vote rows and counter changes were written together: drop the record of their order.
