@@ -1,5 +1,7 @@
 package api
 
+import "github.com/zimmerwald/zimmerwald/internal/domain"
+
 // routes lists every route of the product, so the API can be read in one screen. Access rules are
 // the middleware in each line: public (no auth), s.staff(...) roles, s.delegate, s.anyone.
 func (s *Server) routes() {
@@ -104,6 +106,20 @@ func (s *Server) routes() {
 	v1.GET("/ballots/:id", s.anyone, s.h(s.getBallot))
 	v1.POST("/ballots/:id/votes", s.delegate, s.h(s.voteOnBallot))
 	v1.POST("/ballots/:id/close", s.staff(organisers...), s.h(s.closeBallotByID))
+	// The plenary: agenda items, lists of speakers, the live view (speakers.go, live.go).
+	v1.GET("/sessions/:id/items", s.h(s.listItems))
+	v1.POST("/sessions/:id/items", s.staff(organisers...), s.h(s.createItem))
+	v1.PATCH("/items/:id", s.staff(organisers...), s.h(s.updateItem))
+	v1.GET("/items/:id/speakers", s.h(s.listSpeakers))
+	v1.POST("/items/:id/speakers", s.delegate, s.h(s.requestToSpeak))
+	v1.DELETE("/items/:id/speakers/me", s.delegate, s.h(s.withdrawRequest))
+	v1.POST("/items/:id/speakers/next", s.staff(organisers...), s.h(s.chair(domain.ChairNext)))
+	v1.POST("/items/:id/speakers/extend", s.staff(organisers...), s.h(s.chair(domain.ChairExtend)))
+	v1.POST("/items/:id/speakers/end", s.staff(organisers...), s.h(s.chair(domain.ChairEnd)))
+	v1.POST("/items/:id/speakers/close", s.staff(organisers...), s.h(s.chair(domain.ChairClose)))
+	v1.POST("/items/:id/speakers/reopen", s.staff(organisers...), s.h(s.chair(domain.ChairReopen)))
+	v1.GET("/conferences/:slug/live", s.h(s.getLive))
+	v1.GET("/conferences/:slug/live/stream", s.h(s.liveStream))
 
 	// Mail: announcements and the delivery view (announcements.go, outbox.go).
 	v1.GET("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.listAnnouncements))

@@ -42,6 +42,8 @@ type Server struct {
 	engine *gin.Engine
 
 	releases *releaseCache // the latest agenda release of each conference, rendered once
+
+	heartbeat time.Duration // the live stream's heartbeat; zero: every 15 s (tests shorten it)
 }
 
 // NewServer builds the router with every route and middleware.
@@ -60,6 +62,7 @@ func NewServer(o Options) *Server {
 	if s.dom == nil {
 		s.dom = domain.New(domain.Options{Store: o.Store, Config: o.Config, NotifyMail: o.NotifyMail, ReadFreshness: o.ReadFreshness})
 	}
+	s.dom.Broadcaster().SetRender(s.renderLive)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New() // no default logger: Gin's prints client IPs (SECURITY T6)
 	e.HandleMethodNotAllowed = true

@@ -51,6 +51,10 @@ const (
 	CodeOwnStatement         Code = "own_statement"
 	// The plenary.
 	CodeOrgNotVerified Code = "organisation_not_verified"
+	// The plenary: lists of speakers.
+	CodeSpeakersClosed   Code = "speakers_list_closed"
+	CodeAlreadyQueued    Code = "already_on_list"
+	CodeNoCurrentSpeaker Code = "no_current_speaker"
 )
 
 // Field codes: what is wrong with one field of a request (the error_codes map).
@@ -104,6 +108,7 @@ func Codes() []Code {
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
 		CodeOrgNotVerified, FieldTooManyVoting, FieldTooManyChoices,
+		CodeSpeakersClosed, CodeAlreadyQueued, CodeNoCurrentSpeaker,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

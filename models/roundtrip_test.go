@@ -25,6 +25,7 @@ func allModels() []any {
 		&models.AgendaRelease{}, &models.Statement{}, &models.StatementTranslation{}, &models.StatementVersion{},
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{}, &models.BallotTally{}, &models.DelegationMember{}, &models.Checkin{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
+		&models.AgendaItem{}, &models.SpeakerRequest{}, &models.LiveState{},
 	}
 }
 
@@ -150,6 +151,7 @@ func TestEveryModelRoundTrips(t *testing.T) {
 			{&models.Statement{}, []string{"StatementID"}},
 			{&models.Amendment{}, []string{"AmendmentID"}},
 			{&models.Ballot{}, []string{"BallotID"}},
+			{&models.AgendaItem{}, []string{"ItemID"}},
 		} {
 			fill(p.v, refs)
 			if err := db.Create(p.v).Error; err != nil {

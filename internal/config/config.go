@@ -38,6 +38,8 @@ type Config struct {
 	DatabaseMaxReadConns   int           // ZW_DB_READ_CONNS
 	RegistrationRatePerMin float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
 	RegistrationRateBurst  int           // ZW_PUBLIC_RATE_BURST
+	LiveStreamsPerClient   int           // ZW_LIVE_STREAMS_PER_CLIENT, open live streams per client
+	LivePollInterval       time.Duration // ZW_LIVE_POLL_INTERVAL, how often other processes' live changes are looked for
 }
 
 // Defaults returns the configuration of the embedded default: SQLite and mail files in ./data.
@@ -54,6 +56,8 @@ func Defaults() Config {
 		DatabaseMaxReadConns:   8,
 		RegistrationRatePerMin: 30,
 		RegistrationRateBurst:  10,
+		LiveStreamsPerClient:   8,
+		LivePollInterval:       250 * time.Millisecond,
 	}
 }
 
@@ -130,6 +134,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("ZW_DB_READ_CONNS", &c.DatabaseMaxReadConns)
 	num("ZW_PUBLIC_RATE_PER_MIN", &c.RegistrationRatePerMin)
 	integer("ZW_PUBLIC_RATE_BURST", &c.RegistrationRateBurst)
+	integer("ZW_LIVE_STREAMS_PER_CLIENT", &c.LiveStreamsPerClient)
+	dur("ZW_LIVE_POLL_INTERVAL", &c.LivePollInterval)
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}

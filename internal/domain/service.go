@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/live"
 	"github.com/zimmerwald/zimmerwald/internal/ratelimit"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -18,6 +19,8 @@ type Options struct {
 	// ReadFreshness is how long a conference, once read, is served from memory (zero: always
 	// read). Changes made through this process are seen at once.
 	ReadFreshness time.Duration
+	// Live is the process's live broadcaster (nil: the Service makes one).
+	Live *live.Broadcaster
 }
 
 // Service runs the operations of the conference. It is safe for concurrent use.
@@ -30,6 +33,7 @@ type Service struct {
 	agendas       *agendaCache       // the latest agenda release of each conference
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client and per account
+	live          *live.Broadcaster  // the live views' streams, fed after commits
 }
 
 // New builds the Service.
@@ -37,7 +41,10 @@ func New(o Options) *Service {
 	if o.NotifyMail == nil {
 		o.NotifyMail = func() {}
 	}
-	return &Service{
+	if o.Live == nil {
+		o.Live = live.New(live.Options{PerClient: o.Config.LiveStreamsPerClient})
+	}
+	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:   newConferenceCache(o.ReadFreshness),
 		agendas:       newAgendaCache(o.ReadFreshness),
