@@ -38,6 +38,8 @@ type Config struct {
 	DatabaseMaxReadConns   int           // ZW_DB_READ_CONNS
 	RegistrationRatePerMin float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
 	RegistrationRateBurst  int           // ZW_PUBLIC_RATE_BURST
+	BackupKeep             int           // ZW_BACKUP_KEEP: encrypted backups kept in DataDir/backups
+	BackupInterval         time.Duration // ZW_BACKUP_INTERVAL: serve writes a backup this often; 0 = never
 }
 
 // Defaults returns the configuration of the embedded default: SQLite and mail files in ./data.
@@ -54,6 +56,7 @@ func Defaults() Config {
 		DatabaseMaxReadConns:   8,
 		RegistrationRatePerMin: 30,
 		RegistrationRateBurst:  10,
+		BackupKeep:             7,
 	}
 }
 
@@ -130,6 +133,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("ZW_DB_READ_CONNS", &c.DatabaseMaxReadConns)
 	num("ZW_PUBLIC_RATE_PER_MIN", &c.RegistrationRatePerMin)
 	integer("ZW_PUBLIC_RATE_BURST", &c.RegistrationRateBurst)
+	integer("ZW_BACKUP_KEEP", &c.BackupKeep)
+	dur("ZW_BACKUP_INTERVAL", &c.BackupInterval)
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
@@ -180,6 +185,9 @@ func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "zimmerwal
 
 // MailDir is where the file sink writes .eml files.
 func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// BackupDir is where backups are written and rotated.
+func (c Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
 
 // KeyFile is where the data key is kept when ZW_SECRET_KEY is unset.
 func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key") }
