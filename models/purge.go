@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -110,7 +111,16 @@ func (s *Store) onWriterConn(ctx context.Context, fn func(conn *sql.Conn) error)
 	return fn(conn)
 }
 
+// checkpointTruncate copies every WAL frame into the database file and truncates the WAL to
+// zero bytes. A checkpoint that readers kept from completing (after the busy timeout) is an
+// error: the WAL may still hold old versions of rows.
 func checkpointTruncate(ctx context.Context, conn *sql.Conn) error {
 	var busy, logFrames, done int
-	return conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errors.New("wal checkpoint did not complete: readers still hold old pages")
+	}
+	return nil
 }

@@ -40,6 +40,8 @@ type Config struct {
 	RegistrationRateBurst  int           // ZW_PUBLIC_RATE_BURST
 	LiveStreamsPerClient   int           // ZW_LIVE_STREAMS_PER_CLIENT, open live streams per client
 	LivePollInterval       time.Duration // ZW_LIVE_POLL_INTERVAL, how often other processes' live changes are looked for
+	BackupKeep             int           // ZW_BACKUP_KEEP: encrypted backups kept in DataDir/backups
+	BackupInterval         time.Duration // ZW_BACKUP_INTERVAL: serve writes a backup this often; 0 = never
 }
 
 // Defaults returns the configuration of the embedded default: SQLite and mail files in ./data.
@@ -58,6 +60,7 @@ func Defaults() Config {
 		RegistrationRateBurst:  10,
 		LiveStreamsPerClient:   8,
 		LivePollInterval:       250 * time.Millisecond,
+		BackupKeep:             7,
 	}
 }
 
@@ -136,6 +139,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("ZW_PUBLIC_RATE_BURST", &c.RegistrationRateBurst)
 	integer("ZW_LIVE_STREAMS_PER_CLIENT", &c.LiveStreamsPerClient)
 	dur("ZW_LIVE_POLL_INTERVAL", &c.LivePollInterval)
+	integer("ZW_BACKUP_KEEP", &c.BackupKeep)
+	dur("ZW_BACKUP_INTERVAL", &c.BackupInterval)
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
@@ -186,6 +191,9 @@ func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "zimmerwal
 
 // MailDir is where the file sink writes .eml files.
 func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// BackupDir is where backups are written and rotated.
+func (c Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
 
 // KeyFile is where the data key is kept when ZW_SECRET_KEY is unset.
 func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key") }

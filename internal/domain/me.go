@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -105,12 +106,13 @@ func (in *MeChange) apply(d *models.Delegate) error {
 // DeleteMe withdraws the signed-in delegate's registration and erases their personal data at
 // once: sealed fields emptied, email index removed (the address can register again), display
 // name replaced, sessions and links revoked, queued mail to them deleted. A place it frees goes
-// to the next on the waiting list, who is mailed. The erasure is audited without data.
+// to the next on the waiting list, who is mailed. The erasure is audited without data. Before it
+// answers, the database forgets the erased values' history (see ForgetErased).
 func (s *Service) DeleteMe(ctx context.Context, a *Actor) error {
 	if err := a.RequireDelegate(); err != nil {
 		return err
 	}
-	return s.change(ctx, func(tx *models.Store) error {
+	err := s.change(ctx, func(tx *models.Store) error {
 		out, err := tx.EraseDelegate(ctx, a.Delegate.ID)
 		if err != nil {
 			return err
@@ -120,4 +122,19 @@ func (s *Service) DeleteMe(ctx context.Context, a *Actor) error {
 		}
 		return s.EnqueuePromotions(ctx, tx, a, out)
 	})
+	if err != nil {
+		return err
+	}
+	return s.ForgetErased(ctx)
+}
+
+// ForgetErased makes values just erased unrecoverable from the database files: on SQLite (with
+// secure_delete on) the WAL, which still holds the rows' earlier versions, is checkpointed and
+// truncated; on PostgreSQL the tables that held them are vacuumed (see SECURITY.md for what that
+// does not give). It runs even if the caller has gone: the erasure has committed.
+func (s *Service) ForgetErased(ctx context.Context) error {
+	if err := s.store.ForgetHistory(context.WithoutCancel(ctx), "delegates", "outbox_messages", "auth_tokens"); err != nil {
+		return fmt.Errorf("erasure committed, but its history was not forgotten: %w", err)
+	}
+	return nil
 }
