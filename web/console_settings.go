@@ -202,7 +202,7 @@ func (v *view) ZoneName(name string) string {
 		city = v.T(key)
 	}
 	if name == "UTC" {
-		return offset
+		return v.T("zone_UTC")
 	}
 	return city + " (" + offset + ")"
 }

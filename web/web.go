@@ -130,6 +130,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /statements/{id}/vote", p.statementAction(formVote, p.statementVote))
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
+	m.HandleFunc("GET /c/{slug}/sessions/{id}", p.agendaSession)
 
 	// Registration and delegate login (register.go).
 	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
