@@ -23,6 +23,7 @@ type meRequest struct {
 	NeedsVisaLetter     *bool                  `json:"needs_visa_letter"`
 	NotifyAnnouncements *bool                  `json:"notify_announcements"`
 	NotifyAgenda        *bool                  `json:"notify_agenda"`
+	MailLanguage        *string                `json:"mail_language" binding:"omitempty,max=12"`
 }
 
 // getMe shows the delegate their own registration, personal fields included (never cached).

@@ -34,6 +34,7 @@ type registrationRequest struct {
 	LegalName           string                  `json:"legal_name" binding:"max=200,nocrlf"`
 	NeedsVisaLetter     bool                    `json:"needs_visa_letter"`
 	Consent             bool                    `json:"consent"`
+	MailLanguage        string                  `json:"mail_language" binding:"max=12"`
 }
 
 // registrationAccepted is the one answer to every well-formed registration and sign-in request,
@@ -54,7 +55,7 @@ func (s *Server) registerDelegate(c *gin.Context) error {
 	in := domain.Registration{Email: req.Email, DisplayName: req.DisplayName, OrganisationID: req.OrganisationID,
 		Role: req.Role, Country: req.Country, Languages: req.Languages, Attendance: req.Attendance, Visibility: req.Visibility,
 		InterpretationNeeds: req.InterpretationNeeds, AccessibilityNeeds: req.AccessibilityNeeds, LegalName: req.LegalName,
-		NeedsVisaLetter: req.NeedsVisaLetter, Consent: req.Consent}
+		NeedsVisaLetter: req.NeedsVisaLetter, Consent: req.Consent, MailLanguage: req.MailLanguage}
 	if o := req.NewOrganisation; o != nil {
 		in.NewOrganisation = &domain.NewOrganisation{Name: o.Name, Country: o.Country, Kind: o.Kind}
 	}

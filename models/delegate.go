@@ -66,6 +66,7 @@ type Delegate struct {
 	EmailIndex                []byte
 	Country                   string
 	Languages                 StringList
+	MailLanguage              string // chosen by the delegate; "" means the first of Languages
 	Attendance                AttendanceMode
 	Visibility                Visibility
 	InterpretationNeedsSealed []byte
@@ -94,8 +95,12 @@ type Delegate struct {
 	DecisionReason      string `gorm:"-"`
 }
 
-// Lang is the language mail to this delegate is written in: the first of their languages.
+// Lang is the language mail to this delegate is written in: the one they chose, else the first
+// of their languages.
 func (d *Delegate) Lang() string {
+	if d.MailLanguage != "" {
+		return d.MailLanguage
+	}
 	if len(d.Languages) > 0 {
 		return d.Languages[0]
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,9 @@ func (p *Pages) readerLocation(r *http.Request, c *conference) *time.Location {
 // in the reader's zone, labels in the page language, people by the public rules.
 type agendaItem struct {
 	ID, Title, Kind, KindLabel, Description string
+	Room                                    string
+	Mine                                    string // the reader's sign-up: "confirmed", "waitlisted" or ""
+	start, end                              time.Time
 	StartISO, EndISO, Start, End            string
 	Speakers, Chairs                        string
 	Languages, Interpretation               string
@@ -65,15 +69,19 @@ type agendaRoom struct {
 	Sessions []agendaItem
 }
 
-// agendaDay is one day of the agenda in the reader's time zone.
+// agendaDay is one day of the agenda in the reader's time zone: its sessions in time order, and
+// the same sessions by room for the timetable.
 type agendaDay struct {
-	Label string
-	Rooms []agendaRoom
+	Label    string
+	Sessions []agendaItem
+	Rooms    []agendaRoom
+	Grid     *timetable
 }
 
 // agendaLabels are the page's repeated words, translated once.
 type agendaLabels struct {
-	Speakers, Chairs, Languages, Interpretation, NoRoom, Attend string
+	Speakers, Chairs, Languages, Interpretation, NoRoom, Attend, Room string
+	Mine                                                              map[string]string // "confirmed"/"waitlisted" → label
 }
 
 // agendaData is what the agenda page shows.
@@ -86,6 +94,9 @@ type agendaData struct {
 	Published bool
 	Slug      string
 	Labels    agendaLabels
+	CanAttend bool // the reader is an approved delegate of the conference
+	ZoneName  string
+	Webcal    template.URL // the agenda.ics feed as a webcal: link, for calendar apps to subscribe to
 }
 
 // groupAgenda sorts the release's sessions into days (in loc) and, within a day, rooms in name
@@ -113,10 +124,12 @@ func groupAgenda(ag *domain.Agenda, loc *time.Location, tr translator) []agendaD
 		if _, ok := kinds[string(s.Kind)]; !ok && s.Kind != "" {
 			kinds[string(s.Kind)] = tr.T(fmt.Sprintf("kind_%s", s.Kind))
 		}
-		d.Rooms[j].Sessions = append(d.Rooms[j].Sessions, agendaItem{ID: s.ID, Title: s.Title, Kind: string(s.Kind), KindLabel: kinds[string(s.Kind)],
+		item := agendaItem{ID: s.ID, Title: s.Title, Kind: string(s.Kind), KindLabel: kinds[string(s.Kind)], Room: s.Room,
 			Description: s.Description, StartISO: s.StartsAt.In(confLoc).Format(time.RFC3339), EndISO: s.EndsAt.In(confLoc).Format(time.RFC3339),
 			Start: start.Format("15:04"), End: end.Format("15:04"), Speakers: publicNames(s.Speakers, ag.People), Chairs: publicNames(s.Chairs, ag.People),
-			Languages: strings.Join(s.Languages, ", "), Interpretation: strings.Join(s.Interpretation, ", ")})
+			Languages: langNames(s.Languages), Interpretation: langNames(s.Interpretation), start: start, end: end}
+		d.Sessions = append(d.Sessions, item)
+		d.Rooms[j].Sessions = append(d.Rooms[j].Sessions, item)
 	}
 	for i := range days {
 		// Rooms in name order; sessions without a room (breaks, meals) last.
@@ -129,6 +142,7 @@ func groupAgenda(ag *domain.Agenda, loc *time.Location, tr translator) []agendaD
 			}
 			return strings.Compare(a.Name, b.Name)
 		})
+		days[i].Grid = newTimetable(&days[i])
 	}
 	return days
 }
@@ -174,7 +188,9 @@ func (p *Pages) agenda(w http.ResponseWriter, r *http.Request) {
 	}
 	d := agendaData{Zone: loc.String(), ConfZone: c.Timezone, Slug: c.Slug,
 		Labels: agendaLabels{Speakers: v.T("agenda_speakers"), Chairs: v.T("agenda_chairs"), Languages: v.T("field_languages"),
-			Interpretation: v.T("agenda_interpretation"), NoRoom: v.T("agenda_no_room"), Attend: v.T("agenda_attend")}}
+			Interpretation: v.T("agenda_interpretation"), NoRoom: v.T("agenda_no_room"), Attend: v.T("agenda_attend"), Room: v.T("field_room"),
+			Mine: map[string]string{"confirmed": v.T("agenda_mine_confirmed"), "waitlisted": v.T("agenda_mine_waitlisted")}},
+		ZoneName: v.ZoneName(loc.String()), Webcal: webcal(p.cfg.BaseURL, "/c/"+url.PathEscape(c.Slug)+"/agenda.ics")}
 	d.Zones = append([]string{c.Timezone}, zones...)
 	if !slices.Contains(d.Zones, d.Zone) {
 		d.Zones = append(d.Zones, d.Zone)
@@ -182,6 +198,9 @@ func (p *Pages) agenda(w http.ResponseWriter, r *http.Request) {
 	d.Zones = slices.Compact(d.Zones)
 	if ag != nil {
 		d.Published, d.Release, d.Days = true, ag.Release.Number, groupAgenda(ag, loc, v.translator)
+		if v.Who == "delegate" {
+			d.CanAttend = p.markMine(r, c, d.Days)
+		}
 	}
 	v.Data = d
 	if key == "" {
@@ -267,4 +286,57 @@ func writeHTML(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+}
+
+// markMine marks the signed-in delegate's own sign-ups on the agenda and reports whether they
+// may sign up at all (approved delegates of this conference only: nobody is offered a button
+// that cannot work).
+func (p *Pages) markMine(r *http.Request, c *conference, days []agendaDay) bool {
+	a := p.actor(r)
+	if a.Delegate == nil || a.Delegate.ConferenceID != c.ID {
+		return false
+	}
+	as, err := p.dom.Store().DelegateAttendances(r.Context(), a.Delegate.ID)
+	if err != nil {
+		p.log.Warn("agenda sign-ups", "err", err)
+	}
+	mine := map[string]string{}
+	for _, at := range as {
+		mine[at.SessionID] = string(at.Status)
+	}
+	for i := range days {
+		for j := range days[i].Sessions {
+			days[i].Sessions[j].Mine = mine[days[i].Sessions[j].ID]
+		}
+		days[i].Grid = newTimetable(&days[i])
+		for _, row := range daysGridCells(days[i].Grid) {
+			for k := range row.Sessions {
+				row.Sessions[k].Mine = mine[row.Sessions[k].ID]
+			}
+		}
+	}
+	return a.Delegate.Status == models.DelegateApproved
+}
+
+// daysGridCells lists the timetable's cells that hold sessions.
+func daysGridCells(t *timetable) []*timetableCell {
+	if t == nil {
+		return nil
+	}
+	var out []*timetableCell
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c != nil && len(c.Sessions) > 0 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// webcal turns a feed's address into a webcal: link (calendar apps subscribe to it and fetch it
+// again; webcal means http(s) to them).
+func webcal(base, path string) template.URL {
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
+	return template.URL("webcal://" + host + path) // #nosec: base URL from the configuration, path escaped
 }

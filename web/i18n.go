@@ -38,7 +38,7 @@ func loadBundle(fsys fs.FS) (*i18n.Bundle, error) {
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	ids := map[string][]string{}
 	for _, l := range Languages {
-		for _, name := range []string{"locales/" + l + ".toml", "locales/codes." + l + ".toml"} {
+		for _, name := range []string{"locales/" + l + ".toml", "locales/codes." + l + ".toml", "locales/console." + l + ".toml"} {
 			raw, err := fs.ReadFile(fsys, name)
 			if err != nil {
 				return nil, fmt.Errorf("locale %s: %w", l, err)

@@ -54,6 +54,7 @@ func (p *Pages) registerForm(w http.ResponseWriter, r *http.Request) {
 	v.Form.Set("role", "delegate")
 	v.Form.Set("attendance", "in_person")
 	v.Form.Set("visibility", "organisers")
+	v.Form.Set("mail_language", v.lang) // the language the form is read in, unless they choose another
 	for _, l := range c.Languages {
 		if l == v.lang {
 			v.Form.Set("languages", l)
@@ -77,7 +78,7 @@ func (p *Pages) registerSubmit(w http.ResponseWriter, r *http.Request) {
 		Languages: f["languages"], Attendance: models.AttendanceMode(f.Get("attendance")), Visibility: models.Visibility(f.Get("visibility")),
 		InterpretationNeeds: strings.TrimSpace(f.Get("interpretation_needs")), AccessibilityNeeds: strings.TrimSpace(f.Get("accessibility_needs")),
 		LegalName: f.Get("legal_name"), NeedsVisaLetter: f.Get("needs_visa_letter") == checkboxValue,
-		Consent: f.Get("consent") == checkboxValue,
+		Consent: f.Get("consent") == checkboxValue, MailLanguage: f.Get("mail_language"),
 	}
 	switch org := f.Get("organisation_id"); org {
 	case noOrgChoice:

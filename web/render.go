@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/zimmerwald/zimmerwald/internal/domain"
 )
 
 // funcs are the helpers every template may use.
@@ -107,6 +109,9 @@ func (v *view) ConflictText(c conflict, titles map[string]string) string {
 	}
 	return v.T(id, "Sessions", strings.Join(names, " / "), "Room", c.Room, "Person", c.Delegate)
 }
+
+// MailLanguages are the languages a delegate may choose for their mail.
+func (v *view) MailLanguages() []string { return domain.MailLanguages }
 
 // HasErrors reports whether the form has field errors.
 func (v *view) HasErrors() bool { return len(v.Errors) > 0 }

@@ -130,6 +130,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /statements/{id}/vote", p.statementAction(formVote, p.statementVote))
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
+	m.HandleFunc("GET /c/{slug}/sessions/{id}", p.agendaSession)
 
 	// Registration and delegate login (register.go).
 	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
@@ -172,6 +173,33 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/c/{slug}/announcements", p.staffAnnouncementSend)
 	m.HandleFunc("GET /staff/c/{slug}/outbox", p.staffOutbox)
 	m.HandleFunc("POST /staff/c/{slug}/outbox/{id}/retry", p.staffOutboxRetry)
+
+	// Console parity with the staff API (console*.go): organisations, registrants, export, rooms,
+	// settings, statement review, accounts, audit log, API tokens.
+	m.HandleFunc("GET /staff/c/{slug}/organisations", p.staffOrganisations)
+	m.HandleFunc("POST /staff/c/{slug}/organisations", p.staffAction(true, backTo("organisations"), p.staffOrganisationCreate))
+	m.HandleFunc("POST /staff/c/{slug}/organisations/{id}", p.staffAction(true, backTo("organisations"), p.staffOrganisationUpdate))
+	m.HandleFunc("GET /staff/c/{slug}/registrations/{id}", p.staffRegistrant)
+	m.HandleFunc("GET /staff/c/{slug}/delegates.csv", p.staffExportCSV)
+	m.HandleFunc("GET /staff/c/{slug}/rooms", p.staffRooms)
+	m.HandleFunc("POST /staff/c/{slug}/rooms", p.staffAction(true, backTo("rooms"), p.staffRoomCreate))
+	m.HandleFunc("POST /staff/c/{slug}/rooms/{id}", p.staffAction(true, backTo("rooms"), p.staffRoomUpdate))
+	m.HandleFunc("POST /staff/c/{slug}/rooms/{id}/delete", p.staffAction(true, backTo("rooms"), p.staffRoomDelete))
+	m.HandleFunc("GET /staff/c/{slug}/settings", p.staffSettings)
+	m.HandleFunc("POST /staff/c/{slug}/settings", p.staffSettingsSave)
+	m.HandleFunc("POST /staff/conferences", p.staffAction(false, staffBack("/staff"), p.staffConferenceCreate))
+	m.HandleFunc("GET /staff/c/{slug}/statements/{id}", p.staffStatementReview)
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/amendments", p.staffAction(true, backToStatement, p.staffAmendmentDecide))
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/comments", p.staffAction(true, backToStatement, p.staffComment))
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/translations", p.staffAction(true, backToStatement, p.staffTranslation))
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/ballot", p.staffAction(true, backToStatement, p.staffBallotOpen))
+	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/ballot/close", p.staffAction(true, backToStatement, p.staffBallotClose))
+	m.HandleFunc("GET /staff/accounts", p.staffAccounts)
+	m.HandleFunc("POST /staff/accounts", p.staffAction(false, staffBack("/staff/accounts"), p.staffAccountCreate))
+	m.HandleFunc("GET /staff/audit", p.staffAudit)
+	m.HandleFunc("GET /staff/tokens", p.staffTokens)
+	m.HandleFunc("POST /staff/tokens", p.staffTokenCreate)
+	m.HandleFunc("POST /staff/tokens/{id}/revoke", p.staffAction(false, staffBack("/staff/tokens"), p.staffTokenRevoke))
 }
 
 // ServeHTTP serves the pages behind cross-origin (CSRF) protection.

@@ -22,6 +22,7 @@ type MeChange struct {
 	NeedsVisaLetter     *bool
 	NotifyAnnouncements *bool
 	NotifyAgenda        *bool
+	MailLanguage        *string // one of MailLanguages, or "" for the first of Languages
 }
 
 // GetMe is the signed-in delegate's own registration, personal fields included.
@@ -96,6 +97,10 @@ func (in *MeChange) apply(d *models.Delegate) error {
 		if src != nil {
 			*dst = *src
 		}
+	}
+	if in.MailLanguage != nil {
+		d.MailLanguage = strings.TrimSpace(*in.MailLanguage)
+		fe.mailLanguage(d.MailLanguage)
 	}
 	if d.NeedsVisaLetter && d.LegalName == "" {
 		fe.Set("legal_name", models.FieldRequiredForVisa, "is required for a visa letter")

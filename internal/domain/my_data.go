@@ -25,6 +25,7 @@ type DelegateRecord struct {
 	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
 	NotifyAnnouncements bool                  `json:"notify_announcements"`
 	NotifyAgenda        bool                  `json:"notify_agenda"`
+	MailLanguage        string                `json:"mail_language"`
 	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
 	CreatedAt           time.Time             `json:"created_at"`
 	ConfirmedAt         *time.Time            `json:"confirmed_at"`
@@ -45,7 +46,7 @@ func RecordOf(d *models.Delegate, personal bool) DelegateRecord {
 	}
 	r := DelegateRecord{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
 		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
-		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda,
+		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda, MailLanguage: d.Lang(),
 		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
 	if personal {
 		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds

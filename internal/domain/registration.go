@@ -36,6 +36,7 @@ type Registration struct {
 	LegalName           string
 	NeedsVisaLetter     bool
 	Consent             bool
+	MailLanguage        string // one of MailLanguages, or "" for the first of Languages
 }
 
 // errRegistrationShut refuses a registration for a conference that is not open.
@@ -67,7 +68,7 @@ func (s *Service) Register(ctx context.Context, a *Actor, slug string, in Regist
 	d := &models.Delegate{ConferenceID: conf.ID, Role: in.Role, DisplayName: in.DisplayName, Email: in.Email,
 		Country: in.Country, Languages: models.StringList(in.Languages), Attendance: in.Attendance, Visibility: in.Visibility,
 		InterpretationNeeds: in.InterpretationNeeds, AccessibilityNeeds: in.AccessibilityNeeds, LegalName: in.LegalName,
-		NeedsVisaLetter: in.NeedsVisaLetter, NotifyAnnouncements: true, NotifyAgenda: true, ConsentAt: &now}
+		NeedsVisaLetter: in.NeedsVisaLetter, MailLanguage: in.MailLanguage, NotifyAnnouncements: true, NotifyAgenda: true, ConsentAt: &now}
 	reg := &models.Registration{Delegate: d, Mail: s.registrationMail(conf, in.Email)}
 	if in.OrganisationID != nil {
 		o, err := s.store.Organisation(ctx, conf.ID, *in.OrganisationID)
@@ -109,6 +110,7 @@ func (r *Registration) check(conf *models.Conference) error {
 	}
 	fe.country("country", r.Country)
 	fe.languages(r.Languages)
+	fe.mailLanguage(r.MailLanguage)
 	if len(r.Languages) == 0 {
 		r.Languages = []string{"en"}
 		if len(conf.Languages) > 0 {
@@ -199,6 +201,16 @@ func (fe delegateChecks) languages(langs []string) {
 		if !validLanguage(l) {
 			fe.Set("languages", models.FieldInvalidLanguage, "must be language codes such as en, ru, uk")
 		}
+	}
+}
+
+// MailLanguages are the languages mail is written in (every template exists in each).
+var MailLanguages = []string{"en", "ru", "uk", "de", "fr"}
+
+// mailLanguage checks a chosen mail language ("" is no choice).
+func (fe delegateChecks) mailLanguage(l string) {
+	if l != "" && !slices.Contains(MailLanguages, l) {
+		fe.Set("mail_language", models.FieldOneOf, "must be one of: "+strings.Join(MailLanguages, ", "))
 	}
 }
 

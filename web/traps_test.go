@@ -1,0 +1,56 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// outboxLang is the language of the newest outbox message of template to address in c.
+func (e *env) outboxLang(c *models.Conference, template, to string) string {
+	e.t.Helper()
+	rows, err := e.st.ListOutbox(context.Background(), models.OutboxFilter{ConferenceID: c.ID, Page: models.Page{Limit: models.MaxLimit}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Template == template && r.To == to {
+			return r.Lang
+		}
+	}
+	e.t.Fatalf("no %s mail to %s", template, to)
+	return ""
+}
+
+// TestMailLanguageChosen: a Ukrainian who also reads English (English first in the form's order)
+// gets mail in the language they chose, which the form preselects from the page language; they
+// can change it on their page, and an unknown language is refused.
+func TestMailLanguageChosen(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		o := e.organisation(c, "Union", true)
+		b := e.browser()
+		b.get("/c/"+c.Slug+"/register?lang=uk").want(t, 200).has(t, `<option value="uk" lang="uk" selected>`)
+		f := registrationForm("olena@example.org", "Olena", o.ID)
+		f["languages"] = []string{"en", "uk"}
+		f.Set("mail_language", "uk")
+		b.post("/c/"+c.Slug+"/register", f).want(t, 200)
+		if got := e.outboxLang(c, "confirm", "olena@example.org"); got != "uk" {
+			t.Fatalf("confirmation mail in %q, want uk", got)
+		}
+		d := e.delegate(c, o, "Vera", models.DelegateSubmitted, models.VisibilityOrganisers)
+		me := e.delegateBrowser(d)
+		me.get("/me?lang=en").has(t, "Language of my mail")
+		form := url.Values{"display_name": {"Vera"}, "languages": {"en", "de"}, "attendance": {"remote"}, "visibility": {"organisers"}}
+		form.Set("mail_language", "xx")
+		me.post("/me", form).want(t, 422).has(t, `id="e-mail_language"`)
+		form.Set("mail_language", "de")
+		me.post("/me", form).want(t, 200)
+		e.staff(models.StaffOrganiser).post("/staff/c/"+c.Slug+"/registrations/"+d.ID+"/decision", url.Values{"decision": {"approve"}, "confirmed": {"1"}}).want(t, 200)
+		if got := e.outboxLang(c, "decision", d.Email); got != "de" {
+			t.Fatalf("decision mail in %q, want de (chosen, though English is listed first)", got)
+		}
+	})
+}
