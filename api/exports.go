@@ -71,7 +71,10 @@ type exportEvent struct {
 	url        string
 }
 
-type exportPerson struct{ guid, name string }
+type exportPerson struct {
+	guid, name string
+	id         int // a stable positive integer (ConfClerk reads persons by it), from the keyed hash
+}
 
 // noRoomName places sessions without a room (breaks, online meetings) in the schedule formats,
 // which require one.
@@ -156,6 +159,7 @@ func (s *Server) exportPersons(ss *models.SnapshotSession, people map[string]mod
 		}
 		if !seen[p.guid] {
 			seen[p.guid] = true
+			p.id = int(binary.BigEndian.Uint32(s.store.Box().Index("export.person.id", p.guid)[:4])&0x7fffffff) | 1<<20
 			out = append(out, p)
 		}
 	}

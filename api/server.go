@@ -33,13 +33,14 @@ type Options struct {
 
 // Server holds what the handlers need. Handlers are its methods; there are no package globals.
 type Server struct {
-	dom    *domain.Service
-	store  *models.Store
-	cfg    config.Config
-	log    *slog.Logger
-	notify func()
-	web    http.Handler
-	engine *gin.Engine
+	dom     *domain.Service
+	store   *models.Store
+	cfg     config.Config
+	log     *slog.Logger
+	notify  func()
+	web     http.Handler
+	engine  *gin.Engine
+	handler http.Handler // engine, answering HEAD for every GET route
 
 	releases *releaseCache // the latest agenda release of each conference, rendered once
 }
@@ -72,12 +73,13 @@ func NewServer(o Options) *Server {
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.h(func(c *gin.Context) error { return problem(http.StatusMethodNotAllowed, "method not allowed here") }))
 	s.engine = e
+	s.handler = answerHEAD(e)
 	s.routes()
 	return s
 }
 
 // Handler returns the HTTP handler of the whole product.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // noRoute hands non-API paths to the web front and answers 404 problems for the rest.
 func (s *Server) noRoute(c *gin.Context) {
