@@ -33,7 +33,11 @@ func (s *Server) scheduleJSON(c *gin.Context) error {
 // agendaICS serves the latest release as an iCalendar file with the conference's VTIMEZONE.
 func (s *Server) agendaICS(c *gin.Context) error {
 	return s.serveRelease(c, "agenda.ics", "text/calendar; charset=utf-8", func(doc *releaseDoc, people map[string]models.AgendaPerson) ([]byte, error) {
-		return s.renderICS(doc, people, nil), nil
+		hist, err := s.dom.AgendaHistory(c.Request.Context(), doc.conf.ID, doc.number)
+		if err != nil {
+			return nil, err
+		}
+		return s.renderICS(doc, people, hist, nil), nil
 	})
 }
 
