@@ -38,6 +38,9 @@ func (s *Server) accessLog(c *gin.Context) {
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
+		route = c.GetString(webRouteKey)
+	}
+	if route == "" {
 		route = "(unmatched)"
 	}
 	s.log.Info("request", "method", c.Request.Method, "route", route, "status", c.Writer.Status(),

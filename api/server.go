@@ -81,10 +81,16 @@ func NewServer(o Options) *Server {
 // Handler returns the HTTP handler of the whole product.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// webRouteKey holds, in the Gin context, the pattern of the page a web request went to.
+const webRouteKey = "zw.web_route"
+
 // noRoute hands non-API paths to the web front and answers 404 problems for the rest.
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if s.web != nil && !isAPIPath(p) {
+		if rt, ok := s.web.(interface{ Route(*http.Request) string }); ok {
+			c.Set(webRouteKey, rt.Route(c.Request))
+		}
 		ctx := domain.WithRequest(c.Request.Context(), requestID(c), "ip:"+c.ClientIP())
 		s.web.ServeHTTP(c.Writer, c.Request.WithContext(ctx))
 		return
