@@ -10,6 +10,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -74,6 +75,9 @@ func NewServer(o Options) *Server {
 	e.NoMethod(s.h(func(c *gin.Context) error { return problem(http.StatusMethodNotAllowed, "method not allowed here") }))
 	s.engine = e
 	s.handler = answerHEAD(e)
+	if o.Store != nil {
+		metrics.SetOutboxSource(outboxByState(o.Store))
+	}
 	s.routes()
 	return s
 }

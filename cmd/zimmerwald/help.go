@@ -59,7 +59,9 @@ Configuration comes from ZW_ environment variables (see .env.example), optionall
 "zimmerwald COMMAND --help" prints a command's usage and changes nothing.`
 
 // isHelp reports whether arg asks for help.
-func isHelp(arg string) bool { return arg == "--help" || arg == "-help" || arg == "-h" || arg == "help" }
+func isHelp(arg string) bool {
+	return arg == "--help" || arg == "-help" || arg == "-h" || arg == "help"
+}
 
 // helpRequest reports whether args ask for help and, if so, prints it to out: `help`, `--help`,
 // `-h`, `help CMD` and `CMD ... --help` are answered before any configuration is read or anything

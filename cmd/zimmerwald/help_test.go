@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"strings"
@@ -79,5 +80,25 @@ func TestServeRefusesATakenAddress(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "address already in use") {
 		t.Errorf("the error does not say why:\n%s", stderr.String())
+	}
+}
+
+// TestJSONLogs: with ZW_LOG_FORMAT=json every log line is one JSON object.
+func TestJSONLogs(t *testing.T) {
+	var stderr bytes.Buffer
+	cmd := command(t.TempDir(), map[string]string{"ZW_LOG_FORMAT": "json"}, "migrate")
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("no log lines")
+	}
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v["msg"] == nil || v["level"] == nil {
+			t.Errorf("not a JSON log line: %q", l)
+		}
 	}
 }
