@@ -3,8 +3,8 @@ package mail
 import (
 	htmltemplate "html/template"
 	"strings"
-	"unicode/utf8"
 	texttemplate "text/template"
+	"unicode/utf8"
 )
 
 // textFuncs and htmlFuncs are the functions templates may call.
