@@ -115,6 +115,7 @@ func (e *testEnv) do(method, path, token string, body any) *response {
 	req.RemoteAddr = "192.0.2.10:4242"
 	w := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(w, req)
+	checkAgainstSpec(e.t, req, w.Code, w.Header(), w.Body.Bytes())
 	return &response{Code: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
 }
 

@@ -33,7 +33,11 @@ func (s *Server) scheduleJSON(c *gin.Context) error {
 // agendaICS serves the latest release as an iCalendar file with the conference's VTIMEZONE.
 func (s *Server) agendaICS(c *gin.Context) error {
 	return s.serveRelease(c, "agenda.ics", "text/calendar; charset=utf-8", func(doc *releaseDoc, people map[string]models.AgendaPerson) ([]byte, error) {
-		return s.renderICS(doc, people, nil), nil
+		hist, err := s.dom.AgendaHistory(c.Request.Context(), doc.conf.ID, doc.number)
+		if err != nil {
+			return nil, err
+		}
+		return s.renderICS(doc, people, hist, nil), nil
 	})
 }
 
@@ -71,7 +75,10 @@ type exportEvent struct {
 	url        string
 }
 
-type exportPerson struct{ guid, name string }
+type exportPerson struct {
+	guid, name string
+	id         int // a stable positive integer (ConfClerk reads persons by it), from the keyed hash
+}
 
 // noRoomName places sessions without a room (breaks, online meetings) in the schedule formats,
 // which require one.
@@ -156,6 +163,7 @@ func (s *Server) exportPersons(ss *models.SnapshotSession, people map[string]mod
 		}
 		if !seen[p.guid] {
 			seen[p.guid] = true
+			p.id = int(binary.BigEndian.Uint32(s.store.Box().Index("export.person.id", p.guid)[:4])&0x7fffffff) | 1<<20
 			out = append(out, p)
 		}
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,15 +35,30 @@ func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
 // renderICS writes the release (or, with a filter, one delegate's part of it) as RFC 5545
 // iCalendar: CRLF lines folded at 75 octets, escaped text, a VTIMEZONE for the conference's zone
 // covering every event, local times with TZID, and UIDs that stay the same across releases.
-func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerson, f *icsFilter) []byte {
+// From hist each event takes its SEQUENCE (raised only by releases that changed it) and
+// LAST-MODIFIED; sessions dropped by an earlier release stay as STATUS:CANCELLED so that
+// subscribed calendars remove them.
+func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerson, hist map[string]models.SessionHistory, f *icsFilter) []byte {
 	conf, loc := &doc.conf, doc.conf.Location()
 	var keep func(*models.SnapshotSession) bool
 	if f != nil {
 		keep = f.keep
 	}
 	sessions := doc.sessionsOf(keep)
+	var cancelled []*models.SnapshotSession
+	for _, h := range hist {
+		if h.Cancelled && (keep == nil || keep(&h.Last)) {
+			cancelled = append(cancelled, &h.Last)
+		}
+	}
+	slices.SortFunc(cancelled, func(a, b *models.SnapshotSession) int {
+		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	from, to := models.ConferenceWindow(conf)
-	for _, ss := range sessions {
+	for _, ss := range slices.Concat(sessions, cancelled) {
 		if ss.StartsAt.Before(from) {
 			from = ss.StartsAt
 		}
@@ -67,11 +83,16 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 	// Start half a year early so that zones with daylight saving time show both observances.
 	w.Timezone(loc, from.AddDate(0, -6, 0), to)
 	tzid := "TZID=" + loc.String()
-	for _, ss := range sessions {
+	for i, ss := range slices.Concat(sessions, cancelled) {
+		h, ok := hist[ss.ID]
+		if !ok {
+			h.Modified = doc.created.CreatedAt
+		}
 		w.Begin("VEVENT")
 		w.Raw("UID", ss.ID+"@"+host)
 		w.Raw("DTSTAMP", ical.UTCTime(doc.created.CreatedAt))
-		w.Raw("SEQUENCE", strconv.Itoa(doc.number))
+		w.Raw("LAST-MODIFIED", ical.UTCTime(h.Modified))
+		w.Raw("SEQUENCE", strconv.Itoa(h.Sequence))
 		w.Raw("DTSTART", ical.LocalTime(ss.StartsAt.In(loc)), tzid)
 		w.Raw("DTEND", ical.LocalTime(ss.EndsAt.In(loc)), tzid)
 		w.Text("SUMMARY", ss.Title)
@@ -83,7 +104,10 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 		}
 		w.Text("CATEGORIES", string(ss.Kind))
 		status := "CONFIRMED"
-		if f != nil && f.signedUp[ss.ID] == string(models.AttendanceWaitlisted) {
+		switch {
+		case i >= len(sessions):
+			status = "CANCELLED"
+		case f != nil && f.signedUp[ss.ID] == string(models.AttendanceWaitlisted):
 			status = "TENTATIVE"
 		}
 		w.Raw("STATUS", status)
@@ -126,7 +150,12 @@ func (s *Server) feedICS(c *gin.Context) error {
 		return err
 	}
 	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp}
+	doc := docOf(feed.Agenda)
+	hist, err := s.dom.AgendaHistory(c.Request.Context(), doc.conf.ID, doc.number)
+	if err != nil {
+		return err
+	}
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(docOf(feed.Agenda), feed.Agenda.People, f))
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", s.renderICS(doc, feed.Agenda.People, hist, f))
 	return nil
 }

@@ -70,6 +70,7 @@ type (
 		Person []xmlPerson `xml:"person"`
 	}
 	xmlPerson struct {
+		ID   int    `xml:"id,attr"`
 		GUID string `xml:"guid,attr"`
 		Name string `xml:",chardata"`
 	}
@@ -91,7 +92,7 @@ func (s *Server) renderScheduleXML(doc *releaseDoc, people map[string]models.Age
 					Start: e.start.Format("15:04"), Duration: hhmm(e.end.Sub(e.start)), Abstract: e.s.Description, Slug: e.slug,
 					Track: e.s.Track, Language: e.language, URL: e.url}
 				for _, p := range e.persons {
-					xe.Persons.Person = append(xe.Persons.Person, xmlPerson{GUID: p.guid, Name: p.name})
+					xe.Persons.Person = append(xe.Persons.Person, xmlPerson{ID: p.id, GUID: p.guid, Name: p.name})
 				}
 				xr.Events = append(xr.Events, xe)
 			}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -307,4 +308,33 @@ func FuzzScheduleXML(f *testing.F) {
 			t.Fatalf("title: got %q, want %q", got, want)
 		}
 	})
+}
+
+// TestSchedulePersonsHaveIntegerIDs: ConfClerk shows a schedule.xml person only with an integer
+// id; one person (one guid) has one id everywhere.
+func TestSchedulePersonsHaveIntegerIDs(t *testing.T) {
+	e, conf, _ := goldenAgenda(t)
+	r := e.do("GET", "/api/v1/conferences/"+conf.Slug+"/schedule.xml", "", nil).want(t, 200)
+	var doc struct {
+		Persons []struct {
+			ID   string `xml:"id,attr"`
+			GUID string `xml:"guid,attr"`
+		} `xml:"day>room>event>persons>person"`
+	}
+	if err := xml.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Persons) == 0 {
+		t.Fatal("no persons in the schedule")
+	}
+	ids := map[string]string{}
+	for _, p := range doc.Persons {
+		if n, err := strconv.Atoi(p.ID); err != nil || n <= 0 {
+			t.Errorf("person %s: id %q, want a positive integer", p.GUID, p.ID)
+		}
+		if prev, ok := ids[p.GUID]; ok && prev != p.ID {
+			t.Errorf("person %s: ids %s and %s", p.GUID, prev, p.ID)
+		}
+		ids[p.GUID] = p.ID
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 )
 
 const ctxRequestID = "zw.request_id"
@@ -38,10 +40,15 @@ func (s *Server) accessLog(c *gin.Context) {
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
+		route = c.GetString(webRouteKey)
+	}
+	if route == "" {
 		route = "(unmatched)"
 	}
+	took := time.Since(start)
 	s.log.Info("request", "method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-		"ms", time.Since(start).Milliseconds(), "request_id", requestID(c))
+		"ms", took.Milliseconds(), "request_id", requestID(c))
+	metrics.ObserveHTTP(c.Request.Method, route, c.Writer.Status(), took)
 }
 
 // recoverPanic turns a panic into a logged 500 problem.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -60,4 +61,53 @@ func TestOpenAPIServed(t *testing.T) {
 	if !strings.HasPrefix(string(r.Body), "openapi: 3") {
 		t.Errorf("got %.40q, want the spec", r.Body)
 	}
+}
+
+// TestOpenAPIOperationIDs: every operation has an operationId, unique in the document, and it is
+// the name of the handler that serves the route (so generated clients read like the code).
+func TestOpenAPIOperationIDs(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openAPISpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			where := method + " " + path
+			if op.OperationID == "" {
+				t.Errorf("%s has no operationId", where)
+				continue
+			}
+			if other, dup := seen[op.OperationID]; dup {
+				t.Errorf("operationId %s used by %s and %s", op.OperationID, other, where)
+			}
+			seen[op.OperationID] = where
+		}
+	}
+	e := sqliteEnv(t)
+	for _, r := range e.srv.engine.Routes() {
+		if r.Method == "HEAD" {
+			continue
+		}
+		if _, ok := seen[routesGoHandler(t, r.Method, r.Path)]; !ok {
+			t.Errorf("%s %s: its handler %s is no operationId", r.Method, r.Path, routesGoHandler(t, r.Method, r.Path))
+		}
+	}
+}
+
+// routesGoHandler reads the handler's name of a route from api/routes.go (the Gin route only
+// knows a closure).
+func routesGoHandler(t *testing.T, method, path string) string {
+	t.Helper()
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := strings.TrimPrefix(path, "/api/v1")
+	re := regexp.MustCompile(`\.` + method + `\("` + regexp.QuoteMeta(rel) + `".*s\.h\(s\.([A-Za-z0-9_]+)\)\)`)
+	m := re.FindSubmatch(src)
+	if m == nil {
+		return "(not found in routes.go)"
+	}
+	return string(m[1])
 }

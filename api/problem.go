@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -102,6 +103,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if !errors.As(err, &p) {
 		if e, ok := models.Classify(err); ok {
 			p = problemOf(e)
+			if e.Kind == models.KindUnavailable {
+				s.log.Warn("temporary storage fault", "request_id", requestID(c), "route", c.FullPath(), "err", err)
+			}
 		} else {
 			s.log.Error("request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
 			p = problem(http.StatusInternalServerError, "")
@@ -112,6 +116,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 	out.RequestID = requestID(c)
 	if out.Status == http.StatusTooManyRequests {
 		c.Header("Retry-After", "60")
+	}
+	if out.Status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", strconv.Itoa(models.RetryAfterSeconds))
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.Header("Cache-Control", "no-store")

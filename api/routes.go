@@ -9,6 +9,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.h(s.healthz))
 	e.GET("/readyz", s.h(s.readyz))
 	e.GET("/api/openapi.yaml", s.h(s.openAPI))
+	e.GET("/metrics", s.h(s.metrics))
 
 	v1 := e.Group("/api/v1", s.authenticate)
 

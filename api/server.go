@@ -10,6 +10,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -33,13 +34,14 @@ type Options struct {
 
 // Server holds what the handlers need. Handlers are its methods; there are no package globals.
 type Server struct {
-	dom    *domain.Service
-	store  *models.Store
-	cfg    config.Config
-	log    *slog.Logger
-	notify func()
-	web    http.Handler
-	engine *gin.Engine
+	dom     *domain.Service
+	store   *models.Store
+	cfg     config.Config
+	log     *slog.Logger
+	notify  func()
+	web     http.Handler
+	engine  *gin.Engine
+	handler http.Handler // engine, answering HEAD for every GET route
 
 	releases *releaseCache // the latest agenda release of each conference, rendered once
 
@@ -75,17 +77,27 @@ func NewServer(o Options) *Server {
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.h(func(c *gin.Context) error { return problem(http.StatusMethodNotAllowed, "method not allowed here") }))
 	s.engine = e
+	s.handler = answerHEAD(e)
+	if o.Store != nil {
+		metrics.SetOutboxSource(outboxByState(o.Store))
+	}
 	s.routes()
 	return s
 }
 
 // Handler returns the HTTP handler of the whole product.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// webRouteKey holds, in the Gin context, the pattern of the page a web request went to.
+const webRouteKey = "zw.web_route"
 
 // noRoute hands non-API paths to the web front and answers 404 problems for the rest.
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if s.web != nil && !isAPIPath(p) {
+		if rt, ok := s.web.(interface{ Route(*http.Request) string }); ok {
+			c.Set(webRouteKey, rt.Route(c.Request))
+		}
 		ctx := domain.WithRequest(c.Request.Context(), requestID(c), "ip:"+c.ClientIP())
 		s.web.ServeHTTP(c.Writer, c.Request.WithContext(ctx))
 		return

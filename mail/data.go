@@ -279,6 +279,10 @@ type AnnouncementData struct {
 // Template names the template this data fills.
 func (*AnnouncementData) Template() Template { return TemplateAnnouncement }
 
+// OwnSalutation reports whether the body opens with its own salutation ("Dear delegates,"): the
+// mail then starts with it instead of a greeting by name.
+func (d *AnnouncementData) OwnSalutation() bool { return opensWithSalutation(d.Body) }
+
 // Validate reports whether the data can be rendered.
 func (d *AnnouncementData) Validate() error {
 	if strings.TrimSpace(d.Subject) == "" || strings.TrimSpace(d.Body) == "" {

@@ -4,12 +4,13 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+	"unicode/utf8"
 )
 
 // textFuncs and htmlFuncs are the functions templates may call.
 var (
-	textFuncs = texttemplate.FuncMap{"plural": plural}
-	htmlFuncs = htmltemplate.FuncMap{"plural": plural, "paragraphs": paragraphs}
+	textFuncs = texttemplate.FuncMap{"plural": plural, "ownSalutation": ownSalutation}
+	htmlFuncs = htmltemplate.FuncMap{"plural": plural, "paragraphs": paragraphs, "ownSalutation": ownSalutation}
 )
 
 // plural picks the Russian/Ukrainian form of a noun after the number n:
@@ -53,7 +54,7 @@ func paragraphs(s string) [][]string {
 }
 
 // tidyText normalises a rendered text body: CRLF and CR become LF, trailing
-// spaces go, runs of blank lines shrink to one, and the result has no
+// spaces go (but for the signature separator "-- "), runs of blank lines shrink to one, and the result has no
 // leading blank lines and ends with exactly one newline.
 func tidyText(s string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
@@ -62,6 +63,9 @@ func tidyText(s string) string {
 	blank := true // suppresses leading blank lines
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.TrimRight(line, " \t")
+		if line == "--" {
+			line = "-- " // the signature separator keeps its space (RFC 3676), so mail readers find it
+		}
 		if line == "" {
 			blank = true
 			continue
@@ -74,4 +78,23 @@ func tidyText(s string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// ownSalutation reports whether the template data opens with its own salutation (an
+// announcement whose body starts "Dear delegates,"), in which case the layout adds none.
+func ownSalutation(data any) bool {
+	s, ok := data.(interface{ OwnSalutation() bool })
+	return ok && s.OwnSalutation()
+}
+
+// opensWithSalutation reports whether body's first paragraph is one short line ending in a
+// comma, an exclamation mark or a colon, as "Dear delegates," or "Дорогие делегаты!" do.
+func opensWithSalutation(body string) bool {
+	body = strings.TrimLeft(strings.ReplaceAll(body, "\r\n", "\n"), " \t\n")
+	first, rest, _ := strings.Cut(body, "\n")
+	first = strings.TrimSpace(first)
+	if first == "" || utf8.RuneCountInString(first) > 60 || strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimLeft(rest, " \t"), "\n") {
+		return false
+	}
+	return strings.HasSuffix(first, ",") || strings.HasSuffix(first, "!") || strings.HasSuffix(first, ":")
 }

@@ -356,3 +356,45 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// TestTextConventions: the text part of every mail in every language has the signature
+// separator "-- " and never points at a button (there is none in plain text); an announcement
+// that opens "Dear delegates," gets no greeting by name before it.
+func TestTextConventions(t *testing.T) {
+	tm := loadTestTemplates(t)
+	for _, lang := range tm.Languages() {
+		for _, name := range TemplateNames() {
+			r, err := tm.Render(name, lang, samples(name)[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(r.Text, "\n-- \n") {
+				t.Errorf("%s/%s: no signature separator \"-- \"", lang, name)
+			}
+			for _, button := range []string{"button", "Schaltfläche", "кнопк", "bouton"} {
+				if strings.Contains(r.Text, button) {
+					t.Errorf("%s/%s: the text part mentions a %s", lang, name, button)
+				}
+			}
+		}
+		for _, body := range []string{"Dear delegates,\n\nThe plenary moves to Hall B.", "Liebe Delegierte!\n\nDas Plenum zieht um."} {
+			r, err := tm.Render(TemplateAnnouncement, lang, &AnnouncementData{Conference: "IC", Name: "Anna K.", Subject: "Plenary", Body: body})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(r.Text, "Anna K.") || strings.Contains(r.HTML, "Anna K.") {
+				t.Errorf("%s: a greeting by name before the body's own salutation:\n%s", lang, r.Text)
+			}
+			if !strings.HasPrefix(r.Text, strings.SplitN(body, "\n", 2)[0]) {
+				t.Errorf("%s: the text does not open with the body's salutation:\n%s", lang, r.Text)
+			}
+		}
+		r, err := tm.Render(TemplateAnnouncement, lang, &AnnouncementData{Conference: "IC", Name: "Anna K.", Subject: "Plenary", Body: "The plenary moves to Hall B."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, "Anna K.") {
+			t.Errorf("%s: no greeting before a body without salutation:\n%s", lang, r.Text)
+		}
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 )
 
 // Job is one queued mail for one recipient, as leased from the outbox.
@@ -329,6 +331,7 @@ func (w *Worker) finish(ctx context.Context, j Job, attempt int, outcome string,
 		attrs = append(attrs, slog.Int("smtp_code", code))
 	}
 	w.log.LogAttrs(ctx, level, "mail job", attrs...)
+	metrics.MailAttempt(outcome, j.EnqueuedAt, w.cfg.Now())
 	if err != nil {
 		return fmt.Errorf("mail: mark job %s %s: %w", j.ID, outcome, err)
 	}

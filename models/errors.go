@@ -127,6 +127,7 @@ const (
 	KindConflict                 // the state forbids it (409)
 	KindInvalid                  // fields break a rule (422)
 	KindTooMany                  // rate limited (429)
+	KindUnavailable              // a temporary storage fault: try again shortly (503, Retry-After)
 )
 
 // Status is the HTTP status that fits the kind (both skins answer with it).
@@ -146,6 +147,8 @@ func (k Kind) Status() int {
 		return http.StatusUnprocessableEntity
 	case KindTooMany:
 		return http.StatusTooManyRequests
+	case KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -258,6 +261,8 @@ func Classify(err error) (*Error, bool) {
 		return Fail(KindConflict, CodeConflict, "this conflicts with an existing record"), true
 	case errors.Is(err, ErrBadCursor):
 		return Malformed("invalid cursor", FieldErrors{"cursor": {Code: CodeBadCursor, Message: "is not a cursor from a previous page"}}), true
+	case IsTemporary(err):
+		return Fail(KindUnavailable, CodeUnavailable, "storage is unavailable for a moment; try again shortly"), true
 	}
 	return nil, false
 }

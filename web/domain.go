@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
@@ -77,6 +78,10 @@ func (p *Pages) failed(w http.ResponseWriter, r *http.Request, v *view, err erro
 	case models.KindNotFound:
 		p.render(w, http.StatusNotFound, "notfound", v)
 		return
+	case models.KindUnavailable:
+		p.log.Warn("temporary storage fault", "route", routeOf(r), "err", err)
+		w.Header().Set("Retry-After", strconv.Itoa(models.RetryAfterSeconds))
+		v.Detail = v.T("err_unavailable")
 	default:
 		v.Detail = v.codeMessage(e.Code, v.T("err_generic"))
 	}

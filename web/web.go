@@ -202,6 +202,13 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/tokens/{id}/revoke", p.staffAction(false, staffBack("/staff/tokens"), p.staffTokenRevoke))
 }
 
+// Route returns the pattern of the page that serves r ("GET /c/{slug}"), or "" when none does,
+// so that the access log names pages by route rather than by path.
+func (p *Pages) Route(r *http.Request) string {
+	_, pattern := p.mux.Handler(r)
+	return pattern
+}
+
 // ServeHTTP serves the pages behind cross-origin (CSRF) protection.
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.csrf.Handler(p.mux).ServeHTTP(w, r)

@@ -9,6 +9,8 @@
 //	zimmerwald purge [--conference S [--now]] [--dry-run]   erase personal data after retention
 //	zimmerwald backup [--out FILE]          write an encrypted SQLite backup
 //	zimmerwald backup decrypt --in F --out DB   decrypt a backup with the data key
+//	zimmerwald version                      print the version and commit
+//	zimmerwald help [CMD]                   print usage (also --help, -h, CMD --help)
 //
 // Configuration comes from ZW_ environment variables (see .env.example), optionally from .env.
 package main
@@ -19,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -42,18 +45,25 @@ func main() {
 }
 
 func usage() error {
-	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | import --conference SLUG [--check] FILE.csv | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB")
+	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | import --conference SLUG [--check] FILE.csv | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB | version | help [COMMAND]")
 }
 
 func run(args []string) error {
 	if len(args) == 0 {
 		return usage()
 	}
+	if helpRequest(args, os.Stdout) {
+		return nil
+	}
+	if args[0] == "version" {
+		fmt.Println(versionText())
+		return nil
+	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.LogLevel)
+	log := newLogger(cfg.LogLevel, cfg.LogFormat)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch args[0] {
@@ -88,10 +98,15 @@ func run(args []string) error {
 	return usage()
 }
 
-func newLogger(level string) *slog.Logger {
+// newLogger logs to standard error at level, as text or (format "json") one JSON object a line.
+func newLogger(level, format string) *slog.Logger {
 	var l slog.Level
 	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
 // openStore loads the data key and opens the configured database.
@@ -141,6 +156,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 		Addr: cfg.Addr, Handler: srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(ctx) }()
 	go housekeeping(ctx, st, log)
@@ -148,8 +167,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	httpSrv.RegisterOnShutdown(dom.Broadcaster().CloseAll)
 	go scheduledBackups(ctx, cfg, st, log)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
 	select {
 	case err := <-serveErr:
 		return err

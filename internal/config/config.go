@@ -34,6 +34,7 @@ type Config struct {
 	SessionIdleTimeout     time.Duration // ZW_SESSION_IDLE_TIMEOUT
 	SessionMaxAge          time.Duration // ZW_SESSION_MAX_AGE
 	LogLevel               string        // ZW_LOG_LEVEL: debug, info, warn, error
+	LogFormat              string        // ZW_LOG_FORMAT: text or json
 	ShutdownTimeout        time.Duration // ZW_SHUTDOWN_TIMEOUT
 	DatabaseMaxReadConns   int           // ZW_DB_READ_CONNS
 	RegistrationRatePerMin float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
@@ -54,6 +55,7 @@ func Defaults() Config {
 		SessionIdleTimeout:     2 * time.Hour,
 		SessionMaxAge:          24 * time.Hour,
 		LogLevel:               "info",
+		LogFormat:              "text",
 		ShutdownTimeout:        15 * time.Second,
 		DatabaseMaxReadConns:   8,
 		RegistrationRatePerMin: 30,
@@ -133,6 +135,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	dur("ZW_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
 	dur("ZW_SESSION_MAX_AGE", &c.SessionMaxAge)
 	str("ZW_LOG_LEVEL", &c.LogLevel)
+	str("ZW_LOG_FORMAT", &c.LogFormat)
 	dur("ZW_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	integer("ZW_DB_READ_CONNS", &c.DatabaseMaxReadConns)
 	num("ZW_PUBLIC_RATE_PER_MIN", &c.RegistrationRatePerMin)
@@ -179,6 +182,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("ZW_LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("ZW_LOG_FORMAT: want text or json, got %q", c.LogFormat))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)

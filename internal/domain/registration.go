@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -50,7 +51,8 @@ var orgKinds = []models.OrganisationKind{models.OrgParty, models.OrgUnion, model
 // address gets a pending registration and a confirmation mail; a known one gets a mail to its
 // holder with a sign-in link and no second record. Both do the same work (sealing, token, one
 // group-committed transaction, one mail).
-func (s *Service) Register(ctx context.Context, a *Actor, slug string, in Registration) error {
+func (s *Service) Register(ctx context.Context, a *Actor, slug string, in Registration) (err error) {
+	defer func() { metrics.Registration(err == nil) }()
 	if !s.AllowPublic(a.Client) {
 		return errTooMany
 	}
