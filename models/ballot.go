@@ -288,3 +288,10 @@ func (s *Store) BallotVotes(ctx context.Context, ballotID string) ([]BallotVote,
 	err := s.read(ctx).Where("ballot_id = ?", ballotID).Order("created_at, id").Find(&vs).Error
 	return vs, err
 }
+
+// HasVoted reports whether a vote under voterKey is in the ballot.
+func (s *Store) HasVoted(ctx context.Context, ballotID, voterKey string) (bool, error) {
+	var n int64
+	err := s.read(ctx).Model(&BallotVote{}).Where("ballot_id = ? AND voter_key = ?", ballotID, voterKey).Count(&n).Error
+	return n > 0, err
+}

@@ -152,6 +152,9 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /me/delete", p.meDelete)
 	m.HandleFunc("POST /me/sessions/{id}/leave", p.meLeaveSession)
 	m.HandleFunc("POST /me/feed", p.meFeed)
+	m.HandleFunc("GET /me/badge.pdf", p.meBadgePDF)
+	m.HandleFunc("POST /me/presence", p.mePresence)
+	m.HandleFunc("POST /me/ballots/{id}/vote", p.meVote)
 
 	// Organiser console (staff*.go).
 	m.HandleFunc("GET /staff/login", p.staffLoginForm)
@@ -172,6 +175,12 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/c/{slug}/announcements", p.staffAnnouncementSend)
 	m.HandleFunc("GET /staff/c/{slug}/outbox", p.staffOutbox)
 	m.HandleFunc("POST /staff/c/{slug}/outbox/{id}/retry", p.staffOutboxRetry)
+	m.HandleFunc("GET /staff/c/{slug}/plenary", p.staffPlenary)
+	m.HandleFunc("POST /staff/c/{slug}/checkins", p.staffCheckin)
+	m.HandleFunc("POST /staff/c/{slug}/ballots", p.staffBallotCreate)
+	m.HandleFunc("POST /staff/c/{slug}/ballots/{id}/close", p.staffBallotClose)
+	m.HandleFunc("GET /staff/c/{slug}/delegations", p.staffDelegations)
+	m.HandleFunc("POST /staff/c/{slug}/delegations/{id}", p.staffDelegationSave)
 }
 
 // ServeHTTP serves the pages behind cross-origin (CSRF) protection.

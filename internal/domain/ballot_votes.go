@@ -89,28 +89,15 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 		return err
 	}
 	d := a.Delegate
-	if !activeDelegate(d) {
-		return errVoterNotActive
-	}
 	if b.Status != models.BallotOpen {
 		return errBallotNotOpen
 	}
 	if err := checkChoices(b, choices); err != nil {
 		return err
 	}
-	if err := s.RequireCredentialed(ctx, d); err != nil {
+	key, err := s.voterKey(ctx, d, b)
+	if err != nil {
 		return err
-	}
-	key, err := models.VoterKey(b.Weighting, d)
-	if errors.Is(err, models.ErrNoVote) {
-		return errNoVotingRight
-	} else if err != nil {
-		return err
-	}
-	if b.Weighting == models.VotePerOrganisation {
-		if err := s.holdsOrganisationVote(ctx, d); err != nil {
-			return err
-		}
 	}
 	vote := &models.BallotVote{VoterKey: key, DelegateID: &d.ID, OrganisationID: d.OrganisationID}
 	err = s.change(ctx, func(tx *models.Store) error {
@@ -128,6 +115,28 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 		return errBallotNotOpen
 	}
 	return err
+}
+
+// voterKey returns the key d votes under on b, or why d may not vote on it.
+func (s *Service) voterKey(ctx context.Context, d *models.Delegate, b *models.Ballot) (string, error) {
+	if !activeDelegate(d) || d.ConferenceID != b.ConferenceID {
+		return "", errVoterNotActive
+	}
+	if err := s.RequireCredentialed(ctx, d); err != nil {
+		return "", err
+	}
+	key, err := models.VoterKey(b.Weighting, d)
+	if errors.Is(err, models.ErrNoVote) {
+		return "", errNoVotingRight
+	} else if err != nil {
+		return "", err
+	}
+	if b.Weighting == models.VotePerOrganisation {
+		if err := s.holdsOrganisationVote(ctx, d); err != nil {
+			return "", err
+		}
+	}
+	return key, nil
 }
 
 // checkChoices validates the choices of a vote on b.
