@@ -100,12 +100,9 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 		return err
 	}
 	vote := &models.BallotVote{VoterKey: key, DelegateID: &d.ID, OrganisationID: d.OrganisationID}
-	err = s.change(ctx, func(tx *models.Store) error {
-		if err := tx.CastVote(ctx, b, vote, choices...); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, conf.ID, "ballot.vote", "ballot", b.ID)
-	})
+	// Votes cast at the same moment are committed together (group commit).
+	err = s.store.SubmitVote(ctx, &models.VoteCast{Ballot: b, Vote: vote, Choices: choices,
+		Audit: auditEvent(a, conf.ID, "ballot.vote", "ballot", b.ID)})
 	switch {
 	case errors.Is(err, models.ErrConflict) && b.Weighting == models.VotePerOrganisation:
 		return errOrgVoted
