@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -300,7 +301,60 @@ func (s *Service) applyOutcome(ctx context.Context, tx *models.Store, conf *mode
 		if err := tx.UpdateAmendment(ctx, am); err != nil {
 			return err
 		}
-		return mailAmendmentDecision(ctx, tx, conf, st, am)
+		if err := mailAmendmentDecision(ctx, tx, conf, st, am); err != nil {
+			return err
+		}
+		return mailBallotResult(ctx, tx, conf, b, st.Title)
+	case b.Kind == models.BallotMotion || b.Kind == models.BallotElection:
+		return mailBallotResult(ctx, tx, conf, b, b.Question)
+	}
+	return nil
+}
+
+// mailBallotResult sends ballot_result to the delegations: in each verified organisation, its
+// head, voting delegates and alternates, or all its approved delegates while it has no delegation.
+func mailBallotResult(ctx context.Context, tx *models.Store, conf *models.Conference, b *models.Ballot, question string) error {
+	orgs, err := tx.ListOrganisations(ctx, models.OrganisationFilter{ConferenceID: conf.ID, Status: models.OrgVerified})
+	if err != nil {
+		return err
+	}
+	members, err := tx.DelegationsOf(ctx, conf.ID)
+	if err != nil {
+		return err
+	}
+	credentialled, hasDelegation := map[string]bool{}, map[string]bool{}
+	for _, m := range members {
+		if m.Role.Votes() || m.Role == models.DelegationAlternate {
+			credentialled[m.DelegateID], hasDelegation[m.OrganisationID] = true, true
+		}
+	}
+	var elected []string
+	for _, id := range b.Elected {
+		for _, c := range b.Candidates {
+			if c.ID == id {
+				elected = append(elected, c.Name)
+			}
+		}
+	}
+	for _, o := range orgs {
+		ds, err := tx.ActiveDelegatesOf(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if hasDelegation[o.ID] && !credentialled[d.ID] || !hasDelegation[o.ID] && d.Role != models.RoleDelegate {
+				continue
+			}
+			data := &mail.BallotResultData{Conference: conf.Title, Name: d.DisplayName, Kind: string(b.Kind), Question: question,
+				Outcome: string(b.Outcome), Yes: b.Counts["yes"], No: b.Counts["no"], Abstain: b.Counts["abstain"], Elected: elected}
+			m, err := NewMail(EnvelopeOf(&d), "ballot_result:"+b.ID, data)
+			if err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, m); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
