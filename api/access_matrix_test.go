@@ -62,6 +62,8 @@ var accessTable = map[string]string{
 	"GET /api/v1/conferences/:slug/organisations/:id/delegation": organise, "PUT /api/v1/conferences/:slug/organisations/:id/delegation": organise,
 	"GET /api/v1/me/delegation": delegates, "GET /api/v1/conferences/:slug/ballots": anyone, "POST /api/v1/conferences/:slug/ballots": organise,
 	"GET /api/v1/ballots/:id": anyone, "POST /api/v1/ballots/:id/votes": delegates, "POST /api/v1/ballots/:id/close": organise,
+	"GET /api/v1/me/badge": delegates, "GET /api/v1/me/badge.pdf": delegates, "POST /api/v1/me/presence": delegates, "DELETE /api/v1/me/presence": delegates,
+	"POST /api/v1/conferences/:slug/checkins": staffAny, "GET /api/v1/conferences/:slug/presence": staffAny,
 	"POST /api/v1/statements/:id/votes":           delegates,
 	"GET /api/v1/conferences/:slug/announcements": organise, "POST /api/v1/conferences/:slug/announcements": organise,
 	"POST /api/v1/conferences/:slug/announcements/preview": organise,

@@ -248,6 +248,19 @@ func TestElectionAndBadVotes(t *testing.T) {
 		}
 		e.do("POST", votes, w.voters[3][1], map[string]any{"choices": []string{clara}}).want(t, 409)
 		e.do("POST", "/api/v1/ballots/"+id+"/close", w.org, nil).want(t, 409)
+		// The result goes to the delegations: the 8 delegates of the verified organisations.
+		mailed := 0
+		for _, m := range e.outbox(w.conf) {
+			if m.Template == "ballot_result" {
+				mailed++
+				if !strings.Contains(string(m.Data), "Rosa") || strings.Contains(string(m.Data), "Clara") {
+					t.Errorf("result mail data %s", m.Data)
+				}
+			}
+		}
+		if mailed != 8 {
+			t.Errorf("result mails: got %d, want 8", mailed)
+		}
 		if got := e.do("GET", "/api/v1/ballots/"+id, w.voters[3][1], nil).want(t, 200).json(t); got["result"].(map[string]any)["counts"].(map[string]any)[rosa] != float64(3) {
 			t.Errorf("closed election counts: got %v", got)
 		}

@@ -121,6 +121,12 @@ func (s *Server) routes() {
 	v1.POST("/items/:id/speakers/reopen", s.staff(organisers...), s.h(s.chair(domain.ChairReopen)))
 	v1.GET("/conferences/:slug/live", s.h(s.getLive))
 	v1.GET("/conferences/:slug/live/stream", s.h(s.liveStream))
+	v1.GET("/me/badge", s.delegate, s.h(s.getBadge))
+	v1.GET("/me/badge.pdf", s.delegate, s.h(s.getBadgePDF))
+	v1.POST("/me/presence", s.delegate, s.h(s.declarePresence))
+	v1.DELETE("/me/presence", s.delegate, s.h(s.leavePresence))
+	v1.POST("/conferences/:slug/checkins", s.staff(staffAll...), s.h(s.checkIn))
+	v1.GET("/conferences/:slug/presence", s.staff(staffAll...), s.h(s.getPresence))
 
 	// Mail: announcements and the delivery view (announcements.go, outbox.go).
 	v1.GET("/conferences/:slug/announcements", s.staff(organisers...), s.h(s.listAnnouncements))

@@ -33,6 +33,7 @@ const (
 	TemplateVoteResult        Template = "vote_result"
 	TemplateAnnouncement      Template = "announcement"
 	TemplateCredentials       Template = "credentials"
+	TemplateBallotResult      Template = "ballot_result"
 )
 
 // registry maps each template name to a constructor of its data struct. It
@@ -52,6 +53,7 @@ var registry = map[Template]func() Data{
 	TemplateVoteResult:        func() Data { return new(VoteResultData) },
 	TemplateAnnouncement:      func() Data { return new(AnnouncementData) },
 	TemplateCredentials:       func() Data { return new(CredentialsData) },
+	TemplateBallotResult:      func() Data { return new(BallotResultData) },
 }
 
 // NewData returns a new pointer to the data struct of the named template
@@ -330,4 +332,29 @@ func (*CredentialsData) Template() Template { return TemplateCredentials }
 // Validate reports whether the data can be rendered.
 func (d *CredentialsData) Validate() error {
 	return checkEnum("Role", d.Role, "head", "voting", "alternate", "member", "")
+}
+
+// BallotResultData is the data of "ballot_result": a ballot of the plenary
+// (a motion, an amendment or an election) was closed. Question is the
+// motion's question, the amendment's statement title, or empty for an
+// election; Outcome is "adopted", "rejected" or "no_quorum"; Elected names
+// the winners of an election.
+type BallotResultData struct {
+	Conference, Name string
+	Kind             string
+	Question         string
+	Outcome          string
+	Yes, No, Abstain int
+	Elected          []string
+}
+
+// Template names the template this data fills.
+func (*BallotResultData) Template() Template { return TemplateBallotResult }
+
+// Validate reports whether the data can be rendered.
+func (d *BallotResultData) Validate() error {
+	if err := checkEnum("Kind", d.Kind, "motion", "amendment", "election"); err != nil {
+		return err
+	}
+	return checkEnum("Outcome", d.Outcome, "adopted", "rejected", "no_quorum")
 }

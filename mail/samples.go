@@ -61,6 +61,12 @@ func samples(name Template) []Data {
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "adopted", Yes: 41, No: 7, Abstain: 3},
 			&VoteResultData{Conference: sampleConference, Name: "Clara", Statement: "On interpretation at the plenary", Result: "not_adopted", Yes: 12, No: 30, Abstain: 9},
 		}
+	case TemplateBallotResult:
+		return []Data{
+			&BallotResultData{Conference: sampleConference, Name: "Clara", Kind: "motion", Question: "Shall the conference call for an immediate ceasefire?", Outcome: "adopted", Yes: 41, No: 7, Abstain: 3},
+			&BallotResultData{Conference: sampleConference, Name: "Clara", Kind: "election", Outcome: "adopted", Elected: []string{"Rosa", "Angelica"}},
+			&BallotResultData{Conference: sampleConference, Name: "Clara", Kind: "amendment", Question: "On interpretation at the plenary", Outcome: "no_quorum", Yes: 3, No: 1},
+		}
 	case TemplateCredentials:
 		return []Data{
 			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: "head"},

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm/clause"
 )
@@ -213,32 +212,9 @@ func (s *Store) LatestBallots(ctx context.Context, statementIDs []string) (map[s
 // ballot row), then each chosen tally, then the vote row, whose unique index (ballot_id,
 // voter_key) turns a second vote into ErrConflict and rolls the counts back. On a secret ballot
 // the row records who voted, never how: Choice stays nil and only the tallies know the choice.
-// The caller checks that choices are among b.Choosable().
+// The caller checks that choices are among b.Choosable(). SubmitVote does the same in groups.
 func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choices ...string) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.write(ctx).Model(&Ballot{}).Where("id = ? AND status = ?", b.ID, BallotOpen).Update("votes_cast", gormExpr("votes_cast + 1"))
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrBallotClosed
-		}
-		for _, c := range choices {
-			res := tx.write(ctx).Model(&BallotTally{}).Where("ballot_id = ? AND choice = ?", b.ID, c).Update("votes", gormExpr("votes + 1"))
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				return fmt.Errorf("ballot %s has no choice %q", b.ID, c)
-			}
-		}
-		v.ID, v.BallotID, v.Choice = NewID(), b.ID, nil
-		if !b.Secret {
-			c := VoteChoice(strings.Join(choices, ","))
-			v.Choice = &c
-		}
-		return notFound(tx.write(ctx).Create(v).Error)
-	})
+	return s.Tx(ctx, func(tx *Store) error { return tx.castOne(ctx, &VoteCast{Ballot: b, Vote: v, Choices: choices}) })
 }
 
 // LockBallot returns the open ballot id locked for closing (FOR UPDATE on PostgreSQL), with its
@@ -287,4 +263,11 @@ func (s *Store) BallotVotes(ctx context.Context, ballotID string) ([]BallotVote,
 	var vs []BallotVote
 	err := s.read(ctx).Where("ballot_id = ?", ballotID).Order("created_at, id").Find(&vs).Error
 	return vs, err
+}
+
+// HasVoted reports whether a vote under voterKey is in the ballot.
+func (s *Store) HasVoted(ctx context.Context, ballotID, voterKey string) (bool, error) {
+	var n int64
+	err := s.read(ctx).Model(&BallotVote{}).Where("ballot_id = ? AND voter_key = ?", ballotID, voterKey).Count(&n).Error
+	return n > 0, err
 }

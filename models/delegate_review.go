@@ -197,7 +197,7 @@ func (s *Store) PromoteWaitlisted(ctx context.Context, conf *Conference, org *Or
 // promote approves waitlisted delegates of org, in waitlist order, while its quota has room.
 // Without an enforced quota nothing is promoted: the waiting list is then the organisers' choice.
 func (s *Store) promote(ctx context.Context, conf *Conference, org *Organisation) ([]*Delegate, error) {
-	if !enforcesQuota(conf, org) {
+	if !enforcesQuota(conf, org) || org.Status != OrgVerified { // only a verified organisation's delegates are approved
 		return nil, nil
 	}
 	n, err := s.approvedIn(ctx, org.ID)

@@ -58,6 +58,8 @@ type Store struct {
 	// registrar groups concurrent registrations into one transaction (group commit); it is
 	// shared by the copies of the Store that transactions make.
 	registrar *batch.Group[*Registration]
+	// voters groups concurrent votes into one transaction (group commit).
+	voters *batch.Group[*VoteCast]
 }
 
 // Open connects to the database described by opts. It does not migrate; call Migrate.
@@ -71,6 +73,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	}
 	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }}
 	s.registrar = newRegistrar(s)
+	s.voters = newVoteGroup(s)
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 8
 	}

@@ -33,6 +33,7 @@ type env struct {
 	ts   *httptest.Server
 	URL  string
 	logs *syncBuffer
+	dom  *domain.Service
 }
 
 // testPassword is the password of every staff account the tests create.
@@ -62,7 +63,7 @@ func newEnv(t testing.TB, st *models.Store, extra map[string]string) *env {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &env{t: t, st: st, cfg: cfg, ts: ts, URL: ts.URL, logs: logs}
+	return &env{t: t, st: st, cfg: cfg, ts: ts, URL: ts.URL, logs: logs, dom: dom}
 }
 
 // sqliteEnv is the product on a fresh SQLite file.

@@ -43,6 +43,7 @@ type meData struct {
 	Location     *time.Location
 	Sessions     []mySession
 	FeedURL      string
+	Plenary      *mePlenary
 }
 
 // loadMe fetches the delegate of the session (domain.Service.GetMe) and fills the form with their
@@ -67,6 +68,7 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 		d.Location = p.readerLocation(r, d.Conference)
 	}
 	d.Sessions = p.mySessions(r)
+	d.Plenary = p.loadPlenary(r, d.Me, d.Conference)
 	m := d.Me
 	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
 		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
@@ -90,6 +92,10 @@ func (p *Pages) me(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("me_saved")
 	case r.URL.Query().Get("signed") == "1":
 		v.Notice = v.T("me_signed")
+	case r.URL.Query().Get("voted") == "1":
+		v.Notice = v.T("me_voted")
+	case r.URL.Query().Get("presence") == "1":
+		v.Notice = v.T("me_presence_saved")
 	}
 	p.render(w, http.StatusOK, "me", v)
 }

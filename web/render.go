@@ -22,6 +22,23 @@ var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"field":     func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
 	"status":    func(v *view, status any) statusRef { return statusRef{V: v, Status: fmt.Sprint(status)} },
+	"ballotRef": func(v *view, b domain.BallotView) ballotRef { return ballotRef{V: v, B: b} },
+}
+
+// ballotRef carries the view into the "ballot_result" partial.
+type ballotRef struct {
+	V *view
+	B domain.BallotView
+}
+
+// CandidateName returns the name of candidate id of the ballot.
+func (r ballotRef) CandidateName(id string) string {
+	for _, c := range r.B.Candidates {
+		if c.ID == id {
+			return c.Name
+		}
+	}
+	return ""
 }
 
 // fieldRef and statusRef carry the view into the "err" and "status" partials.

@@ -153,6 +153,9 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /me/delete", p.meDelete)
 	m.HandleFunc("POST /me/sessions/{id}/leave", p.meLeaveSession)
 	m.HandleFunc("POST /me/feed", p.meFeed)
+	m.HandleFunc("GET /me/badge.pdf", p.meBadgePDF)
+	m.HandleFunc("POST /me/presence", p.mePresence)
+	m.HandleFunc("POST /me/ballots/{id}/vote", p.meVote)
 
 	// Organiser console (staff*.go).
 	m.HandleFunc("GET /staff/login", p.staffLoginForm)
@@ -200,6 +203,14 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /staff/tokens", p.staffTokens)
 	m.HandleFunc("POST /staff/tokens", p.staffTokenCreate)
 	m.HandleFunc("POST /staff/tokens/{id}/revoke", p.staffAction(false, staffBack("/staff/tokens"), p.staffTokenRevoke))
+
+	// The plenary: delegations, check-in, presence and ballots (plenary*.go).
+	m.HandleFunc("GET /staff/c/{slug}/plenary", p.staffPlenary)
+	m.HandleFunc("POST /staff/c/{slug}/checkins", p.staffCheckin)
+	m.HandleFunc("POST /staff/c/{slug}/ballots", p.staffBallotCreate)
+	m.HandleFunc("POST /staff/c/{slug}/ballots/{id}/close", p.staffPlenaryBallotClose)
+	m.HandleFunc("GET /staff/c/{slug}/delegations", p.staffDelegations)
+	m.HandleFunc("POST /staff/c/{slug}/delegations/{id}", p.staffDelegationSave)
 }
 
 // Route returns the pattern of the page that serves r ("GET /c/{slug}"), or "" when none does,

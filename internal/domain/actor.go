@@ -155,6 +155,11 @@ func (s *Service) actorFor(ctx context.Context, secret string) (*Actor, error) {
 // Audit records what the actor did to a record, without the data itself, in st (a transaction
 // or the store). Operations call it themselves; it is exported for the reads that stay in a skin.
 func (s *Service) Audit(ctx context.Context, st *models.Store, a *Actor, conferenceID, action, targetKind, targetID string) error {
+	return st.Audit(ctx, auditEvent(a, conferenceID, action, targetKind, targetID))
+}
+
+// auditEvent is the event of what the actor did to a record.
+func auditEvent(a *Actor, conferenceID, action, targetKind, targetID string) *models.AuditEvent {
 	e := &models.AuditEvent{ActorKind: a.Kind(), ActorID: a.ID(), Action: action, TargetKind: targetKind, TargetID: targetID}
 	if a != nil {
 		e.RequestID = a.RequestID
@@ -162,7 +167,7 @@ func (s *Service) Audit(ctx context.Context, st *models.Store, a *Actor, confere
 	if conferenceID != "" {
 		e.ConferenceID = &conferenceID
 	}
-	return st.Audit(ctx, e)
+	return e
 }
 
 func (s *Service) audit(ctx context.Context, st *models.Store, a *Actor, conferenceID, action, targetKind, targetID string) error {

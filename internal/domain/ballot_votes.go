@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -89,36 +90,20 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 		return err
 	}
 	d := a.Delegate
-	if !activeDelegate(d) {
-		return errVoterNotActive
-	}
 	if b.Status != models.BallotOpen {
 		return errBallotNotOpen
 	}
 	if err := checkChoices(b, choices); err != nil {
 		return err
 	}
-	if err := s.RequireCredentialed(ctx, d); err != nil {
+	key, err := s.voterKey(ctx, d, b)
+	if err != nil {
 		return err
-	}
-	key, err := models.VoterKey(b.Weighting, d)
-	if errors.Is(err, models.ErrNoVote) {
-		return errNoVotingRight
-	} else if err != nil {
-		return err
-	}
-	if b.Weighting == models.VotePerOrganisation {
-		if err := s.holdsOrganisationVote(ctx, d); err != nil {
-			return err
-		}
 	}
 	vote := &models.BallotVote{VoterKey: key, DelegateID: &d.ID, OrganisationID: d.OrganisationID}
-	err = s.change(ctx, func(tx *models.Store) error {
-		if err := tx.CastVote(ctx, b, vote, choices...); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, conf.ID, "ballot.vote", "ballot", b.ID)
-	})
+	// Votes cast at the same moment are committed together (group commit).
+	err = s.store.SubmitVote(ctx, &models.VoteCast{Ballot: b, Vote: vote, Choices: choices,
+		Audit: auditEvent(a, conf.ID, "ballot.vote", "ballot", b.ID)})
 	switch {
 	case errors.Is(err, models.ErrConflict) && b.Weighting == models.VotePerOrganisation:
 		return errOrgVoted
@@ -128,6 +113,28 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 		return errBallotNotOpen
 	}
 	return err
+}
+
+// voterKey returns the key d votes under on b, or why d may not vote on it.
+func (s *Service) voterKey(ctx context.Context, d *models.Delegate, b *models.Ballot) (string, error) {
+	if !activeDelegate(d) || d.ConferenceID != b.ConferenceID {
+		return "", errVoterNotActive
+	}
+	if err := s.RequireCredentialed(ctx, d); err != nil {
+		return "", err
+	}
+	key, err := models.VoterKey(b.Weighting, d)
+	if errors.Is(err, models.ErrNoVote) {
+		return "", errNoVotingRight
+	} else if err != nil {
+		return "", err
+	}
+	if b.Weighting == models.VotePerOrganisation {
+		if err := s.holdsOrganisationVote(ctx, d); err != nil {
+			return "", err
+		}
+	}
+	return key, nil
 }
 
 // checkChoices validates the choices of a vote on b.
@@ -294,7 +301,60 @@ func (s *Service) applyOutcome(ctx context.Context, tx *models.Store, conf *mode
 		if err := tx.UpdateAmendment(ctx, am); err != nil {
 			return err
 		}
-		return mailAmendmentDecision(ctx, tx, conf, st, am)
+		if err := mailAmendmentDecision(ctx, tx, conf, st, am); err != nil {
+			return err
+		}
+		return mailBallotResult(ctx, tx, conf, b, st.Title)
+	case b.Kind == models.BallotMotion || b.Kind == models.BallotElection:
+		return mailBallotResult(ctx, tx, conf, b, b.Question)
+	}
+	return nil
+}
+
+// mailBallotResult sends ballot_result to the delegations: in each verified organisation, its
+// head, voting delegates and alternates, or all its approved delegates while it has no delegation.
+func mailBallotResult(ctx context.Context, tx *models.Store, conf *models.Conference, b *models.Ballot, question string) error {
+	orgs, err := tx.ListOrganisations(ctx, models.OrganisationFilter{ConferenceID: conf.ID, Status: models.OrgVerified})
+	if err != nil {
+		return err
+	}
+	members, err := tx.DelegationsOf(ctx, conf.ID)
+	if err != nil {
+		return err
+	}
+	credentialled, hasDelegation := map[string]bool{}, map[string]bool{}
+	for _, m := range members {
+		if m.Role.Votes() || m.Role == models.DelegationAlternate {
+			credentialled[m.DelegateID], hasDelegation[m.OrganisationID] = true, true
+		}
+	}
+	var elected []string
+	for _, id := range b.Elected {
+		for _, c := range b.Candidates {
+			if c.ID == id {
+				elected = append(elected, c.Name)
+			}
+		}
+	}
+	for _, o := range orgs {
+		ds, err := tx.ActiveDelegatesOf(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if hasDelegation[o.ID] && !credentialled[d.ID] || !hasDelegation[o.ID] && d.Role != models.RoleDelegate {
+				continue
+			}
+			data := &mail.BallotResultData{Conference: conf.Title, Name: d.DisplayName, Kind: string(b.Kind), Question: question,
+				Outcome: string(b.Outcome), Yes: b.Counts["yes"], No: b.Counts["no"], Abstain: b.Counts["abstain"], Elected: elected}
+			m, err := NewMail(EnvelopeOf(&d), "ballot_result:"+b.ID, data)
+			if err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, m); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -178,7 +178,9 @@ func (s *Service) GetBallot(ctx context.Context, a *Actor, id string) (*BallotVi
 	return s.ballotView(ctx, readerOf(a, conf), b, true)
 }
 
-// ListBallots returns the ballots of a conference, newest first, to its staff and delegates.
+// ListBallots returns the ballots of a conference, newest first, to its staff and delegates; for a
+// delegate, open ballots say whether they may vote (MayVote) and whether their vote, or their
+// organisation's, is in (Voted).
 func (s *Service) ListBallots(ctx context.Context, a *Actor, slug string) ([]BallotView, error) {
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
@@ -196,6 +198,14 @@ func (s *Service) ListBallots(ctx context.Context, a *Actor, slug string) ([]Bal
 		v, err := s.ballotView(ctx, readerOf(a, conf), &bs[i], false)
 		if err != nil {
 			return nil, err
+		}
+		if a.IsDelegate() && bs[i].Status == models.BallotOpen {
+			if key, err := s.voterKey(ctx, a.Delegate, &bs[i]); err == nil {
+				v.MayVote = true
+				if v.Voted, err = s.store.HasVoted(ctx, bs[i].ID, key); err != nil {
+					return nil, err
+				}
+			}
 		}
 		out = append(out, *v)
 	}

@@ -43,6 +43,9 @@ type Delegation struct {
 	Organisation   *models.Organisation
 	VotingMandates int
 	Members        []DelegationEntry
+	// Approved lists every approved delegate of the organisation with their role ("" when none),
+	// for the organisers' form (GetDelegation only).
+	Approved []DelegationEntry
 }
 
 // GetDelegation returns the delegation of organisation id (organisers).
@@ -54,7 +57,22 @@ func (s *Service) GetDelegation(ctx context.Context, a *Actor, slug, id string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.delegation(ctx, o)
+	out, err := s.delegation(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.store.ActiveDelegatesOf(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	roles := map[string]models.DelegationRole{}
+	for _, m := range out.Members {
+		roles[m.DelegateID] = m.Role
+	}
+	for _, d := range ds {
+		out.Approved = append(out.Approved, DelegationEntry{DelegateID: d.ID, DisplayName: d.DisplayName, Role: roles[d.ID]})
+	}
+	return out, nil
 }
 
 func (s *Service) delegation(ctx context.Context, o *models.Organisation) (*Delegation, error) {

@@ -29,11 +29,12 @@ type Service struct {
 	cfg    config.Config
 	notify func()
 
-	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
-	agendas       *agendaCache       // the latest agenda release of each conference
-	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
-	loginLimiter  *ratelimit.Limiter // staff logins per client and per account
-	live          *live.Broadcaster  // the live views' streams, fed after commits
+	conferences    *conferenceCache   // conferences by slug, for ReadFreshness
+	agendas        *agendaCache       // the latest agenda release of each conference
+	publicLimiter  *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
+	loginLimiter   *ratelimit.Limiter // staff logins per client and per account
+	live           *live.Broadcaster  // the live views' streams, fed after commits
+	checkinLimiter *ratelimit.Limiter // check-ins by code, per staff client
 }
 
 // New builds the Service.
@@ -50,6 +51,8 @@ func New(o Options) *Service {
 		agendas:       newAgendaCache(o.ReadFreshness),
 		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:  ratelimit.New(10, 5),
+		// A desk checks in at most a few people a minute; a guesser needs billions of tries.
+		checkinLimiter: ratelimit.New(60, 20),
 	}
 }
 

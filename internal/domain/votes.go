@@ -33,6 +33,8 @@ type BallotView struct {
 	Elected    []string               // candidate IDs, once an election is closed
 	Result     models.StatementStatus // adopted or not_adopted, once a statement ballot is closed
 	RollCall   []RollCallEntry
+	MayVote    bool // the reading delegate may vote on this open ballot (ListBallots)
+	Voted      bool // and their vote, or their organisation's, is in
 	OpenedAt   time.Time
 	ClosedAt   *time.Time
 }

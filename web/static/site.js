@@ -31,4 +31,51 @@
     sel.addEventListener("change", update);
     update();
   });
+  // Live sections of the console (presence, turnout): fetch the page again every few seconds and
+  // swap in the section with the same id. Without JavaScript, reloading the page does the same.
+  document.querySelectorAll("[data-refresh][id]").forEach(function (el) {
+    var every = parseInt(el.getAttribute("data-refresh"), 10) * 1000;
+    if (!(every > 0) || !window.fetch || !window.DOMParser) { return; }
+    setInterval(function () {
+      if (document.hidden) { return; }
+      fetch(location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(el.id);
+          if (fresh) { el.innerHTML = fresh.innerHTML; }
+        })
+        .catch(function () { /* offline for a moment: try again next time */ });
+    }, every);
+  });
+  // The check-in desk: where the browser can read QR codes from the camera (BarcodeDetector), a
+  // button scans a badge into the code field and sends the form. Typing always works.
+  document.querySelectorAll("form[data-scan]").forEach(function (f) {
+    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { return; }
+    var input = f.querySelector("input[name=code]");
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "secondary";
+    btn.textContent = f.getAttribute("data-scan");
+    f.appendChild(btn);
+    btn.addEventListener("click", function () {
+      var video = document.createElement("video");
+      video.setAttribute("playsinline", "");
+      video.className = "scanner";
+      f.appendChild(video);
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.srcObject = stream;
+        video.play();
+        var stop = function () { stream.getTracks().forEach(function (t) { t.stop(); }); video.remove(); };
+        var look = function () {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) { input.value = codes[0].rawValue; stop(); f.submit(); return; }
+            requestAnimationFrame(look);
+          }).catch(function () { requestAnimationFrame(look); });
+        };
+        look();
+      }).catch(function () { video.remove(); });
+    });
+  });
 })();
