@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // funcs are the helpers every template may use.
@@ -20,6 +22,7 @@ var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"field":     func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
 	"status":    func(v *view, status any) statusRef { return statusRef{V: v, Status: fmt.Sprint(status)} },
+	"itemKinds": func() []models.ItemKind { return models.ItemKinds },
 }
 
 // fieldRef and statusRef carry the view into the "err" and "status" partials.

@@ -130,6 +130,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /statements/{id}/vote", p.statementAction(formVote, p.statementVote))
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
+	m.HandleFunc("GET /c/{slug}/live", p.live)
 
 	// Registration and delegate login (register.go).
 	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
@@ -172,6 +173,9 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/c/{slug}/announcements", p.staffAnnouncementSend)
 	m.HandleFunc("GET /staff/c/{slug}/outbox", p.staffOutbox)
 	m.HandleFunc("POST /staff/c/{slug}/outbox/{id}/retry", p.staffOutboxRetry)
+	m.HandleFunc("GET /staff/c/{slug}/sessions/{id}/chair", p.staffChair)
+	m.HandleFunc("POST /staff/c/{slug}/sessions/{id}/items", p.staffItemCreate)
+	m.HandleFunc("POST /staff/c/{slug}/items/{id}/chair/{action}", p.staffChairAction)
 }
 
 // ServeHTTP serves the pages behind cross-origin (CSRF) protection.

@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/zimmerwald/zimmerwald/models"
+)
+
+// debate is a published plenary with one debate item, two delegates on its list (one public,
+// one who shows only to participants) and a chair logged in to the console.
+type debate struct {
+	conf           *models.Conference
+	item           *models.AgendaItem
+	public, hidden *models.Delegate
+	chair          *browser
+}
+
+func (e *env) debate(t *testing.T) *debate {
+	t.Helper()
+	ctx := context.Background()
+	d := &debate{conf: e.conference()}
+	o := e.organisation(d.conf, "Listed Union", true)
+	d.hidden = e.delegate(d.conf, o, "Hidden Pseudonym", models.DelegateApproved, models.VisibilityParticipants)
+	d.public = e.delegate(d.conf, o, "Rosa Public", models.DelegateApproved, models.VisibilityPublic)
+	start := time.Date(2027, 9, 6, 8, 0, 0, 0, time.UTC)
+	sess := &models.Session{ConferenceID: d.conf.ID, Title: "Opening plenary", Kind: models.KindPlenary, Status: models.SessionPublished,
+		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Languages: models.StringList{"en"}, Interpretation: models.StringList{}}
+	if err := e.st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	d.item = &models.AgendaItem{SessionID: sess.ID, Title: "General debate", Kind: models.ItemDebate, SpeakingTimeSeconds: 120}
+	if err := e.st.CreateItem(ctx, d.item); err != nil {
+		t.Fatal(err)
+	}
+	for _, del := range []*models.Delegate{d.hidden, d.public} {
+		if err := e.st.AddSpeaker(ctx, &models.SpeakerRequest{ItemID: d.item.ID, DelegateID: del.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.chair = e.staff(models.StaffOrganiser)
+	return d
+}
+
+// next gives the floor to the next speaker from the chair's console.
+func (d *debate) next(t *testing.T) *page {
+	t.Helper()
+	return d.chair.post("/staff/c/"+d.conf.Slug+"/items/"+d.item.ID+"/chair/next", url.Values{})
+}
+
+// TestProjectorWithoutScript checks the projector page as a page that refreshes itself: the
+// current speaker, the queue, and a non-public speaker shown as "a delegate".
+func TestProjectorWithoutScript(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		d := e.debate(t)
+		d.next(t).want(t, 200).has(t, "General debate", "Rosa Public", "Hidden Pseudonym")
+		e.browser().get("/c/"+d.conf.Slug+"/live?lang=en").want(t, 200).
+			has(t, `<noscript><meta http-equiv="refresh" content="5"></noscript>`, "General debate", "Opening plenary", "A delegate", "Rosa Public", "data-ends=").
+			lacks(t, "Hidden Pseudonym", d.hidden.Email)
+		d.chair.get("/staff/c/"+d.conf.Slug+"/sessions/"+d.item.SessionID+"/chair").want(t, 200).has(t, "Hidden Pseudonym", "Rosa Public")
+	})
+}
+
+// TestProjectorFollowsDebate opens the projector in Chromium and follows a debate while the
+// chair gives the floor from the console: the page changes without reloading.
+func TestProjectorFollowsDebate(t *testing.T) {
+	e := sqliteEnv(t)
+	ctx := chrome(t) // after the server, so that the browser (and its stream) closes first
+	d := e.debate(t)
+	do(t, ctx,
+		chromedp.Navigate(e.URL+"/c/"+d.conf.Slug+"/live?lang=en"),
+		waitFor(`#live`),
+		chromedp.Evaluate[chromedp.Void](`window.zwMarker = 1`),
+	)
+	if got := text(t, ctx, `#live-speaker`); got != "Nobody" {
+		t.Errorf("before the debate: speaker %q, want Nobody", got)
+	}
+	wait := func(sel, want string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for text(t, ctx, sel) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s shows %q, want %q", sel, text(t, ctx, sel), want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	d.next(t).want(t, 200)
+	wait(`#live-speaker`, "A delegate · Listed Union")
+	wait(`#live-queue`, "Rosa Public · Listed Union")
+	if clock := text(t, ctx, `#live-clock`); !strings.HasPrefix(clock, "2:") && !strings.HasPrefix(clock, "1:5") {
+		t.Errorf("clock %q, want about 2:00", clock)
+	}
+	d.next(t).want(t, 200)
+	wait(`#live-speaker`, "Rosa Public · Listed Union")
+	wait(`#live-queue`, "")
+	do(t, ctx, screenshot("live-projector"))
+	if marker := read(t, ctx, chromedp.Evaluate[int](`window.zwMarker || 0`)); marker != 1 {
+		t.Error("the projector page reloaded instead of following the stream")
+	}
+	if body := text(t, ctx, `body`); strings.Contains(body, "Hidden Pseudonym") {
+		t.Error("the projector names a delegate who is not public")
+	}
+}
