@@ -107,3 +107,35 @@ func TestProjectorFollowsDebate(t *testing.T) {
 		t.Error("the projector names a delegate who is not public")
 	}
 }
+
+// TestOnlineLinkOnPages checks that a remote delegate finds a plenary's online link on their own
+// page, and that no public page carries it.
+func TestOnlineLinkOnPages(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		d := e.debate(t)
+		const link = "https://meet.example.org/hall-secret"
+		room := &models.Room{ConferenceID: d.conf.ID, Name: "Hall", OnlineURL: link}
+		if err := e.st.CreateRoom(ctx, room); err != nil {
+			t.Fatal(err)
+		}
+		sess, err := e.st.Session(ctx, d.item.SessionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess.RoomID = &room.ID
+		if err := e.st.UpdateSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		d.public.Attendance = models.AttendRemote
+		if err := e.st.UpdateDelegate(ctx, d.public); err != nil {
+			t.Fatal(err)
+		}
+		e.delegateBrowser(d.public).get("/me?lang=en").want(t, 200).has(t, link, "Opening plenary")
+		e.delegateBrowser(d.hidden).get("/me?lang=en").want(t, 200).lacks(t, link)
+		anon := e.browser()
+		for _, path := range []string{"/c/" + d.conf.Slug, "/c/" + d.conf.Slug + "/agenda", "/c/" + d.conf.Slug + "/live", "/c/" + d.conf.Slug + "/participants"} {
+			anon.get(path).want(t, 200).lacks(t, "meet.example.org")
+		}
+	})
+}

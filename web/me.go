@@ -51,6 +51,7 @@ type meData struct {
 	Location     *time.Location
 	Sessions     []mySession
 	FeedURL      string
+	Online       []domain.OnlineSession // sessions the delegate may join online, with the links
 }
 
 // loadMe fetches the delegate of the session (domain.Service.GetMe) and fills the form with their
@@ -75,6 +76,9 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 		d.Location = p.readerLocation(r, d.Conference)
 	}
 	d.Sessions = p.mySessions(r, d.Me.ID)
+	if online, err := p.dom.MyOnlineSessions(r.Context(), p.actor(r)); err == nil {
+		d.Online = online
+	}
 	m := d.Me
 	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
 		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
