@@ -45,8 +45,41 @@ func (p *Pages) live(w http.ResponseWriter, r *http.Request) {
 		d.SecondsLeft = int(time.Until(*lv.Speakers.Current.EndsAt).Seconds())
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if r.URL.Query().Get("asked") == "1" {
+		v.Notice = v.T("live_asked")
+	}
 	v.Data = d
 	p.render(w, http.StatusOK, "live", v)
+}
+
+// liveSpeak puts the signed-in delegate on the live item's list of speakers
+// (domain.Service.RequestToSpeak), from a phone in the hall or from afar; "withdraw" takes them
+// off again (domain.Service.WithdrawRequest).
+func (p *Pages) liveSpeak(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.loadConference(w, r)
+	if !ok || !p.parseForm(w, r, v) {
+		return
+	}
+	a, item := p.actor(r), r.PostFormValue("item_id")
+	back, done := "/c/"+url.PathEscape(c.Slug)+"/live", "?asked=1"
+	var err error
+	switch r.PathValue("action") {
+	case "withdraw":
+		err, done = p.dom.WithdrawRequest(r.Context(), a, item), ""
+	case "speak":
+		_, err = p.dom.RequestToSpeak(r.Context(), a, item, r.PostFormValue("point_of_order") == checkboxValue)
+	default:
+		p.notFound(w, r)
+		return
+	}
+	if err == nil {
+		redirect(w, r, back+done)
+		return
+	}
+	if status, ok := p.formError(w, r, v, err); ok {
+		v.Data = map[string]string{"Back": back}
+		p.render(w, status, "staff_problem", v)
+	}
 }
 
 // chairData is the chair's console of one session: its items, and the list of the chosen item.

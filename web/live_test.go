@@ -139,3 +139,28 @@ func TestOnlineLinkOnPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAskToSpeakFromThePage lets a delegate ask to speak, raise a point of order and withdraw
+// from the live page (a phone in the hall, or from afar), and refuses one who is not approved.
+func TestAskToSpeakFromThePage(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		d := e.debate(t)
+		d.next(t).want(t, 200)
+		o := e.organisation(d.conf, "Other Union", true)
+		carl := e.delegate(d.conf, o, "Carl Public", models.DelegateApproved, models.VisibilityPublic)
+		b := e.delegateBrowser(carl)
+		b.get("/c/"+d.conf.Slug+"/live?lang=en").want(t, 200).has(t, "Ask to speak", "Point of order")
+		form := url.Values{"item_id": {d.item.ID}}
+		b.post("/c/"+d.conf.Slug+"/live/speak", form).want(t, 200).has(t, "You are on the list of speakers.", "Carl Public")
+		b.post("/c/"+d.conf.Slug+"/live/speak", form).want(t, 409)
+		b.post("/c/"+d.conf.Slug+"/live/withdraw", form).want(t, 200).lacks(t, "Carl Public")
+		form.Set("point_of_order", "yes")
+		page := b.post("/c/"+d.conf.Slug+"/live/speak", form).want(t, 200)
+		if q := page.Body[strings.Index(page.Body, `id="live-queue"`):]; !strings.HasPrefix(q[strings.Index(q, "<li>"):], "<li>Carl Public") {
+			t.Errorf("a point of order is not first in the queue: %.200s", q)
+		}
+		pending := e.delegate(d.conf, o, "Pending", models.DelegateSubmitted, models.VisibilityPublic)
+		e.delegateBrowser(pending).post("/c/"+d.conf.Slug+"/live/speak", url.Values{"item_id": {d.item.ID}}).want(t, 403)
+		e.browser().get("/c/"+d.conf.Slug+"/live").want(t, 200).lacks(t, "/live/speak")
+	})
+}

@@ -131,6 +131,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
 	m.HandleFunc("GET /c/{slug}/live", p.live)
+	m.HandleFunc("POST /c/{slug}/live/{action}", p.liveSpeak)
 
 	// Registration and delegate login (register.go).
 	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
