@@ -18,10 +18,14 @@ import (
 type icsFilter struct {
 	delegateID string
 	signedUp   map[string]string // session ID → attendance status
+	online     map[string]string // session ID → online link the delegate may have
 }
 
 func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
 	if _, ok := f.signedUp[ss.ID]; ok {
+		return true
+	}
+	if _, ok := f.online[ss.ID]; ok {
 		return true
 	}
 	for _, id := range ss.People() {
@@ -113,6 +117,9 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 		w.Raw("STATUS", status)
 		w.Raw("TRANSP", "OPAQUE")
 		w.Raw("URL", s.link("/c/"+url.PathEscape(conf.Slug)+"#session-"+ss.ID))
+		if f != nil && f.online[ss.ID] != "" {
+			w.Raw("CONFERENCE", f.online[ss.ID], "VALUE=URI", "FEATURE=VIDEO,AUDIO")
+		}
 		w.End("VEVENT")
 	}
 	w.End("VCALENDAR")
@@ -149,7 +156,7 @@ func (s *Server) feedICS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp}
+	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp, online: feed.Online}
 	doc := docOf(feed.Agenda)
 	hist, err := s.dom.AgendaHistory(c.Request.Context(), doc.conf.ID, doc.number)
 	if err != nil {

@@ -148,3 +148,35 @@ func TestLiveStream(t *testing.T) {
 		}
 	})
 }
+
+// TestLiveStreamAcrossProcesses runs two servers on one database, each with its own broadcaster
+// as two processes would have: a client of the second sees the chair's change made through the
+// first, found by polling the change counter.
+func TestLiveStreamAcrossProcesses(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *testEnv) {
+		b := newEnv(t, a.st)
+		if a.srv.dom.Broadcaster() == b.srv.dom.Broadcaster() {
+			t.Fatal("the two servers share a broadcaster")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go b.srv.dom.WatchLive(ctx, 20*time.Millisecond)
+		p := a.plenary(t)
+		d := a.delegate(p.conf, p.org, "Ana Public", models.DelegateApproved, models.VisibilityPublic)
+		a.do("POST", "/api/v1/items/"+p.itemID+"/speakers", a.delegateToken(d), nil).want(t, 201)
+		srv := httptest.NewServer(b.srv.Handler())
+		defer srv.Close()
+		ch, _ := openStream(t, ctx, srv.URL+"/api/v1/conferences/"+p.conf.Slug+"/live/stream", "")
+		first := next(t, ch)
+		a.do("POST", "/api/v1/items/"+p.itemID+"/speakers/next", p.staff, nil).want(t, 200)
+		for ev := next(t, ch); ; ev = next(t, ch) {
+			if ev.event == "live" && ev.id != first.id && strings.Contains(ev.data, `"current_speaker":{`) {
+				if !strings.Contains(ev.data, "Ana Public") {
+					t.Errorf("event %s lacks the speaker", ev.data)
+				}
+				cancel() // end the stream before the server closes
+				return
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,9 +33,32 @@ func (s *Server) getMe(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	online, err := s.dom.MyOnlineSessions(c.Request.Context(), s.actor(c))
+	if err != nil {
+		return err
+	}
+	out := meResponse{delegateResponse: delegateView(d, true), OnlineSessions: []onlineSession{}}
+	for _, o := range online {
+		out.OnlineSessions = append(out.OnlineSessions, onlineSession{SessionID: o.Session.ID, Title: o.Session.Title, StartsAt: o.Session.StartsAt, EndsAt: o.Session.EndsAt, OnlineURL: o.OnlineURL})
+	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, delegateView(d, true))
+	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// meResponse is the delegate's own record and the sessions they may join online, with the links.
+type meResponse struct {
+	delegateResponse
+	OnlineSessions []onlineSession `json:"online_sessions"`
+}
+
+// onlineSession is a session the delegate may join online.
+type onlineSession struct {
+	SessionID string    `json:"session_id"`
+	Title     string    `json:"title"`
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	OnlineURL string    `json:"online_url"`
 }
 
 // updateMe changes the delegate's own editable fields (domain.Service.UpdateMe).

@@ -29,6 +29,7 @@ type sessionRequest struct {
 	ChairIDs       []string `json:"chair_ids" binding:"omitempty,max=20"`
 	StatementIDs   []string `json:"statement_ids" binding:"omitempty,max=20"`
 	Status         *string  `json:"status" binding:"omitempty,oneof=draft published cancelled"`
+	OnlineURL      *string  `json:"online_url" binding:"omitempty,max=500,nocrlf"`
 }
 
 // personResponse names a speaker or chair: staff see everyone with their ID; the public sees a
@@ -71,6 +72,8 @@ type sessionResponse struct {
 	Speakers       []personResponse     `json:"speakers"`
 	Chairs         []personResponse     `json:"chairs"`
 	Attendance     attendanceSummary    `json:"attendance"`
+	// OnlineURL is the online link, only for those who may join online (domain.Service.OnlineLink).
+	OnlineURL string `json:"online_url,omitempty"`
 	*sessionStaffFields
 }
 
@@ -179,6 +182,12 @@ func (s *Server) getSession(c *gin.Context) error {
 	views, err := s.sessionViews(c.Request.Context(), []models.Session{*sess}, isStaff(c, staffAll...))
 	if err != nil {
 		return err
+	}
+	if views[0].OnlineURL, err = s.dom.OnlineLink(c.Request.Context(), s.actor(c), sess); err != nil {
+		return err
+	}
+	if views[0].OnlineURL != "" {
+		c.Header("Cache-Control", "private, no-store")
 	}
 	c.JSON(http.StatusOK, views[0])
 	return nil

@@ -13,7 +13,7 @@ import (
 func (r *sessionRequest) input(strict bool) domain.SessionInput {
 	return domain.SessionInput{Title: r.Title, Kind: r.Kind, Description: r.Description, Room: r.Room, Track: r.Track,
 		StartsAt: r.StartsAt, EndsAt: r.EndsAt, Capacity: r.Capacity, Languages: r.Languages, Interpretation: r.Interpretation,
-		SpeakerIDs: r.SpeakerIDs, ChairIDs: r.ChairIDs, StatementIDs: r.StatementIDs, Status: r.Status, Strict: strict}
+		SpeakerIDs: r.SpeakerIDs, ChairIDs: r.ChairIDs, StatementIDs: r.StatementIDs, Status: r.Status, OnlineURL: r.OnlineURL, Strict: strict}
 }
 
 // createSession adds a draft session and answers with it and the conflicts it causes; with

@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes")
+	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes, live")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -35,6 +35,7 @@ func main() {
 		{"conflicts", benchConflicts},
 		{"ratelimit", benchRateLimit},
 		{"votes", benchVotes},
+		{"live", benchLive},
 	}
 	ran := false
 	for _, f := range figures {

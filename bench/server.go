@@ -53,6 +53,8 @@ func startServer() (*instance, error) {
 			return "100000000", true
 		case "ZW_PUBLIC_RATE_BURST":
 			return "100000000", true
+		case "ZW_LIVE_STREAMS_PER_CLIENT": // every bench client comes from 127.0.0.1
+			return "100000", true
 		}
 		return "", false
 	})

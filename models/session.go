@@ -57,6 +57,7 @@ type Session struct {
 	Interpretation StringList
 	Track          string
 	Status         SessionStatus
+	OnlineURL      string // its own online link (else the room's); never in a public output
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 

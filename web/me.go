@@ -44,6 +44,7 @@ type meData struct {
 	Sessions     []mySession
 	FeedURL      string
 	Plenary      *mePlenary
+	Online       []domain.OnlineSession // sessions the delegate may join online, with the links
 }
 
 // loadMe fetches the delegate of the session (domain.Service.GetMe) and fills the form with their
@@ -69,6 +70,9 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 	}
 	d.Sessions = p.mySessions(r)
 	d.Plenary = p.loadPlenary(r, d.Me, d.Conference)
+	if online, err := p.dom.MyOnlineSessions(r.Context(), p.actor(r)); err == nil {
+		d.Online = online
+	}
 	m := d.Me
 	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
 		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},

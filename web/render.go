@@ -13,6 +13,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // funcs are the helpers every template may use.
@@ -23,6 +24,7 @@ var funcs = template.FuncMap{
 	"field":     func(v *view, name string) fieldRef { return fieldRef{V: v, Name: name} },
 	"status":    func(v *view, status any) statusRef { return statusRef{V: v, Status: fmt.Sprint(status)} },
 	"ballotRef": func(v *view, b domain.BallotView) ballotRef { return ballotRef{V: v, B: b} },
+	"itemKinds": func() []models.ItemKind { return models.ItemKinds },
 }
 
 // ballotRef carries the view into the "ballot_result" partial.

@@ -131,6 +131,8 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /c/{slug}/agenda", p.agenda)
 	m.HandleFunc("POST /c/{slug}/agenda/{id}/attend", p.agendaAttend)
 	m.HandleFunc("GET /c/{slug}/sessions/{id}", p.agendaSession)
+	m.HandleFunc("GET /c/{slug}/live", p.live)
+	m.HandleFunc("POST /c/{slug}/live/{action}", p.liveSpeak)
 
 	// Registration and delegate login (register.go).
 	m.HandleFunc("GET /c/{slug}/register", p.registerForm)
@@ -211,6 +213,11 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/c/{slug}/ballots/{id}/close", p.staffPlenaryBallotClose)
 	m.HandleFunc("GET /staff/c/{slug}/delegations", p.staffDelegations)
 	m.HandleFunc("POST /staff/c/{slug}/delegations/{id}", p.staffDelegationSave)
+
+	// The plenary II: the chair's console (live.go).
+	m.HandleFunc("GET /staff/c/{slug}/sessions/{id}/chair", p.staffChair)
+	m.HandleFunc("POST /staff/c/{slug}/sessions/{id}/items", p.staffItemCreate)
+	m.HandleFunc("POST /staff/c/{slug}/items/{id}/chair/{action}", p.staffChairAction)
 }
 
 // Route returns the pattern of the page that serves r ("GET /c/{slug}"), or "" when none does,

@@ -41,6 +41,7 @@ type PersonalFeed struct {
 	Delegate *models.Delegate
 	Agenda   *Agenda
 	SignedUp map[string]string // session ID → attendance status
+	Online   map[string]string // session ID → online link, for the sessions the delegate may join online
 }
 
 // FeedBySecret resolves a personal feed address: the secret is the access right, so an unknown
@@ -71,6 +72,9 @@ func (s *Service) FeedBySecret(ctx context.Context, secret string) (*PersonalFee
 	}
 	for _, a := range atts {
 		out.SignedUp[a.SessionID] = string(a.Status)
+	}
+	if out.Online, err = s.onlineByID(ctx, d); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ type SessionInput struct {
 	Languages, Interpretation             []string
 	SpeakerIDs, ChairIDs, StatementIDs    []string
 	Status                                *string
+	OnlineURL                             *string // its own online link ("" falls back to the room's)
 	Strict                                bool
 }
 
@@ -76,6 +78,12 @@ func (in *SessionInput) apply(sess *models.Session, creating bool) error {
 	}
 	if in.Track != nil {
 		sess.Track = strings.TrimSpace(*in.Track)
+	}
+	if in.OnlineURL != nil {
+		sess.OnlineURL = strings.TrimSpace(*in.OnlineURL)
+		if u, err := url.Parse(sess.OnlineURL); sess.OnlineURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+			fe.Set("online_url", models.FieldInvalidURL, "must be an http(s) link")
+		}
 	}
 	if in.Capacity != nil {
 		sess.Capacity = *in.Capacity

@@ -39,7 +39,11 @@ CREATE TABLE live_states (
     updated_at TIMESTAMPTZ NOT NULL
 );
 
+-- A session's own online link (else its room's), shown only to the people who take part.
+ALTER TABLE sessions ADD COLUMN online_url TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE sessions DROP COLUMN online_url;
 DROP TABLE live_states;
 DROP TABLE speaker_requests;
 DROP TABLE agenda_items;

@@ -78,4 +78,54 @@
       }).catch(function () { video.remove(); });
     });
   });
+  // The projector page (/c/{slug}/live): follow the live stream and count the speaker's time
+  // down. Without this script the page reloads itself every few seconds.
+  var live = document.getElementById("live");
+  if (live && window.EventSource) {
+    var t = function (k) { return live.getAttribute("data-" + k) || ""; };
+    var set = function (id, text) { var e = document.getElementById(id); if (e) { e.textContent = text; } };
+    var clock = document.getElementById("live-clock");
+    var ends = clock && clock.getAttribute("data-ends") ? Date.parse(clock.getAttribute("data-ends")) : null;
+    var label = function (s) {
+      var out = s.anonymous ? t("anon") : s.display_name;
+      if (s.organisation) { out += " · " + s.organisation.name; }
+      if (s.point_of_order) { out += " · " + t("poo"); }
+      return out;
+    };
+    var tick = function () {
+      if (!clock) { return; }
+      if (ends === null) { clock.textContent = ""; return; }
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    };
+    var render = function (v) {
+      set("live-session", v.session ? v.session.title : "");
+      set("live-item", v.item ? v.item.title : t("nothing"));
+      set("live-speaker", v.current_speaker ? label(v.current_speaker) : t("nobody"));
+      ends = v.current_speaker && v.current_speaker.ends_at ? Date.parse(v.current_speaker.ends_at) : null;
+      var q = document.getElementById("live-queue");
+      if (q) {
+        q.textContent = "";
+        (v.queue || []).forEach(function (s) {
+          var li = document.createElement("li");
+          li.textContent = label(s) + (s.remote ? " · " + t("remote") : "");
+          q.appendChild(li);
+        });
+      }
+      var b = document.getElementById("live-ballot");
+      if (b) {
+        b.hidden = !v.ballot;
+        if (v.ballot) {
+          set("live-ballot-status", v.ballot.status === "open" ? t("open") : (v.ballot.result === "adopted" ? t("adopted") : t("not-adopted")));
+          var counts = v.ballot.yes !== undefined ? " — " + v.ballot.yes + " / " + v.ballot.no + " / " + v.ballot.abstain : "";
+          set("live-ballot-counts", v.ballot.votes_cast + counts);
+        }
+      }
+      live.setAttribute("data-version", String(v.version));
+      tick();
+    };
+    var es = new EventSource(t("stream"));
+    es.addEventListener("live", function (e) { render(JSON.parse(e.data)); });
+    setInterval(tick, 250);
+  }
 })();
