@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts")
+	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, oracle")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -33,6 +33,7 @@ func main() {
 		{"pages", benchPages},
 		{"fanout", benchFanout},
 		{"conflicts", benchConflicts},
+		{"oracle", benchOracle},
 	}
 	ran := false
 	for _, f := range figures {

@@ -25,6 +25,7 @@ func allModels() []any {
 		&models.AgendaRelease{}, &models.Statement{}, &models.StatementTranslation{}, &models.StatementVersion{},
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
+		&models.RegistrationDecoy{},
 	}
 }
 
@@ -75,6 +76,10 @@ func fill(v any, refs map[string]string) {
 	for i := 0; i < rt.NumField(); i++ {
 		f, fv := rt.Field(i), rv.Field(i)
 		if !f.IsExported() || strings.Contains(f.Tag.Get("gorm"), "-") && !strings.Contains(f.Tag.Get("gorm"), "primaryKey") {
+			continue
+		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded model: its fields are the row's
+			fill(fv.Addr().Interface(), refs)
 			continue
 		}
 		date := strings.Contains(f.Tag.Get("gorm"), "type:date")
