@@ -18,6 +18,9 @@ type Options struct {
 	// ReadFreshness is how long a conference, once read, is served from memory (zero: always
 	// read). Changes made through this process are seen at once.
 	ReadFreshness time.Duration
+	// LoginPause waits before a login attempt beyond its account's limit (nil: a real timer of
+	// loginSlowdown); tests pass one that records the pause.
+	LoginPause func(ctx context.Context, d time.Duration) error
 }
 
 // Service runs the operations of the conference. It is safe for concurrent use.
@@ -29,7 +32,11 @@ type Service struct {
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
 	agendas       *agendaCache       // the latest agenda release of each conference
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
-	loginLimiter  *ratelimit.Limiter // staff logins per client and per account
+	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
+	// accountLimiter counts staff logins per account (slowed down beyond, never refused).
+	accountLimiter *ratelimit.Limiter
+	pause          func(ctx context.Context, d time.Duration) error
+	slowdown       time.Duration
 }
 
 // New builds the Service.
@@ -37,12 +44,18 @@ func New(o Options) *Service {
 	if o.NotifyMail == nil {
 		o.NotifyMail = func() {}
 	}
+	if o.LoginPause == nil {
+		o.LoginPause = sleep
+	}
 	return &Service{
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
-		conferences:   newConferenceCache(o.ReadFreshness),
-		agendas:       newAgendaCache(o.ReadFreshness),
-		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
-		loginLimiter:  ratelimit.New(10, 5),
+		conferences:    newConferenceCache(o.ReadFreshness),
+		agendas:        newAgendaCache(o.ReadFreshness),
+		publicLimiter:  ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
+		loginLimiter:   ratelimit.New(10, 5),
+		accountLimiter: ratelimit.New(10, 5),
+		pause:          o.LoginPause,
+		slowdown:       loginSlowdown,
 	}
 }
 
