@@ -23,6 +23,7 @@ type meRequest struct {
 	NeedsVisaLetter     *bool                  `json:"needs_visa_letter"`
 	NotifyAnnouncements *bool                  `json:"notify_announcements"`
 	NotifyAgenda        *bool                  `json:"notify_agenda"`
+	OpenPGPKey          *string                `json:"openpgp_key" binding:"omitempty,max=65536"`
 }
 
 // getMe shows the delegate their own registration, personal fields included (never cached).
@@ -32,7 +33,7 @@ func (s *Server) getMe(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, delegateView(d, true))
+	c.JSON(http.StatusOK, domain.OwnRecordOf(d))
 	return nil
 }
 
@@ -47,7 +48,7 @@ func (s *Server) updateMe(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, delegateView(d, true))
+	c.JSON(http.StatusOK, domain.OwnRecordOf(d))
 	return nil
 }
 

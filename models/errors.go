@@ -82,6 +82,7 @@ const (
 	FieldUnknownOrg        Code = "unknown_organisation"
 	FieldNeedsLanguage     Code = "language_required"
 	FieldEndsBeforeStart   Code = "ends_before_start"
+	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key" // not one armoured public key that can encrypt now
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -99,6 +100,7 @@ func Codes() []Code {
 		FieldRequiredForVisa, FieldNeedsOrganisation, FieldUnknownOrg, FieldNeedsLanguage, FieldEndsBeforeStart,
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
+		FieldInvalidOpenPGPKey,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

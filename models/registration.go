@@ -154,7 +154,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 func decoyOf(d *Delegate) *Delegate {
 	c := *d
 	c.ID = NewID()
-	for _, b := range []*[]byte{&c.EmailIndex, &c.EmailSealed, &c.LegalNameSealed, &c.InterpretationNeedsSealed, &c.AccessibilityNeedsSealed} {
+	for _, b := range []*[]byte{&c.EmailIndex, &c.EmailSealed, &c.LegalNameSealed, &c.InterpretationNeedsSealed, &c.AccessibilityNeedsSealed, &c.OpenPGPKeySealed} {
 		if *b != nil { // noise of the same length: the decoy holds nothing of the registration
 			*b = make([]byte, len(*b))
 			rand.Read(*b)

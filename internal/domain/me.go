@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -22,6 +24,7 @@ type MeChange struct {
 	NeedsVisaLetter     *bool
 	NotifyAnnouncements *bool
 	NotifyAgenda        *bool
+	OpenPGPKey          *string // ASCII-armoured public key; "" removes it
 }
 
 // GetMe is the signed-in delegate's own registration, personal fields included.
@@ -95,6 +98,14 @@ func (in *MeChange) apply(d *models.Delegate) error {
 	for dst, src := range map[*bool]*bool{&d.NeedsVisaLetter: in.NeedsVisaLetter, &d.NotifyAnnouncements: in.NotifyAnnouncements, &d.NotifyAgenda: in.NotifyAgenda} {
 		if src != nil {
 			*dst = *src
+		}
+	}
+	if in.OpenPGPKey != nil {
+		d.OpenPGPKey = strings.TrimSpace(*in.OpenPGPKey)
+		if d.OpenPGPKey != "" {
+			if err := mail.CheckOpenPGPKey(d.OpenPGPKey, time.Now()); err != nil {
+				fe.Set("openpgp_key", models.FieldInvalidOpenPGPKey, err.Error())
+			}
 		}
 	}
 	if d.NeedsVisaLetter && d.LegalName == "" {

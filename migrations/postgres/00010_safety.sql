@@ -39,5 +39,13 @@ CREATE INDEX registration_decoys_conference_status ON registration_decoys(confer
 CREATE INDEX registration_decoys_organisation ON registration_decoys(organisation_id, status);
 CREATE UNIQUE INDEX registration_decoys_feed_token ON registration_decoys(feed_token_hash) WHERE feed_token_hash IS NOT NULL;
 
+-- Discreet mail: a conference opts in to being named in subjects and first lines.
+ALTER TABLE conferences ADD COLUMN mail_names_conference BOOLEAN NOT NULL DEFAULT FALSE;
+-- A delegate's OpenPGP public key (sealed): every mail to them is encrypted.
+ALTER TABLE delegates ADD COLUMN openpgp_key_sealed BYTEA;
+ALTER TABLE registration_decoys ADD COLUMN openpgp_key_sealed BYTEA;
+
 -- +goose Down
+ALTER TABLE delegates DROP COLUMN openpgp_key_sealed;
+ALTER TABLE conferences DROP COLUMN mail_names_conference;
 DROP TABLE registration_decoys;
