@@ -26,6 +26,7 @@ type conferenceRequest struct {
 	VoteRule             *string    `json:"vote_rule" binding:"omitempty,oneof=organisation delegate"`
 	BlindReview          *bool      `json:"blind_review"`
 	RetentionDays        *int       `json:"retention_days" binding:"omitempty,min=1,max=3650"`
+	MailNamesConference  *bool      `json:"mail_names_conference"`
 }
 
 // conferenceResponse is the public view of a conference.
@@ -46,6 +47,7 @@ type conferenceResponse struct {
 	VoteRule             models.VoteRule    `json:"vote_rule"`
 	BlindReview          bool               `json:"blind_review"`
 	RetentionDays        int                `json:"retention_days"`
+	MailNamesConference  bool               `json:"mail_names_conference"`
 }
 
 // dateLayout is how conference days are written.
@@ -61,7 +63,7 @@ func (s *Server) conferenceView(c *models.Conference) conferenceResponse {
 		StartsOn: c.StartsOn.Format(dateLayout), EndsOn: c.EndsOn.Format(dateLayout), Languages: langs, Venue: c.Venue,
 		RegistrationOpensAt: c.RegistrationOpensAt, RegistrationClosesAt: c.RegistrationClosesAt,
 		RegistrationOpen: c.RegistrationOpen(s.store.Now()), QuotaPolicy: c.QuotaPolicy, VoteRule: c.VoteRule,
-		BlindReview: c.BlindReview, RetentionDays: c.RetentionDays,
+		BlindReview: c.BlindReview, RetentionDays: c.RetentionDays, MailNamesConference: c.MailNamesConference,
 	}
 }
 
@@ -70,7 +72,7 @@ func (r *conferenceRequest) input() domain.ConferenceInput {
 	return domain.ConferenceInput{Slug: r.Slug, Title: r.Title, Acronym: r.Acronym, Timezone: r.Timezone, StartsOn: r.StartsOn,
 		EndsOn: r.EndsOn, Venue: r.Venue, Languages: r.Languages, RegistrationOpensAt: r.RegistrationOpensAt,
 		RegistrationClosesAt: r.RegistrationClosesAt, QuotaPolicy: r.QuotaPolicy, VoteRule: r.VoteRule,
-		BlindReview: r.BlindReview, RetentionDays: r.RetentionDays}
+		BlindReview: r.BlindReview, RetentionDays: r.RetentionDays, MailNamesConference: r.MailNamesConference}
 }
 
 // createConference creates a conference (domain.Service.CreateConference).

@@ -25,6 +25,7 @@ type meRequest struct {
 	NotifyAnnouncements *bool                  `json:"notify_announcements"`
 	NotifyAgenda        *bool                  `json:"notify_agenda"`
 	MailLanguage        *string                `json:"mail_language" binding:"omitempty,max=12"`
+	OpenPGPKey          *string                `json:"openpgp_key" binding:"omitempty,max=65536"`
 }
 
 // getMe shows the delegate their own registration, personal fields included (never cached).
@@ -37,7 +38,7 @@ func (s *Server) getMe(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := meResponse{delegateResponse: delegateView(d, true), OnlineSessions: []onlineSession{}}
+	out := meResponse{delegateResponse: domain.OwnRecordOf(d), OnlineSessions: []onlineSession{}}
 	for _, o := range online {
 		out.OnlineSessions = append(out.OnlineSessions, onlineSession{SessionID: o.Session.ID, Title: o.Session.Title, StartsAt: o.Session.StartsAt, EndsAt: o.Session.EndsAt, OnlineURL: o.OnlineURL})
 	}
@@ -72,7 +73,7 @@ func (s *Server) updateMe(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, delegateView(d, true))
+	c.JSON(http.StatusOK, domain.OwnRecordOf(d))
 	return nil
 }
 

@@ -77,9 +77,20 @@ func TemplateNames() []Template {
 	return names
 }
 
+// Discretion is embedded in every data struct: NamesConference says whether the subject and the
+// first lines may name the conference (the conference's mail_names_conference). The worker sets
+// it from the job, whatever the stored data says.
+type Discretion struct {
+	NamesConference bool
+}
+
+// discretion returns the Discretion of a data struct, for the worker.
+func (d *Discretion) discretion() *Discretion { return d }
+
 // ConfirmData is the data of "confirm": the link that confirms a new
 // registration.
 type ConfirmData struct {
+	Discretion
 	Conference, Name string
 	Link             string
 	ExpiresMinutes   int
@@ -93,6 +104,7 @@ func (d *ConfirmData) Validate() error { return checkLink("Link", d.Link, true) 
 
 // LoginData is the data of "login": a one-time sign-in link.
 type LoginData struct {
+	Discretion
 	Conference, Name string
 	Link             string
 	ExpiresMinutes   int
@@ -107,6 +119,7 @@ func (d *LoginData) Validate() error { return checkLink("Link", d.Link, true) }
 // AlreadyRegisteredData is the data of "already_registered": someone tried
 // to register an address that is already registered; Link is a sign-in link.
 type AlreadyRegisteredData struct {
+	Discretion
 	Conference, Name string
 	Link             string
 	ExpiresMinutes   int
@@ -121,6 +134,7 @@ func (d *AlreadyRegisteredData) Validate() error { return checkLink("Link", d.Li
 // DecisionData is the data of "decision": the organisers decided on a
 // registration. Decision is "approved", "waitlisted" or "rejected".
 type DecisionData struct {
+	Discretion
 	Conference, Name string
 	Decision         string
 	Reason           string // optional note from the organisers
@@ -137,6 +151,7 @@ func (d *DecisionData) Validate() error {
 // WaitlistPromotedData is the data of "waitlist_promoted": a registration
 // moved from the waiting list to approved.
 type WaitlistPromotedData struct {
+	Discretion
 	Conference, Name string
 }
 
@@ -158,6 +173,7 @@ type AgendaChange struct {
 // AgendaChangesData is the data of "agenda_changes": the recipient's own
 // changes in agenda release number Release.
 type AgendaChangesData struct {
+	Discretion
 	Conference, Name string
 	Release          int
 	Changes          []AgendaChange
@@ -183,6 +199,7 @@ func (d *AgendaChangesData) Validate() error {
 // SessionSignupData is the data of "session_signup": the recipient signed
 // up for a session. Status is "confirmed" or "waitlisted".
 type SessionSignupData struct {
+	Discretion
 	Conference, Name    string
 	Session, When, Room string
 	Status              string
@@ -199,6 +216,7 @@ func (d *SessionSignupData) Validate() error {
 // SessionPromotedData is the data of "session_promoted": the recipient moved
 // from a session's waiting list to a confirmed place.
 type SessionPromotedData struct {
+	Discretion
 	Conference, Name    string
 	Session, When, Room string
 }
@@ -210,6 +228,7 @@ func (*SessionPromotedData) Template() Template { return TemplateSessionPromoted
 // decided on the recipient's statement. Decision is "accepted", "rejected"
 // or "changes_requested".
 type StatementDecisionData struct {
+	Discretion
 	Conference, Name string
 	Statement        string // title
 	Decision         string
@@ -227,6 +246,7 @@ func (d *StatementDecisionData) Validate() error {
 // CosignedData is the data of "cosigned": an organisation co-signed the
 // recipient's statement. Organisation is its name only as it may be shown.
 type CosignedData struct {
+	Discretion
 	Conference, Name string
 	Statement        string
 	Organisation     string
@@ -238,6 +258,7 @@ func (*CosignedData) Template() Template { return TemplateCosigned }
 // AmendmentDecisionData is the data of "amendment_decision": a decision on
 // the recipient's amendment. Decision is "accepted" or "rejected".
 type AmendmentDecisionData struct {
+	Discretion
 	Conference, Name string
 	Statement        string
 	Decision         string
@@ -254,6 +275,7 @@ func (d *AmendmentDecisionData) Validate() error {
 // VoteResultData is the data of "vote_result": the result of the vote on a
 // statement. Result is "adopted" or "not_adopted".
 type VoteResultData struct {
+	Discretion
 	Conference, Name string
 	Statement        string
 	Result           string
@@ -272,6 +294,7 @@ func (d *VoteResultData) Validate() error {
 // organisers. Body is plain text; the HTML part escapes it and keeps its
 // line breaks. UnsubscribeURL, if set, links to the mail preferences.
 type AnnouncementData struct {
+	Discretion
 	Conference, Name string
 	Subject          string
 	Body             string

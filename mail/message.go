@@ -14,6 +14,8 @@ import (
 // Message is one rendered mail for exactly one recipient.
 type Message struct {
 	From, To, Subject, Text, HTML, MessageID string // MessageID like "<uuid@domain>"
+
+	encrypted, boundary string // the multipart/encrypted body after Encrypt, and its boundary
 }
 
 // Rendered is the output of a template: a one-line subject, a plain-text
@@ -84,7 +86,7 @@ func (m *Message) envelope() (envelope, error) {
 	if strings.TrimSpace(m.Subject) == "" {
 		return envelope{}, fmt.Errorf("%w: subject is empty", ErrInvalidMessage)
 	}
-	if strings.TrimSpace(m.Text) == "" {
+	if strings.TrimSpace(m.Text) == "" && m.encrypted == "" {
 		return envelope{}, fmt.Errorf("%w: text body is empty", ErrInvalidMessage)
 	}
 	if !validMessageID(m.MessageID) {
@@ -144,6 +146,11 @@ func (m *Message) build() (*gomail.Message, envelope, error) {
 	g.SetHeader("Message-ID", m.MessageID)
 	g.SetDateHeader("Date", time.Now().UTC())
 	g.SetHeader("Auto-Submitted", "auto-generated")
+	if m.encrypted != "" {
+		g.SetBody(`multipart/encrypted; protocol="application/pgp-encrypted"; boundary="`+m.boundary+`"`, m.encrypted,
+			gomail.SetPartEncoding(gomail.Unencoded))
+		return g, env, nil
+	}
 	g.SetBody("text/plain", m.Text)
 	if m.HTML != "" {
 		g.AddAlternative("text/html", m.HTML)

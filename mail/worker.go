@@ -30,6 +30,13 @@ type Job struct {
 	// EnqueuedAt is when the job was written; optional. When set, a job
 	// failing temporarily for longer than WorkerConfig.MaxAge is dead-lettered.
 	EnqueuedAt time.Time
+	// NamesConference lets the subject and first lines name the conference
+	// (off by default: see Discretion).
+	NamesConference bool
+	// OpenPGPKey is the recipient's ASCII-armoured public key, or empty. With
+	// a key the message is sent only as PGP/MIME (RFC 3156) under a neutral
+	// subject; a key that cannot encrypt dead-letters the job.
+	OpenPGPKey string
 }
 
 // Queue is the outbox as the Worker sees it; internal/outbox implements it
@@ -287,6 +294,9 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 			return nil, scrub("undecodable data: "+err.Error(), j.To)
 		}
 	}
+	if d, ok := data.(interface{ discretion() *Discretion }); ok {
+		d.discretion().NamesConference = j.NamesConference
+	}
 	r, err := w.t.Render(j.Template, j.Lang, data)
 	if err != nil {
 		return nil, scrub(err.Error(), j.To)
@@ -294,6 +304,11 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	msg, err := Compose(w.cfg.From, j.To, j.MessageID, r)
 	if err != nil {
 		return nil, scrub(err.Error(), j.To)
+	}
+	if j.OpenPGPKey != "" {
+		if err := msg.Encrypt(j.OpenPGPKey); err != nil {
+			return nil, scrub(err.Error(), j.To)
+		}
 	}
 	return msg, ""
 }

@@ -218,7 +218,7 @@ func TestWorkerNeverLetsDataInjectHeaders(t *testing.T) {
 	jobs := []Job{
 		{ID: "name", To: "a@example.net", Template: TemplateConfirm, Lang: "en", MessageID: "<n@example.org>",
 			Data: mustJSON(t, ConfirmData{Conference: "IC", Name: "Eve" + inject, Link: "https://c.example.org/x", ExpiresMinutes: 5})},
-		{ID: "conference", To: "b@example.net", Template: TemplateLogin, Lang: "de", MessageID: "<c@example.org>",
+		{ID: "conference", To: "b@example.net", Template: TemplateLogin, Lang: "de", MessageID: "<c@example.org>", NamesConference: true,
 			Data: mustJSON(t, LoginData{Conference: "IC" + inject, Link: "https://c.example.org/x", ExpiresMinutes: 5})},
 		{ID: "subject", To: "c@example.net", Template: TemplateAnnouncement, Lang: "fr", MessageID: "<s@example.org>",
 			Data: mustJSON(t, AnnouncementData{Conference: "IC", Subject: "Hello" + inject, Body: "Body" + inject})},

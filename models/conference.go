@@ -22,8 +22,11 @@ type Conference struct {
 	VoteRule             VoteRule    // "organisation" or "delegate"
 	BlindReview          bool
 	RetentionDays        int
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// MailNamesConference lets mail subjects and first lines name the conference (default: they
+	// do not, so that mail providers do not learn who takes part).
+	MailNamesConference bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 // VoteRule says who holds a vote: each organisation or each delegate.

@@ -86,6 +86,7 @@ type Delegate struct {
 	ErasedAt                  *time.Time
 	CreatedAt                 time.Time
 	UpdatedAt                 time.Time
+	OpenPGPKeySealed          []byte `gorm:"column:openpgp_key_sealed"`
 
 	Email               string `gorm:"-"`
 	LegalName           string `gorm:"-"`
@@ -93,6 +94,7 @@ type Delegate struct {
 	AccessibilityNeeds  string `gorm:"-"`
 	Notes               string `gorm:"-"`
 	DecisionReason      string `gorm:"-"`
+	OpenPGPKey          string `gorm:"-"` // ASCII-armoured public key: mail to them is encrypted
 }
 
 // Lang is the language mail to this delegate is written in: the one they chose, else the first
@@ -166,6 +168,7 @@ func (d *Delegate) Erase(at time.Time) {
 	d.Email, d.EmailIndex, d.LegalName, d.InterpretationNeeds, d.AccessibilityNeeds = "", nil, "", "", ""
 	d.Notes, d.DecisionReason, d.Country, d.Languages, d.FeedTokenHash = "", "", "", StringList{}, nil
 	d.DisplayName, d.NeedsVisaLetter, d.NotifyAnnouncements, d.NotifyAgenda = ErasedName, false, false, false
+	d.OpenPGPKey = ""
 	d.ErasedAt = &at
 }
 
@@ -181,6 +184,7 @@ func (s *Store) sealDelegate(d *Delegate) {
 	d.AccessibilityNeedsSealed = b.Seal("delegates", "accessibility_needs", d.ID, d.AccessibilityNeeds)
 	d.NotesSealed = b.Seal("delegates", "notes", d.ID, d.Notes)
 	d.DecisionReasonSealed = b.Seal("delegates", "decision_reason", d.ID, d.DecisionReason)
+	d.OpenPGPKeySealed = b.Seal("delegates", "openpgp_key", d.ID, d.OpenPGPKey)
 }
 
 // openDelegate decrypts the sealed columns into the plaintext fields.
@@ -198,6 +202,7 @@ func (s *Store) openDelegate(d *Delegate) error {
 	open("accessibility_needs", d.AccessibilityNeedsSealed, &d.AccessibilityNeeds)
 	open("notes", d.NotesSealed, &d.Notes)
 	open("decision_reason", d.DecisionReasonSealed, &d.DecisionReason)
+	open("openpgp_key", d.OpenPGPKeySealed, &d.OpenPGPKey)
 	if err != nil {
 		return fmt.Errorf("delegate %s: %w", d.ID, err)
 	}

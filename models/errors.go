@@ -90,6 +90,7 @@ const (
 	FieldEndsBeforeStart   Code = "ends_before_start"
 	FieldTooManyVoting     Code = "too_many_voting"
 	FieldTooManyChoices    Code = "too_many_choices"
+	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key" // not one armoured public key that can encrypt now
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -109,6 +110,7 @@ func Codes() []Code {
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
 		CodeOrgNotVerified, FieldTooManyVoting, FieldTooManyChoices,
 		CodeSpeakersClosed, CodeAlreadyQueued, CodeNoCurrentSpeaker,
+		FieldInvalidOpenPGPKey,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

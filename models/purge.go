@@ -37,7 +37,7 @@ func (s *Store) PurgeConference(ctx context.Context, conferenceID string) (Purge
 		res.Tokens = t.RowsAffected
 		d := tx.write(ctx).Model(&Delegate{}).Where("conference_id = ? AND erased_at IS NULL", conferenceID).Updates(map[string]any{
 			"email_sealed": nil, "email_index": nil, "legal_name_sealed": nil, "interpretation_needs_sealed": nil,
-			"accessibility_needs_sealed": nil, "notes_sealed": nil, "decision_reason_sealed": nil, "feed_token_hash": nil,
+			"accessibility_needs_sealed": nil, "notes_sealed": nil, "decision_reason_sealed": nil, "feed_token_hash": nil, "openpgp_key_sealed": nil,
 			"display_name": ErasedName, "country": "", "languages": StringList{}, "needs_visa_letter": false,
 			"notify_announcements": false, "notify_agenda": false, "waitlist_seq": nil, "erased_at": now, "updated_at": now,
 		})

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -99,12 +100,13 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 	if err != nil {
 		return err
 	}
-	var fresh []*Delegate
+	var fresh, decoys []*Delegate
 	for _, r := range batch {
 		r.result = RegistrationResult{}
 		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
 		if h, ok := holders[key]; ok {
 			r.result = RegistrationResult{DelegateID: h.ID, Known: true}
+			decoys = append(decoys, decoyOf(r.Delegate))
 			continue
 		}
 		if r.NewOrganisation != nil {
@@ -119,6 +121,9 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 		fresh = append(fresh, r.Delegate)
 	}
 	if err := s.insertFresh(ctx, batch, fresh, holders); err != nil {
+		return err
+	}
+	if err := s.insertDecoys(ctx, decoys); err != nil {
 		return err
 	}
 	now := s.now()
@@ -141,6 +146,48 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 		return fmt.Errorf("register: tokens: %w", err)
 	}
 	return s.Enqueue(ctx, msgs...)
+}
+
+// decoyOf is a copy of a registration for an address already held, with its own ID and a random
+// blind index: registerBatch inserts it into registration_decoys and deletes it in the same
+// transaction, so that a known address costs the same insert as a new one and leaves no row (T3).
+func decoyOf(d *Delegate) *Delegate {
+	c := *d
+	c.ID = NewID()
+	for _, b := range []*[]byte{&c.EmailIndex, &c.EmailSealed, &c.LegalNameSealed, &c.InterpretationNeedsSealed, &c.AccessibilityNeedsSealed, &c.OpenPGPKeySealed} {
+		if *b != nil { // noise of the same length: the decoy holds nothing of the registration
+			*b = make([]byte, len(*b))
+			rand.Read(*b)
+		}
+	}
+	return &c
+}
+
+// RegistrationDecoy is a row of registration_decoys: a delegate row that is never kept (see
+// decoyOf). The table has the shape and indexes of delegates, and nothing refers to it.
+type RegistrationDecoy struct{ Delegate }
+
+// TableName is registration_decoys.
+func (RegistrationDecoy) TableName() string { return "registration_decoys" }
+
+// insertDecoys inserts the decoys of a batch's known addresses and deletes them again; a batch
+// without decoys runs the same delete on no row.
+func (s *Store) insertDecoys(ctx context.Context, decoys []*Delegate) error {
+	ids := []string{NewID()}
+	if len(decoys) > 0 {
+		rows := make([]*RegistrationDecoy, len(decoys))
+		for i, d := range decoys {
+			rows[i] = &RegistrationDecoy{*d}
+			ids = append(ids, d.ID)
+		}
+		if err := s.write(ctx).CreateInBatches(rows, 100).Error; err != nil {
+			return fmt.Errorf("register: decoys: %w", err)
+		}
+	}
+	if err := s.write(ctx).Where("id IN ?", ids).Delete(&RegistrationDecoy{}).Error; err != nil {
+		return fmt.Errorf("register: decoys: %w", err)
+	}
+	return nil
 }
 
 // insertFresh inserts the new delegates of a batch. An address taken between the lookup and the

@@ -26,6 +26,7 @@ func allModels() []any {
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{}, &models.BallotTally{}, &models.DelegationMember{}, &models.Checkin{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
 		&models.AgendaItem{}, &models.SpeakerRequest{}, &models.LiveState{},
+		&models.RegistrationDecoy{},
 	}
 }
 
@@ -76,6 +77,10 @@ func fill(v any, refs map[string]string) {
 	for i := 0; i < rt.NumField(); i++ {
 		f, fv := rt.Field(i), rv.Field(i)
 		if !f.IsExported() || strings.Contains(f.Tag.Get("gorm"), "-") && !strings.Contains(f.Tag.Get("gorm"), "primaryKey") {
+			continue
+		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded model: its fields are the row's
+			fill(fv.Addr().Interface(), refs)
 			continue
 		}
 		date := strings.Contains(f.Tag.Get("gorm"), "type:date")

@@ -76,7 +76,7 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 	m := d.Me
 	v.Form = url.Values{"display_name": {m.DisplayName}, "country": {m.Country}, "languages": []string(m.Languages), "attendance": {string(m.Attendance)},
 		"visibility": {string(m.Visibility)}, "interpretation_needs": {m.InterpretationNeeds}, "accessibility_needs": {m.AccessibilityNeeds},
-		"legal_name": {m.LegalName}, "mail_language": {m.Lang()}}
+		"legal_name": {m.LegalName}, "mail_language": {m.Lang()}, "openpgp_key": {m.OpenPGPKey}}
 	for name, on := range map[string]bool{"needs_visa_letter": m.NeedsVisaLetter, "notify_announcements": m.NotifyAnnouncements, "notify_agenda": m.NotifyAgenda} {
 		if on {
 			v.Form.Set(name, checkboxValue)
@@ -116,7 +116,7 @@ func (p *Pages) meUpdate(w http.ResponseWriter, r *http.Request) {
 	in := domain.MeChange{DisplayName: text("display_name"), Country: text("country"), Languages: f["languages"],
 		Attendance: typed[models.AttendanceMode](text("attendance")), Visibility: typed[models.Visibility](text("visibility")), InterpretationNeeds: text("interpretation_needs"),
 		AccessibilityNeeds: text("accessibility_needs"), LegalName: text("legal_name"), NeedsVisaLetter: tick("needs_visa_letter"),
-		NotifyAnnouncements: tick("notify_announcements"), NotifyAgenda: tick("notify_agenda"), MailLanguage: text("mail_language")}
+		NotifyAnnouncements: tick("notify_announcements"), NotifyAgenda: tick("notify_agenda"), MailLanguage: text("mail_language"), OpenPGPKey: text("openpgp_key")}
 	if in.Languages == nil {
 		in.Languages = []string{}
 	}

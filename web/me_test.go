@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -32,6 +36,14 @@ func TestMePage(t *testing.T) {
 		if got.DisplayName != "Vera P." || got.Country != "DE" || got.Visibility != "participants" || got.Attendance != "remote" ||
 			got.AccessibilityNeeds != "quiet room" || got.NotifyAnnouncements || !got.NotifyAgenda || strings.Join(got.Languages, ",") != "de,en" {
 			t.Fatalf("stored after the edit: %+v", got)
+		}
+		// An OpenPGP key on /me: an invalid one is refused next to the field, a valid one is kept sealed.
+		keyed := url.Values{"display_name": {"Vera P."}, "languages": {"de"}, "attendance": {"remote"}, "visibility": {"participants"}, "openpgp_key": {"not a key"}}
+		b.post("/me", keyed).want(t, http.StatusUnprocessableEntity).has(t, `id="e-openpgp_key"`, "OpenPGP public key")
+		keyed.Set("openpgp_key", testPublicKey(t))
+		b.post("/me", keyed).want(t, 200).has(t, "Your changes are saved.", "BEGIN PGP PUBLIC KEY BLOCK")
+		if got, _ := e.st.Delegate(context.Background(), d.ID); got.OpenPGPKey != strings.TrimSpace(keyed.Get("openpgp_key")) || len(got.OpenPGPKeySealed) == 0 {
+			t.Fatalf("the key was not stored sealed")
 		}
 		// Nobody without a session sees anything personal.
 		e.browser().get("/me").want(t, http.StatusUnauthorized).lacks(t, "Vera")
@@ -113,4 +125,20 @@ func TestMeSessionsAndFeed(t *testing.T) {
 		// The anonymous public sees no sign-up button.
 		e.browser().get("/c/"+c.Slug+"/agenda").want(t, 200).lacks(t, "/attend")
 	})
+}
+
+// testPublicKey is the armoured public half of a fresh OpenPGP key.
+func testPublicKey(t *testing.T) string {
+	t.Helper()
+	e, err := openpgp.NewEntity("Vera", "", "vera@example.net", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	w, _ := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err := e.Serialize(w); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return b.String()
 }

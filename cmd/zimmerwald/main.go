@@ -9,6 +9,8 @@
 //	zimmerwald purge [--conference S [--now]] [--dry-run]   erase personal data after retention
 //	zimmerwald backup [--out FILE]          write an encrypted SQLite backup
 //	zimmerwald backup decrypt --in F --out DB   decrypt a backup with the data key
+//	zimmerwald key init [--passphrase]      create the data key file (argon2id-wrapped with a passphrase)
+//	zimmerwald key rewrap [--no-passphrase] change the passphrase of the data key file
 //	zimmerwald version                      print the version and commit
 //	zimmerwald help [CMD]                   print usage (also --help, -h, CMD --help)
 //
@@ -45,7 +47,7 @@ func main() {
 }
 
 func usage() error {
-	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | import --conference SLUG [--check] FILE.csv | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB | version | help [COMMAND]")
+	return errors.New("usage: zimmerwald serve [--demo] | migrate | user add --email E --role admin|organiser|reviewer | import --conference SLUG [--check] FILE.csv | purge [--conference SLUG [--now]] [--dry-run] | backup [--out FILE] | backup decrypt --in FILE --out DB | key init [--passphrase] | key rewrap [--no-passphrase] | version | help [COMMAND]")
 }
 
 func run(args []string) error {
@@ -94,6 +96,8 @@ func run(args []string) error {
 		return purgeCommand(ctx, cfg, log, args[1:])
 	case "backup":
 		return backupCommand(ctx, cfg, log, args[1:])
+	case "key":
+		return keyCommand(cfg, log, args[1:])
 	}
 	return usage()
 }

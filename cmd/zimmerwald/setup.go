@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
@@ -15,50 +13,8 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/password"
-	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
 )
-
-// loadKey returns the sealer for ZW_SECRET_KEY, or for the key file in the data directory,
-// creating the file (mode 0600) on first start.
-func loadKey(cfg config.Config, log *slog.Logger) (*seal.Box, error) {
-	if cfg.SecretKey != "" {
-		k, err := seal.ParseKey(cfg.SecretKey)
-		if err != nil {
-			return nil, fmt.Errorf("ZW_SECRET_KEY: %w", err)
-		}
-		return seal.New(k)
-	}
-	path := cfg.KeyFile()
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if cfg.DatabaseURL != "" {
-			return nil, errors.New("ZW_SECRET_KEY is required with ZW_DATABASE_URL (processes must share one key)")
-		}
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data dir: %w", err)
-		}
-		k := seal.NewKey()
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("create key file: %w", err)
-		}
-		_, werr := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n")
-		if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
-			return nil, fmt.Errorf("write key file: %w", err)
-		}
-		log.Warn("created a new data key; back it up apart from the database: without it the personal data cannot be read", "path", path)
-		return seal.New(k)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read key file: %w", err)
-	}
-	k, err := seal.ParseKey(string(raw))
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	return seal.New(k)
-}
 
 // bootstrap creates the first admin from ZW_BOOTSTRAP_ADMIN_* or, when there is no account at all,
 // prints a one-time link that lets whoever runs the server create it.

@@ -19,30 +19,32 @@ import (
 // Config is the whole runtime configuration. Every field comes from a ZW_ variable documented in
 // .env.example.
 type Config struct {
-	Addr                   string        // ZW_ADDR
-	BaseURL                string        // ZW_BASE_URL
-	DatabaseURL            string        // ZW_DATABASE_URL; empty means SQLite in DataDir
-	DataDir                string        // ZW_DATA_DIR
-	SecretKey              string        // ZW_SECRET_KEY (base64, 32 bytes); empty means DataDir/secret.key
-	SMTPURL                string        // ZW_SMTP_URL; empty means the .eml file sink
-	MailFrom               string        // ZW_MAIL_FROM
-	MailRate               float64       // ZW_MAIL_RATE messages per second, 0 = unlimited
-	MailConcurrency        int           // ZW_MAIL_CONCURRENCY messages rendered and sent in parallel per process
-	BootstrapAdminEmail    string        // ZW_BOOTSTRAP_ADMIN_EMAIL
-	BootstrapAdminPassword string        // ZW_BOOTSTRAP_ADMIN_PASSWORD
-	TrustedProxies         []string      // ZW_TRUSTED_PROXIES, comma separated; empty trusts none
-	SessionIdleTimeout     time.Duration // ZW_SESSION_IDLE_TIMEOUT
-	SessionMaxAge          time.Duration // ZW_SESSION_MAX_AGE
-	LogLevel               string        // ZW_LOG_LEVEL: debug, info, warn, error
-	LogFormat              string        // ZW_LOG_FORMAT: text or json
-	ShutdownTimeout        time.Duration // ZW_SHUTDOWN_TIMEOUT
-	DatabaseMaxReadConns   int           // ZW_DB_READ_CONNS
-	RegistrationRatePerMin float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
-	RegistrationRateBurst  int           // ZW_PUBLIC_RATE_BURST
-	LiveStreamsPerClient   int           // ZW_LIVE_STREAMS_PER_CLIENT, open live streams per client
-	LivePollInterval       time.Duration // ZW_LIVE_POLL_INTERVAL, how often other processes' live changes are looked for
-	BackupKeep             int           // ZW_BACKUP_KEEP: encrypted backups kept in DataDir/backups
-	BackupInterval         time.Duration // ZW_BACKUP_INTERVAL: serve writes a backup this often; 0 = never
+	Addr                    string        // ZW_ADDR
+	BaseURL                 string        // ZW_BASE_URL
+	DatabaseURL             string        // ZW_DATABASE_URL; empty means SQLite in DataDir
+	DataDir                 string        // ZW_DATA_DIR
+	SecretKey               string        // ZW_SECRET_KEY (base64, 32 bytes); empty means DataDir/secret.key
+	SMTPURL                 string        // ZW_SMTP_URL; empty means the .eml file sink
+	MailFrom                string        // ZW_MAIL_FROM
+	MailRate                float64       // ZW_MAIL_RATE messages per second, 0 = unlimited
+	MailConcurrency         int           // ZW_MAIL_CONCURRENCY messages rendered and sent in parallel per process
+	BootstrapAdminEmail     string        // ZW_BOOTSTRAP_ADMIN_EMAIL
+	BootstrapAdminPassword  string        // ZW_BOOTSTRAP_ADMIN_PASSWORD
+	TrustedProxies          []string      // ZW_TRUSTED_PROXIES, comma separated; empty trusts none
+	SessionIdleTimeout      time.Duration // ZW_SESSION_IDLE_TIMEOUT
+	SessionMaxAge           time.Duration // ZW_SESSION_MAX_AGE
+	LogLevel                string        // ZW_LOG_LEVEL: debug, info, warn, error
+	LogFormat               string        // ZW_LOG_FORMAT: text or json
+	ShutdownTimeout         time.Duration // ZW_SHUTDOWN_TIMEOUT
+	DatabaseMaxReadConns    int           // ZW_DB_READ_CONNS
+	RegistrationRatePerMin  float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
+	RegistrationRateBurst   int           // ZW_PUBLIC_RATE_BURST
+	LiveStreamsPerClient    int           // ZW_LIVE_STREAMS_PER_CLIENT, open live streams per client
+	LivePollInterval        time.Duration // ZW_LIVE_POLL_INTERVAL, how often other processes' live changes are looked for
+	BackupKeep              int           // ZW_BACKUP_KEEP: encrypted backups kept in DataDir/backups
+	BackupInterval          time.Duration // ZW_BACKUP_INTERVAL: serve writes a backup this often; 0 = never
+	SecretKeyFile           string        // ZW_SECRET_KEY_FILE: the key file, e.g. on tmpfs; empty = DataDir/secret.key
+	SecretKeyPassphraseFile string        // ZW_SECRET_KEY_PASSPHRASE_FILE: passphrase of a wrapped key file
 }
 
 // Defaults returns the configuration of the embedded default: SQLite and mail files in ./data.
@@ -144,6 +146,8 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	dur("ZW_LIVE_POLL_INTERVAL", &c.LivePollInterval)
 	integer("ZW_BACKUP_KEEP", &c.BackupKeep)
 	dur("ZW_BACKUP_INTERVAL", &c.BackupInterval)
+	str("ZW_SECRET_KEY_FILE", &c.SecretKeyFile)
+	str("ZW_SECRET_KEY_PASSPHRASE_FILE", &c.SecretKeyPassphraseFile)
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
@@ -201,5 +205,11 @@ func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
 // BackupDir is where backups are written and rotated.
 func (c Config) BackupDir() string { return filepath.Join(c.DataDir, "backups") }
 
-// KeyFile is where the data key is kept when ZW_SECRET_KEY is unset.
-func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key") }
+// KeyFile is where the data key is kept when ZW_SECRET_KEY is unset: ZW_SECRET_KEY_FILE, or
+// secret.key in the data directory.
+func (c Config) KeyFile() string {
+	if c.SecretKeyFile != "" {
+		return c.SecretKeyFile
+	}
+	return filepath.Join(c.DataDir, "secret.key")
+}

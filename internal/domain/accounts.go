@@ -72,9 +72,18 @@ type FirstAdmin struct {
 var errSetupClosed = models.Fail(models.KindForbidden, models.CodeTokenInvalid, "the setup token is invalid, used or expired")
 
 // CreateFirstAdmin creates the first admin (who may export) with the one-time setup token printed
-// at first start; it works only while no account exists. The token is consumed; the creation is
-// audited as done by the new admin.
+// at first start; it works only while no account exists. Attempts are rate-limited per client,
+// and the token is checked before anything else (the password is hashed only for a valid one).
+// The token is consumed; the creation is audited as done by the new admin.
 func (s *Service) CreateFirstAdmin(ctx context.Context, a *Actor, in FirstAdmin) (*models.Account, error) {
+	if !s.AllowPublic(a.Client) {
+		return nil, errTooMany
+	}
+	if _, err := s.store.ValidToken(ctx, in.Token, 0, models.TokenSetup); errors.Is(err, models.ErrNotFound) {
+		return nil, errSetupClosed
+	} else if err != nil {
+		return nil, err
+	}
 	in.Email = strings.TrimSpace(in.Email)
 	if err := checkCredentials(in.Email, in.Password).Err(); err != nil {
 		return nil, err

@@ -90,6 +90,7 @@ func (s *Service) PreviewAnnouncement(ctx context.Context, a *Actor, slug string
 	}
 	lang = tmpl.Language(lang)
 	r, err := tmpl.Render(mail.TemplateAnnouncement, lang, &mail.AnnouncementData{
+		Discretion: mail.Discretion{NamesConference: conf.MailNamesConference},
 		Conference: conf.Title, Subject: in.Subject, Body: in.Body, UnsubscribeURL: s.link("/me")})
 	if err != nil {
 		return nil, err
@@ -260,7 +261,8 @@ func Distinct[T comparable](l []T) []T {
 // character no header may hold, say) is refused now rather than enqueued for everyone.
 func (s *Service) checkComposable(tmpl *mail.Templates, conf *models.Conference, in *AnnouncementInput) error {
 	for _, lang := range tmpl.Languages() {
-		r, err := tmpl.Render(mail.TemplateAnnouncement, lang, &mail.AnnouncementData{Conference: conf.Title, Subject: in.Subject, Body: in.Body})
+		r, err := tmpl.Render(mail.TemplateAnnouncement, lang, &mail.AnnouncementData{Discretion: mail.Discretion{NamesConference: conf.MailNamesConference},
+			Conference: conf.Title, Subject: in.Subject, Body: in.Body})
 		if err != nil {
 			return err
 		}

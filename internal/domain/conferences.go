@@ -27,6 +27,7 @@ type ConferenceInput struct {
 	QuotaPolicy, VoteRule                                   *string
 	BlindReview                                             *bool
 	RetentionDays                                           *int
+	MailNamesConference                                     *bool // subjects may name the conference
 }
 
 // CreateConference creates a conference (admins). Slug, title, time zone and both days are
@@ -148,6 +149,9 @@ func (in *ConferenceInput) apply(conf *models.Conference, creating bool) error {
 	}
 	if in.RetentionDays != nil {
 		conf.RetentionDays = *in.RetentionDays
+	}
+	if in.MailNamesConference != nil {
+		conf.MailNamesConference = *in.MailNamesConference
 	}
 	return fe.Err()
 }

@@ -25,7 +25,9 @@ type DelegateQuery struct {
 var errNoExport = models.Fail(models.KindForbidden, models.CodeForbidden, "exporting personal data needs the export permission")
 
 // ListDelegates is one page of a conference's registrations for review (staff), oldest first,
-// without personal fields. A filter with an unknown value is a malformed request naming it.
+// without personal fields. A filter with an unknown value is a malformed request naming it. Every
+// read is an audit event ("delegates.list", without the filter or the data) committed before
+// the page is returned.
 func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery) ([]models.Delegate, error) {
 	if err := a.RequireStaff(StaffAll...); err != nil {
 		return nil, err
@@ -54,6 +56,9 @@ func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery)
 	}
 	if len(fe) > 0 {
 		return nil, models.Malformed("invalid filter", models.FieldErrors(fe))
+	}
+	if err := s.audit(ctx, s.store, a, conf.ID, "delegates.list", "conference", conf.ID); err != nil {
+		return nil, err
 	}
 	return s.store.ListDelegates(ctx, f)
 }

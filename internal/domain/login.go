@@ -3,10 +3,10 @@ package domain
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/password"
+	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -22,11 +22,22 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// loginSlowdown is how long a login attempt waits once its account has had more attempts than
+// the per-account limit allows, from whatever clients.
+const loginSlowdown = 3 * time.Second
+
 // Login exchanges a staff email and password for a session token. Unknown accounts take as long
-// as known ones, and attempts are limited per client and per account.
+// as known ones. Attempts are limited per client (beyond the limit: refused) and per account,
+// keyed like the account lookup (trimmed, lower-case); beyond the account's limit an attempt is
+// slowed down, never refused, so that strangers elsewhere cannot lock the owner out.
 func (s *Service) Login(ctx context.Context, a *Actor, email, pass string) (*Session, error) {
-	if !s.loginLimiter.Allow(a.Client) || !s.loginLimiter.Allow("account:"+strings.ToLower(email)) {
+	if !s.loginLimiter.Allow(a.Client) {
 		return nil, errTooMany
+	}
+	if !s.accountLimiter.Allow("account:" + seal.NormalizeEmail(email)) {
+		if err := s.pause(ctx, s.slowdown); err != nil {
+			return nil, err
+		}
 	}
 	acc, err := s.store.AccountByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
@@ -56,4 +67,16 @@ func (s *Service) Login(ctx context.Context, a *Actor, email, pass string) (*Ses
 // Logout revokes the session token secret.
 func (s *Service) Logout(ctx context.Context, secret string) error {
 	return s.store.RevokeToken(ctx, secret)
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -19,7 +19,8 @@ const maxLinkToken = 128
 
 // RequestMagicLink mails a one-time sign-in link to the delegate registered with email in the
 // conference slug (rate-limited per client). Known and unknown addresses and conferences alike
-// return nil after the same work (a token row in one transaction; only a known address gets mail).
+// return nil after the same work (a token row and a sealed mail row in one transaction; only a
+// known address's mail stays and is sent).
 func (s *Service) RequestMagicLink(ctx context.Context, a *Actor, slug, email string) error {
 	if !s.AllowPublic(a.Client) {
 		return errTooMany
@@ -38,7 +39,7 @@ func (s *Service) RequestMagicLink(ctx context.Context, a *Actor, slug, email st
 	if err != nil {
 		return err
 	}
-	known, err := s.store.RequestLogin(ctx, conf.ID, email, func(d *models.Delegate, secret string) (*models.OutboxMessage, error) {
+	_, err = s.store.RequestLogin(ctx, conf.ID, email, func(d *models.Delegate, secret string) (*models.OutboxMessage, error) {
 		data := &mail.LoginData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
 			ExpiresMinutes: int(models.LoginTTL / time.Minute)}
 		return NewMail(EnvelopeOf(d), "login:"+models.NewID(), data)
@@ -46,9 +47,7 @@ func (s *Service) RequestMagicLink(ctx context.Context, a *Actor, slug, email st
 	if err != nil {
 		return err
 	}
-	if known {
-		s.notify()
-	}
+	s.notify() // for unknown addresses too: waking the worker must not tell them apart
 	return nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -23,6 +25,7 @@ type MeChange struct {
 	NotifyAnnouncements *bool
 	NotifyAgenda        *bool
 	MailLanguage        *string // one of MailLanguages, or "" for the first of Languages
+	OpenPGPKey          *string // ASCII-armoured public key; "" removes it
 }
 
 // GetMe is the signed-in delegate's own registration, personal fields included.
@@ -101,6 +104,14 @@ func (in *MeChange) apply(d *models.Delegate) error {
 	if in.MailLanguage != nil {
 		d.MailLanguage = strings.TrimSpace(*in.MailLanguage)
 		fe.mailLanguage(d.MailLanguage)
+	}
+	if in.OpenPGPKey != nil {
+		d.OpenPGPKey = strings.TrimSpace(*in.OpenPGPKey)
+		if d.OpenPGPKey != "" {
+			if err := mail.CheckOpenPGPKey(d.OpenPGPKey, time.Now()); err != nil {
+				fe.Set("openpgp_key", models.FieldInvalidOpenPGPKey, err.Error())
+			}
+		}
 	}
 	if d.NeedsVisaLetter && d.LegalName == "" {
 		fe.Set("legal_name", models.FieldRequiredForVisa, "is required for a visa letter")

@@ -36,6 +36,7 @@ type DelegateRecord struct {
 	InterpretationNeeds *string `json:"interpretation_needs,omitempty"`
 	AccessibilityNeeds  *string `json:"accessibility_needs,omitempty"`
 	DecisionReason      *string `json:"decision_reason,omitempty"`
+	OpenPGPKey          *string `json:"openpgp_key,omitempty"` // only in the delegate's own views
 }
 
 // RecordOf shows d; personal adds the personal fields (GetDelegate says when staff may see them).
@@ -52,6 +53,14 @@ func RecordOf(d *models.Delegate, personal bool) DelegateRecord {
 		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
 		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
 	}
+	return r
+}
+
+// OwnRecordOf is d as the delegate themself sees it: every personal field, their OpenPGP key
+// included ("" when they gave none).
+func OwnRecordOf(d *models.Delegate) DelegateRecord {
+	r := RecordOf(d, true)
+	r.OpenPGPKey = &d.OpenPGPKey
 	return r
 }
 
@@ -92,7 +101,7 @@ func (s *Service) ExportMe(ctx context.Context, a *Actor) (*MyData, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &MyData{ExportedAt: s.Now(), Delegate: RecordOf(x.Delegate, true), Notes: x.Delegate.Notes,
+	out := &MyData{ExportedAt: s.Now(), Delegate: OwnRecordOf(x.Delegate), Notes: x.Delegate.Notes,
 		ConsentAt: x.Delegate.ConsentAt, Tokens: x.Tokens, Mail: x.Mail, Audit: x.Audit, Attendance: x.Attendance,
 		Speaking: x.Speaking, Statements: x.Statements, Amendments: x.Amendments, Cosignatures: x.Cosignatures}
 	if o := x.Organisation; o != nil {

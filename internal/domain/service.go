@@ -21,6 +21,9 @@ type Options struct {
 	ReadFreshness time.Duration
 	// Live is the process's live broadcaster (nil: the Service makes one).
 	Live *live.Broadcaster
+	// LoginPause waits before a login attempt beyond its account's limit (nil: a real timer of
+	// loginSlowdown); tests pass one that records the pause.
+	LoginPause func(ctx context.Context, d time.Duration) error
 }
 
 // Service runs the operations of the conference. It is safe for concurrent use.
@@ -29,10 +32,14 @@ type Service struct {
 	cfg    config.Config
 	notify func()
 
-	conferences    *conferenceCache   // conferences by slug, for ReadFreshness
-	agendas        *agendaCache       // the latest agenda release of each conference
-	publicLimiter  *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
-	loginLimiter   *ratelimit.Limiter // staff logins per client and per account
+	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
+	agendas       *agendaCache       // the latest agenda release of each conference
+	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
+	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
+	// accountLimiter counts staff logins per account (slowed down beyond, never refused).
+	accountLimiter *ratelimit.Limiter
+	pause          func(ctx context.Context, d time.Duration) error
+	slowdown       time.Duration
 	live           *live.Broadcaster  // the live views' streams, fed after commits
 	checkinLimiter *ratelimit.Limiter // check-ins by code, per staff client
 }
@@ -45,12 +52,18 @@ func New(o Options) *Service {
 	if o.Live == nil {
 		o.Live = live.New(live.Options{PerClient: o.Config.LiveStreamsPerClient})
 	}
+	if o.LoginPause == nil {
+		o.LoginPause = sleep
+	}
 	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
-		conferences:   newConferenceCache(o.ReadFreshness),
-		agendas:       newAgendaCache(o.ReadFreshness),
-		publicLimiter: ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
-		loginLimiter:  ratelimit.New(10, 5),
+		conferences:    newConferenceCache(o.ReadFreshness),
+		agendas:        newAgendaCache(o.ReadFreshness),
+		publicLimiter:  ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
+		loginLimiter:   ratelimit.New(10, 5),
+		accountLimiter: ratelimit.New(10, 5),
+		pause:          o.LoginPause,
+		slowdown:       loginSlowdown,
 		// A desk checks in at most a few people a minute; a guesser needs billions of tries.
 		checkinLimiter: ratelimit.New(60, 20),
 	}

@@ -63,17 +63,22 @@ func domainOf(from string) string {
 	return "localhost"
 }
 
-// Claim leases due messages and converts them to jobs with a Message-ID derived from the row.
+// Claim leases due messages and converts them to jobs with a Message-ID derived from the row, and
+// with their conference's mail_names_conference and their recipient's OpenPGP key as they are now.
 // Announcement rows get their subject and body from the announcement they refer to.
 func (q *Queue) Claim(ctx context.Context, owner string, limit int, lease time.Duration) ([]mail.Job, error) {
 	rows, err := q.st.ClaimOutbox(ctx, owner, limit, lease)
 	if err != nil {
 		return nil, err
 	}
+	privacy, err := q.st.MailPrivacyOf(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	jobs := make([]mail.Job, len(rows))
 	for i, r := range rows {
 		jobs[i] = mail.Job{ID: r.ID, To: r.To, Template: mail.Template(r.Template), Lang: r.Lang, Data: r.Data, Attempts: r.Attempts, EnqueuedAt: r.CreatedAt,
-			MessageID: "<" + r.ID + "@" + q.domain + ">"}
+			MessageID: "<" + r.ID + "@" + q.domain + ">", NamesConference: privacy[i].NamesConference, OpenPGPKey: privacy[i].OpenPGPKey}
 	}
 	if err := q.hydrate(ctx, jobs); err != nil {
 		return nil, err
