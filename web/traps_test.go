@@ -54,3 +54,30 @@ func TestMailLanguageChosen(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionNeedsConfirmation: approving or rejecting from the list first asks again (nothing
+// is stored or mailed); the confirmation page's form decides; waitlisting needs no second step.
+func TestDecisionNeedsConfirmation(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		d := e.delegate(c, e.organisation(c, "Union", true), "Taras", models.DelegateSubmitted, models.VisibilityOrganisers)
+		staff := e.staff(models.StaffOrganiser)
+		path := "/staff/c/" + c.Slug + "/registrations/" + d.ID + "/decision"
+		for _, lang := range []string{"en", "uk"} {
+			staff.get("/staff?lang=" + lang)
+			p := staff.post(path, url.Values{"decision": {"reject"}, "reason": {"quota"}}).want(t, 200)
+			p.has(t, `name="confirmed" value="1"`, `name="reason" value="quota"`, "Taras")
+			if lang == "uk" {
+				p.has(t, "Відхилити реєстрацію Taras?")
+			}
+		}
+		if got, _ := e.st.Delegate(context.Background(), d.ID); got.Status != models.DelegateSubmitted || e.mailed(c, "decision", d.Email) {
+			t.Fatalf("asking for confirmation decided already: %s", got.Status)
+		}
+		staff.post(path, url.Values{"decision": {"reject"}, "reason": {"quota"}, "confirmed": {"1"}}).want(t, 200)
+		if got, _ := e.st.Delegate(context.Background(), d.ID); got.Status != models.DelegateRejected {
+			t.Fatalf("after confirming: %s", got.Status)
+		}
+		e.staff(models.StaffReviewer).post(path, url.Values{"decision": {"approve"}}).want(t, 403)
+	})
+}
