@@ -33,7 +33,7 @@ func (p *Pages) staffStatements(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Form = url.Values{"status": {status}}
 	v.Data = map[string]any{"Statements": sts,
-		"Statuses": []string{"submitted", "accepted", "rejected", "draft", "withdrawn", "adopted", "not_adopted"}}
+		"Statuses": []string{"submitted", "accepted", "rejected", "withdrawn", "adopted", "not_adopted"}}
 	if r.URL.Query().Get("done") != "" {
 		v.Notice = v.T("staff_decision_saved")
 	}

@@ -81,3 +81,19 @@ func TestDecisionNeedsConfirmation(t *testing.T) {
 		e.staff(models.StaffReviewer).post(path, url.Values{"decision": {"approve"}}).want(t, 403)
 	})
 }
+
+// TestOrganisersDoNotReadDrafts: a delegate's draft is their organisation's alone, as the page
+// tells them: neither the console nor the statement page shows it to staff until submitted.
+func TestOrganisersDoNotReadDrafts(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		author := e.delegateBrowser(e.delegate(c, e.organisation(c, "Union", true), "Vera", models.DelegateApproved, models.VisibilityOrganisers))
+		id := statementID(t, author.post("/c/"+c.Slug+"/statements", url.Values{"title": {"Secret draft"}, "body": {"Not yet."}, "language": {"en"}}).want(t, 200))
+		staff := e.staff(models.StaffOrganiser)
+		staff.get("/staff/c/"+c.Slug+"/statements/"+id).want(t, 404)
+		staff.get("/statements/"+id).want(t, 404)
+		staff.get("/staff/c/"+c.Slug+"/statements?status=").want(t, 200).lacks(t, "Secret draft")
+		author.post("/statements/"+id+"/submit", url.Values{}).want(t, 200)
+		staff.get("/staff/c/"+c.Slug+"/statements/"+id+"?lang=en").want(t, 200).has(t, "Secret draft")
+	})
+}
