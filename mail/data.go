@@ -277,6 +277,20 @@ type AnnouncementData struct {
 // Template names the template this data fills.
 func (*AnnouncementData) Template() Template { return TemplateAnnouncement }
 
+// oneClick is mail data that offers a one-click unsubscribe link (RFC 8058).
+type oneClick interface{ OneClickUnsubscribe() string }
+
+// OneClickUnsubscribe is the announcement's one-click unsubscribe link: UnsubscribeURL when it
+// is one (an https or http link to /u/{token} without line breaks), else "" (older rows linked
+// the delegate's page, which needs a login).
+func (d *AnnouncementData) OneClickUnsubscribe() string {
+	u := d.UnsubscribeURL
+	if !strings.Contains(u, "/u/") || strings.ContainsAny(u, "\r\n<> ") || !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) {
+		return ""
+	}
+	return u
+}
+
 // Validate reports whether the data can be rendered.
 func (d *AnnouncementData) Validate() error {
 	if strings.TrimSpace(d.Subject) == "" || strings.TrimSpace(d.Body) == "" {

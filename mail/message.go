@@ -14,6 +14,9 @@ import (
 // Message is one rendered mail for exactly one recipient.
 type Message struct {
 	From, To, Subject, Text, HTML, MessageID string // MessageID like "<uuid@domain>"
+	// ListUnsubscribe is a one-click unsubscribe link (RFC 8058): when set, the message carries
+	// List-Unsubscribe: <link> and List-Unsubscribe-Post: List-Unsubscribe=One-Click.
+	ListUnsubscribe string
 }
 
 // Rendered is the output of a template: a one-line subject, a plain-text
@@ -144,6 +147,10 @@ func (m *Message) build() (*gomail.Message, envelope, error) {
 	g.SetHeader("Message-ID", m.MessageID)
 	g.SetDateHeader("Date", time.Now().UTC())
 	g.SetHeader("Auto-Submitted", "auto-generated")
+	if m.ListUnsubscribe != "" {
+		g.SetHeader("List-Unsubscribe", "<"+m.ListUnsubscribe+">")
+		g.SetHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	g.SetBody("text/plain", m.Text)
 	if m.HTML != "" {
 		g.AddAlternative("text/html", m.HTML)

@@ -293,6 +293,9 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if err != nil {
 		return nil, scrub(err.Error(), j.To)
 	}
+	if u, ok := data.(oneClick); ok {
+		msg.ListUnsubscribe = u.OneClickUnsubscribe()
+	}
 	return msg, ""
 }
 
