@@ -97,3 +97,25 @@ func TestOrganisersDoNotReadDrafts(t *testing.T) {
 		staff.get("/staff/c/"+c.Slug+"/statements/"+id+"?lang=en").want(t, 200).has(t, "Secret draft")
 	})
 }
+
+// TestParticipantsTier: delegates who show themselves to participants appear, marked, to approved
+// delegates of the conference only: not to the public, not to a delegate still waiting, not to
+// delegates of another conference.
+func TestParticipantsTier(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		o := e.organisation(c, "Union", true)
+		e.delegate(c, o, "Public Anna", models.DelegateApproved, models.VisibilityPublic)
+		e.delegate(c, o, "Tier Boris", models.DelegateApproved, models.VisibilityParticipants)
+		e.delegate(c, o, "Hidden Clara", models.DelegateApproved, models.VisibilityOrganisers)
+		path := "/c/" + c.Slug + "/participants?lang=en"
+		e.browser().get(path).want(t, 200).has(t, "Public Anna").lacks(t, "Tier Boris", "Hidden Clara")
+		e.delegateBrowser(e.delegate(c, o, "Waiting", models.DelegateSubmitted, models.VisibilityPublic)).get(path).lacks(t, "Tier Boris")
+		other := e.conference()
+		e.delegateBrowser(e.delegate(other, e.organisation(other, "Other", true), "Elsewhere", models.DelegateApproved, models.VisibilityPublic)).
+			get(path).lacks(t, "Tier Boris")
+		me := e.delegateBrowser(e.delegate(c, o, "Approved", models.DelegateApproved, models.VisibilityOrganisers))
+		me.get(path).has(t, "Public Anna", "Tier Boris", "Participants only", "Do not pass their names on").lacks(t, "Hidden Clara")
+		me.get("/c/" + c.Slug + "/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
+	})
+}
