@@ -116,6 +116,6 @@ func TestParticipantsTier(t *testing.T) {
 			get(path).lacks(t, "Tier Boris")
 		me := e.delegateBrowser(e.delegate(c, o, "Approved", models.DelegateApproved, models.VisibilityOrganisers))
 		me.get(path).has(t, "Public Anna", "Tier Boris", "Participants only", "Do not pass their names on").lacks(t, "Hidden Clara")
-		me.get("/c/" + c.Slug + "/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
+		me.get("/c/"+c.Slug+"/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
 	})
 }
