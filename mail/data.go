@@ -149,6 +149,8 @@ type AgendaChange struct {
 	When, Room   string
 	PreviousWhen string
 	PreviousRoom string
+	// PreviousSession is the title before the release when the session was renamed.
+	PreviousSession string
 }
 
 // AgendaChangesData is the data of "agenda_changes": the recipient's own
