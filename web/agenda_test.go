@@ -106,7 +106,7 @@ func TestAgendaBuilder(t *testing.T) {
 		form.Set("title", "Evening film: Zimmerwald 1915")
 		staff.post(base+"/sessions/"+film.ID, form).want(t, 200).has(t, "Evening film: Zimmerwald 1915")
 		// The changelog preview lists what the release will announce, before publishing.
-		pending := staff.get(base + "/agenda?lang=en").want(t, 200)
+		pending := staff.get(base+"/agenda?lang=en").want(t, 200)
 		pending.has(t, "What the next release announces", "Publish a release", `<span class="tag">New</span> <strong>Evening film: Zimmerwald 1915</strong>`)
 		staff.get(base+"/agenda?lang=uk").has(t, "Що оголосить наступна версія", "Нове")
 		staff.get(base + "/agenda?lang=en")
