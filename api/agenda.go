@@ -68,6 +68,7 @@ type changeResponse struct {
 	PreviousStartsAt *time.Time        `json:"previous_starts_at,omitempty"`
 	PreviousEndsAt   *time.Time        `json:"previous_ends_at,omitempty"`
 	PreviousRoom     string            `json:"previous_room,omitempty"`
+	PreviousTitle    string            `json:"previous_title,omitempty"`
 }
 
 // releaseResponse is an agenda release with its changelog.

@@ -24,11 +24,19 @@ type audienceRequest struct {
 // dry_run (or on the preview route) nothing is sent: the answer is the recipient count and the
 // mail rendered in preview_lang.
 type announcementRequest struct {
-	Subject     string          `json:"subject" binding:"required,max=200,nocrlf"`
-	Body        string          `json:"body" binding:"required,max=20000"`
-	Audience    audienceRequest `json:"audience"`
-	DryRun      bool            `json:"dry_run"`
-	PreviewLang string          `json:"preview_lang" binding:"omitempty,max=12"`
+	Subject string `json:"subject" binding:"required,max=200,nocrlf"`
+	Body    string `json:"body" binding:"required,max=20000"`
+	// Translations are the text in the conference's other languages (issue 13).
+	Translations map[string]announcementTranslation `json:"translations" binding:"omitempty,max=20,dive"`
+	Audience     audienceRequest                    `json:"audience"`
+	DryRun       bool                               `json:"dry_run"`
+	PreviewLang  string                             `json:"preview_lang" binding:"omitempty,max=12"`
+}
+
+// announcementTranslation is an announcement's subject and body in one more language.
+type announcementTranslation struct {
+	Subject string `json:"subject" binding:"max=200,nocrlf"`
+	Body    string `json:"body" binding:"max=20000"`
 }
 
 // announcementSent answers a real send: the announcement's ID and how many mails were queued.
@@ -57,13 +65,14 @@ type announcementPreview struct {
 
 // announcementResponse is a sent announcement as organisers see it in the list.
 type announcementResponse struct {
-	ID         string          `json:"id"`
-	Subject    string          `json:"subject"`
-	Body       string          `json:"body"`
-	Audience   audienceRequest `json:"audience"`
-	Recipients int             `json:"recipients"`
-	CreatedBy  string          `json:"created_by"`
-	CreatedAt  time.Time       `json:"created_at"`
+	ID           string                             `json:"id"`
+	Subject      string                             `json:"subject"`
+	Body         string                             `json:"body"`
+	Translations map[string]announcementTranslation `json:"translations"`
+	Audience     audienceRequest                    `json:"audience"`
+	Recipients   int                                `json:"recipients"`
+	CreatedBy    string                             `json:"created_by"`
+	CreatedAt    time.Time                          `json:"created_at"`
 }
 
 // audienceView shows an audience with empty lists as [] rather than null.
@@ -81,7 +90,14 @@ func audienceView(a models.Audience) audienceRequest {
 // input is the request as the domain's announcement input.
 func (r *announcementRequest) input() domain.AnnouncementInput {
 	a := r.Audience
-	return domain.AnnouncementInput{Subject: r.Subject, Body: r.Body, PreviewLang: r.PreviewLang,
+	var trs map[string]models.AnnouncementText
+	for lang, t := range r.Translations {
+		if trs == nil {
+			trs = map[string]models.AnnouncementText{}
+		}
+		trs[lang] = models.AnnouncementText{Subject: t.Subject, Body: t.Body}
+	}
+	return domain.AnnouncementInput{Subject: r.Subject, Body: r.Body, PreviewLang: r.PreviewLang, Translations: trs,
 		Audience: models.Audience{Statuses: models.Typed[models.DelegateStatus](a.Statuses), OrganisationIDs: a.OrganisationIDs, Languages: a.Languages,
 			Roles: models.Typed[models.DelegateRole](a.Roles), Attendance: models.Typed[models.AttendanceMode](a.Attendance)}}
 }
@@ -132,7 +148,11 @@ func (s *Server) listAnnouncements(c *gin.Context) error {
 	}
 	out := listResponse[announcementResponse]{Items: make([]announcementResponse, 0, len(as))}
 	for _, a := range as {
-		out.Items = append(out.Items, announcementResponse{ID: a.ID, Subject: a.Subject, Body: a.Body, Audience: audienceView(a.Audience),
+		trs := map[string]announcementTranslation{}
+		for lang, t := range a.Translations {
+			trs[lang] = announcementTranslation{Subject: t.Subject, Body: t.Body}
+		}
+		out.Items = append(out.Items, announcementResponse{ID: a.ID, Subject: a.Subject, Body: a.Body, Translations: trs, Audience: audienceView(a.Audience),
 			Recipients: a.Recipients, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt})
 	}
 	if len(as) == pg.Limit {

@@ -60,15 +60,16 @@ func TestStatementRoutesRoleMatrix(t *testing.T) {
 	}{
 		{"GET", list, "", "", codes(200, 200, 200, 200, 200, 200)},
 		{"POST", list, "", `{"title":"New","body":"Text","language":"en","organisation_id":"` + w.orgA.ID + `"}`, codes(401, 201, 201, 403, 201, 403)},
-		{"GET", st(models.StatementDraft), "", "", codes(404, 200, 200, 200, 200, 404)},
+		// A delegate's draft is their organisation's alone: staff do not see it (issue 13).
+		{"GET", st(models.StatementDraft), "", "", codes(404, 404, 404, 404, 200, 404)},
 		{"GET", st(models.StatementAccepted), "", "", codes(200, 200, 200, 200, 200, 200)},
-		{"PATCH", st(models.StatementDraft), "", `{"summary":"Edited"}`, codes(401, 200, 200, 403, 200, 404)},
+		{"PATCH", st(models.StatementDraft), "", `{"summary":"Edited"}`, codes(401, 404, 404, 404, 200, 404)},
 		{"PATCH", st(models.StatementAccepted), "", `{"session_id":""}`, codes(401, 200, 200, 200, 403, 403)},
-		{"POST", st(models.StatementDraft), "/submit", "", codes(401, 200, 200, 403, 200, 404)},
+		{"POST", st(models.StatementDraft), "/submit", "", codes(401, 404, 404, 404, 200, 404)},
 		{"POST", st(models.StatementSubmitted), "/withdraw", "", codes(401, 200, 200, 403, 200, 404)},
 		{"POST", st(models.StatementAccepted), "/translations", `{"language":"uk","title":"Заява","body":"Текст"}`, codes(401, 201, 201, 403, 201, 403)},
 		{"GET", st(models.StatementAccepted), "/versions", "", codes(200, 200, 200, 200, 200, 200)},
-		{"GET", st(models.StatementDraft), "/versions", "", codes(404, 200, 200, 200, 200, 404)},
+		{"GET", st(models.StatementDraft), "/versions", "", codes(404, 404, 404, 404, 200, 404)},
 		{"POST", st(models.StatementSubmitted), "/cosignatures", `{"named":true}`, codes(401, 403, 403, 403, 403, 201)},
 		{"DELETE", signed, "/cosignatures", "", codes(401, 403, 403, 403, 403, 204)},
 		{"POST", st(models.StatementSubmitted), "/decision", `{"decision":"accept"}`, codes(401, 200, 200, 200, 403, 403)},
@@ -160,8 +161,8 @@ func TestStatementPublicViewRevealsNoHiddenDelegate(t *testing.T) {
 		if otherC.Author == nil || otherC.Author.ID != w.hidden.ID || otherC.Organisation != nil {
 			t.Errorf("delegate view of a participants-only author in an unlisted organisation: got %+v, %+v", otherC.Author, otherC.Organisation)
 		}
-		// Lists: the author's organisation sees its draft, nobody else outside staff does.
-		for tok, want := range map[string]bool{w.tA: true, w.tB: false, "": false, w.rev: true} {
+		// Lists: the author's organisation sees its draft, nobody else does, staff included.
+		for tok, want := range map[string]bool{w.tA: true, w.tB: false, "": false, w.rev: false} {
 			if got := strings.Contains(string(e.do("GET", w.path(), tok, nil).want(t, 200).Body), draftA); got != want {
 				t.Errorf("list shows the draft: got %v, want %v (token %.6s)", got, want, tok)
 			}

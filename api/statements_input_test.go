@@ -52,14 +52,14 @@ func TestStatementBadInputNeverFailsTheServer(t *testing.T) {
 		{"not an ID", "GET", "/api/v1/statements/'%20OR%201=1--", "", nil, 404, ""},
 		{"edit after submission", "PATCH", submitted, w.tA, `{"title":"t2"}`, 409, ""},
 		{"unknown session", "PATCH", accepted, w.org, `{"session_id":"` + models.NewID() + `"}`, 422, "session_id"},
-		{"session for a draft", "PATCH", draft, w.org, `{"session_id":"` + models.NewID() + `"}`, 409, ""},
+		{"session for a draft", "PATCH", draft, w.org, `{"session_id":"` + models.NewID() + `"}`, 404, ""}, // a delegate's draft does not exist for staff
 		{"submit without body", "POST", "/api/v1/statements/" + empty.ID + "/submit", w.tA, nil, 422, "body"},
 		{"submit twice", "POST", submitted + "/submit", w.tA, nil, 409, ""},
 		{"withdraw rejected", "POST", rejected + "/withdraw", w.tA, nil, 409, ""},
 		{"unknown decision", "POST", submitted + "/decision", w.rev, `{"decision":"approve"}`, 422, "decision"},
 		{"changes without comment", "POST", submitted + "/decision", w.rev, `{"decision":"request_changes"}`, 422, "comment"},
 		{"session with rejection", "POST", submitted + "/decision", w.rev, `{"decision":"reject","session_id":"x"}`, 422, "session_id"},
-		{"decide a draft", "POST", draft + "/decision", w.rev, `{"decision":"accept"}`, 409, ""},
+		{"decide a draft", "POST", draft + "/decision", w.rev, `{"decision":"accept"}`, 404, ""}, // a delegate's draft does not exist for staff
 		{"empty comment", "POST", submitted + "/comments", w.rev, `{"body":""}`, 422, "body"},
 		{"cosign another's draft", "POST", draft + "/cosignatures", w.tB, `{"named":true}`, 404, ""},
 		{"cosign named of the wrong type", "POST", accepted + "/cosignatures", w.tB, `{"named":"yes"}`, 400, "named"},
@@ -81,7 +81,7 @@ func TestStatementBadInputNeverFailsTheServer(t *testing.T) {
 		{"translation without title", "POST", accepted + "/translations", w.tA, `{"language":"uk","body":"b"}`, 422, "title"},
 		{"vote without a ballot", "POST", accepted + "/votes", w.tA, `{"choice":"yes"}`, 409, ""},
 		{"vote maybe", "POST", accepted + "/votes", w.tA, `{"choice":"maybe"}`, 422, "choice"},
-		{"ballot on a draft", "POST", draft + "/ballot", w.org, `{}`, 409, ""},
+		{"ballot on a draft", "POST", draft + "/ballot", w.org, `{}`, 404, ""}, // a delegate's draft does not exist for staff
 		{"ballot secret of the wrong type", "POST", accepted + "/ballot", w.org, `{"secret":"no"}`, 400, "secret"},
 		{"close without a ballot", "POST", accepted + "/ballot/close", w.org, nil, 409, ""},
 	}

@@ -168,6 +168,8 @@ type AgendaChange struct {
 	When, Room   string
 	PreviousWhen string
 	PreviousRoom string
+	// PreviousSession is the title before the release when the session was renamed.
+	PreviousSession string
 }
 
 // AgendaChangesData is the data of "agenda_changes": the recipient's own
@@ -307,6 +309,20 @@ func (*AnnouncementData) Template() Template { return TemplateAnnouncement }
 // OwnSalutation reports whether the body opens with its own salutation ("Dear delegates,"): the
 // mail then starts with it instead of a greeting by name.
 func (d *AnnouncementData) OwnSalutation() bool { return opensWithSalutation(d.Body) }
+
+// oneClick is mail data that offers a one-click unsubscribe link (RFC 8058).
+type oneClick interface{ OneClickUnsubscribe() string }
+
+// OneClickUnsubscribe is the announcement's one-click unsubscribe link: UnsubscribeURL when it
+// is one (an https or http link to /u/{token} without line breaks), else "" (older rows linked
+// the delegate's page, which needs a login).
+func (d *AnnouncementData) OneClickUnsubscribe() string {
+	u := d.UnsubscribeURL
+	if !strings.Contains(u, "/u/") || strings.ContainsAny(u, "\r\n<> ") || !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) {
+		return ""
+	}
+	return u
+}
 
 // Validate reports whether the data can be rendered.
 func (d *AnnouncementData) Validate() error {

@@ -16,6 +16,9 @@ type Message struct {
 	From, To, Subject, Text, HTML, MessageID string // MessageID like "<uuid@domain>"
 
 	encrypted, boundary string // the multipart/encrypted body after Encrypt, and its boundary
+	// ListUnsubscribe is a one-click unsubscribe link (RFC 8058): when set, the message carries
+	// List-Unsubscribe: <link> and List-Unsubscribe-Post: List-Unsubscribe=One-Click.
+	ListUnsubscribe string
 }
 
 // Rendered is the output of a template: a one-line subject, a plain-text
@@ -146,6 +149,10 @@ func (m *Message) build() (*gomail.Message, envelope, error) {
 	g.SetHeader("Message-ID", m.MessageID)
 	g.SetDateHeader("Date", time.Now().UTC())
 	g.SetHeader("Auto-Submitted", "auto-generated")
+	if m.ListUnsubscribe != "" {
+		g.SetHeader("List-Unsubscribe", "<"+m.ListUnsubscribe+">")
+		g.SetHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	if m.encrypted != "" {
 		g.SetBody(`multipart/encrypted; protocol="application/pgp-encrypted"; boundary="`+m.boundary+`"`, m.encrypted,
 			gomail.SetPartEncoding(gomail.Unencoded))

@@ -305,6 +305,9 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if err != nil {
 		return nil, scrub(err.Error(), j.To)
 	}
+	if u, ok := data.(oneClick); ok {
+		msg.ListUnsubscribe = u.OneClickUnsubscribe()
+	}
 	if j.OpenPGPKey != "" {
 		if err := msg.Encrypt(j.OpenPGPKey); err != nil {
 			return nil, scrub(err.Error(), j.To)

@@ -16,18 +16,32 @@ type Announcement struct {
 	ConferenceID  string
 	SubjectSealed []byte
 	BodySealed    []byte
-	Audience      Audience
-	Recipients    int
-	CreatedBy     string // the account ID of the organiser who sent it
-	CreatedAt     time.Time
+	// TranslationsSealed holds Translations as sealed JSON (nil: none).
+	TranslationsSealed []byte
+	Audience           Audience
+	Recipients         int
+	CreatedBy          string // the account ID of the organiser who sent it
+	CreatedAt          time.Time
 
-	Subject string `gorm:"-"`
-	Body    string `gorm:"-"`
+	Subject      string                      `gorm:"-"`
+	Body         string                      `gorm:"-"`
+	Translations map[string]AnnouncementText `gorm:"-"` // by language: the text in that language
 }
 
-// AnnouncementText is the subject and body of an announcement, opened.
+// AnnouncementText is the subject and body of an announcement, opened, with its translations.
 type AnnouncementText struct {
-	Subject, Body string
+	Subject      string                      `json:"subject"`
+	Body         string                      `json:"body"`
+	Translations map[string]AnnouncementText `json:"translations,omitempty"`
+}
+
+// In is the text for a reader of lang: its translation when there is one, else the text as
+// written.
+func (t AnnouncementText) In(lang string) AnnouncementText {
+	if tr, ok := t.Translations[lang]; ok && tr.Subject != "" && tr.Body != "" {
+		return AnnouncementText{Subject: tr.Subject, Body: tr.Body}
+	}
+	return AnnouncementText{Subject: t.Subject, Body: t.Body}
 }
 
 // NewAnnouncement returns an unsaved announcement with a fresh ID, so that its outbox rows can
@@ -45,6 +59,13 @@ func (s *Store) CreateAnnouncement(ctx context.Context, a *Announcement) error {
 	a.CreatedAt = s.now()
 	a.SubjectSealed = s.box.Seal("announcements", "subject", a.ID, a.Subject)
 	a.BodySealed = s.box.Seal("announcements", "body", a.ID, a.Body)
+	if len(a.Translations) > 0 {
+		raw, err := json.Marshal(a.Translations)
+		if err != nil {
+			return fmt.Errorf("create announcement: %w", err)
+		}
+		a.TranslationsSealed = s.box.Seal("announcements", "translations", a.ID, string(raw))
+	}
 	if err := s.write(ctx).Create(a).Error; err != nil {
 		return fmt.Errorf("create announcement: %w", notFound(err))
 	}
@@ -58,6 +79,15 @@ func (s *Store) openAnnouncement(a *Announcement) error {
 	}
 	if a.Body, err = s.box.Open("announcements", "body", a.ID, a.BodySealed); err != nil {
 		return fmt.Errorf("announcement %s: %w", a.ID, err)
+	}
+	if len(a.TranslationsSealed) > 0 {
+		raw, err := s.box.Open("announcements", "translations", a.ID, a.TranslationsSealed)
+		if err != nil {
+			return fmt.Errorf("announcement %s: %w", a.ID, err)
+		}
+		if err := json.Unmarshal([]byte(raw), &a.Translations); err != nil {
+			return fmt.Errorf("announcement %s: %w", a.ID, err)
+		}
 	}
 	return nil
 }
@@ -91,14 +121,14 @@ func (s *Store) AnnouncementTexts(ctx context.Context, ids []string) (map[string
 		return out, nil
 	}
 	var rows []Announcement
-	if err := s.read(ctx).Select("id, subject_sealed, body_sealed").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := s.read(ctx).Select("id, subject_sealed, body_sealed, translations_sealed").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("announcement texts: %w", err)
 	}
 	for i := range rows {
 		if err := s.openAnnouncement(&rows[i]); err != nil {
 			return nil, err
 		}
-		out[rows[i].ID] = AnnouncementText{Subject: rows[i].Subject, Body: rows[i].Body}
+		out[rows[i].ID] = AnnouncementText{Subject: rows[i].Subject, Body: rows[i].Body, Translations: rows[i].Translations}
 	}
 	return out, nil
 }

@@ -68,7 +68,7 @@ type AudienceMember struct {
 }
 
 // audienceColumns are the delegate columns Matches and AudienceMember need.
-const audienceColumns = "id, organisation_id, role, status, display_name, languages, attendance, notify_announcements, erased_at"
+const audienceColumns = "id, organisation_id, role, status, display_name, languages, mail_language, attendance, notify_announcements, erased_at"
 
 // AudienceRecipients returns the delegates of a conference that a reaches, oldest registration
 // first, reading through the read pool. With withEmail their addresses are opened; without, the

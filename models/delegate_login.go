@@ -21,7 +21,7 @@ func (s *Store) RequestLogin(ctx context.Context, conferenceID, email string, ma
 	known := false
 	err := s.Tx(ctx, func(tx *Store) error {
 		var d Delegate
-		err := tx.write(ctx).Select("id", "conference_id", "display_name", "languages", "status").
+		err := tx.write(ctx).Select("id", "conference_id", "display_name", "languages", "mail_language", "status").
 			Where("conference_id = ? AND email_index = ?", conferenceID, idx).Take(&d).Error
 		if err = notFound(err); err != nil && !errors.Is(err, ErrNotFound) {
 			return err

@@ -100,6 +100,8 @@ type Participant struct {
 	DisplayName  string `gorm:"column:display_name"`
 	Country      string `gorm:"column:country"`
 	Organisation string `gorm:"column:organisation"`
+	// Visibility is public, or participants in a list for approved delegates (ParticipantPage.Participants).
+	Visibility Visibility `gorm:"column:visibility"`
 }
 
 // ParticipantPage is the keyset position in the participants list, ordered by display name.
@@ -107,6 +109,9 @@ type ParticipantPage struct {
 	Limit     int
 	AfterName string
 	AfterID   string
+	// Participants adds the delegates who show themselves to participants only: set it for an
+	// approved delegate of the conference, never for the public.
+	Participants bool
 }
 
 // ListParticipants returns the public participants of a conference: approved, visibility public,
@@ -116,10 +121,15 @@ func (s *Store) ListParticipants(ctx context.Context, conferenceID string, p Par
 		p.Limit = DefaultLimit
 	}
 	q := s.read(ctx).Table("delegates AS d").
-		Select(`d.id AS id, d.display_name AS display_name, d.country AS country,
+		Select(`d.id AS id, d.display_name AS display_name, d.country AS country, d.visibility AS visibility,
 			CASE WHEN o.listed = ? AND o.status = ? THEN o.name ELSE '' END AS organisation`, true, OrgVerified).
 		Joins("LEFT JOIN organisations AS o ON o.id = d.organisation_id").
-		Where("d.conference_id = ? AND d.status = ? AND d.visibility = ? AND d.erased_at IS NULL", conferenceID, DelegateApproved, VisibilityPublic)
+		Where("d.conference_id = ? AND d.status = ? AND d.erased_at IS NULL", conferenceID, DelegateApproved)
+	if p.Participants {
+		q = q.Where("d.visibility IN ?", []Visibility{VisibilityPublic, VisibilityParticipants})
+	} else {
+		q = q.Where("d.visibility = ?", VisibilityPublic)
+	}
 	if p.AfterID != "" {
 		q = q.Where("(d.display_name > ?) OR (d.display_name = ? AND d.id > ?)", p.AfterName, p.AfterName, p.AfterID)
 	}

@@ -257,7 +257,7 @@ func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[
 		idx = append(idx, r.Delegate.EmailIndex)
 	}
 	var found []Delegate
-	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "status").
+	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "mail_language", "status").
 		Where("conference_id IN ? AND email_index IN ?", confIDs, idx).Find(&found).Error
 	if err != nil {
 		return nil, fmt.Errorf("register: lookup: %w", err)

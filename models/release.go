@@ -48,6 +48,7 @@ const (
 	ChangeCancelled       ChangeKind = "cancelled"
 	ChangeMoved           ChangeKind = "moved"
 	ChangeSpeakersChanged ChangeKind = "speakers_changed"
+	ChangeUpdated         ChangeKind = "updated" // renamed (and nothing else a change names)
 )
 
 // AgendaChange is one entry of a release changelog. For "cancelled" the times and room are the last
@@ -62,6 +63,7 @@ type AgendaChange struct {
 	PreviousStartsAt *time.Time `json:"previous_starts_at,omitempty"`
 	PreviousEndsAt   *time.Time `json:"previous_ends_at,omitempty"`
 	PreviousRoom     string     `json:"previous_room,omitempty"`
+	PreviousTitle    string     `json:"previous_title,omitempty"` // set when the session was renamed
 }
 
 // BuildSnapshot freezes the published sessions (with links and rooms loaded) in start order.
@@ -104,14 +106,27 @@ func DiffSnapshots(prev, next AgendaSnapshot) []AgendaChange {
 			out = append(out, changeOf(ChangeAdded, n))
 			continue
 		}
-		if !o.StartsAt.Equal(n.StartsAt) || !o.EndsAt.Equal(n.EndsAt) || o.RoomID != n.RoomID {
+		renamed := ""
+		if o.Title != n.Title {
+			renamed = o.Title // every change of a renamed session shows the old title
+		}
+		moved := !o.StartsAt.Equal(n.StartsAt) || !o.EndsAt.Equal(n.EndsAt) || o.RoomID != n.RoomID
+		speakers := !slices.Equal(o.Speakers, n.Speakers) || !slices.Equal(o.Chairs, n.Chairs)
+		if moved {
 			c := changeOf(ChangeMoved, n)
 			ps, pe := o.StartsAt, o.EndsAt
-			c.PreviousStartsAt, c.PreviousEndsAt, c.PreviousRoom = &ps, &pe, o.Room
+			c.PreviousStartsAt, c.PreviousEndsAt, c.PreviousRoom, c.PreviousTitle = &ps, &pe, o.Room, renamed
 			out = append(out, c)
 		}
-		if !slices.Equal(o.Speakers, n.Speakers) || !slices.Equal(o.Chairs, n.Chairs) {
-			out = append(out, changeOf(ChangeSpeakersChanged, n))
+		if speakers {
+			c := changeOf(ChangeSpeakersChanged, n)
+			c.PreviousTitle = renamed
+			out = append(out, c)
+		}
+		if renamed != "" && !moved && !speakers {
+			c := changeOf(ChangeUpdated, n)
+			c.PreviousTitle = renamed
+			out = append(out, c)
 		}
 	}
 	for _, o := range prev.Sessions {

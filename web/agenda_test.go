@@ -78,7 +78,8 @@ func TestAgendaBuilder(t *testing.T) {
 		staff := e.staff(models.StaffOrganiser)
 		base := "/staff/c/" + c.Slug
 		p := staff.get(base+"/agenda?lang=en").want(t, 200)
-		p.has(t, "Reserve: youth meeting", "Publish a release", "conflict", `class="has-conflict"`)
+		// Nothing to publish yet: the changelog preview says so and offers no button (issue 13).
+		p.has(t, "Reserve: youth meeting", `id="no-pending"`, "conflict", `class="has-conflict"`).lacks(t, "Publish a release")
 		form := url.Values{"title": {"Evening film"}, "kind": {"meeting"}, "status": {"published"}, "room": {"Garden room"},
 			"starts_at": {"2027-09-06T20:00"}, "ends_at": {"2027-09-06T21:30"}, "capacity": {"30"}, "languages": {"en", "de"}, "interpretation": {"uk"}}
 		staff.post(base+"/sessions", form).want(t, 200).has(t, "Saved.", "Evening film")
@@ -107,6 +108,11 @@ func TestAgendaBuilder(t *testing.T) {
 		edit.has(t, `value="Evening film"`, `value="2027-09-06T20:00"`, `value="Garden room"`)
 		form.Set("title", "Evening film: Zimmerwald 1915")
 		staff.post(base+"/sessions/"+film.ID, form).want(t, 200).has(t, "Evening film: Zimmerwald 1915")
+		// The changelog preview lists what the release will announce, before publishing.
+		pending := staff.get(base+"/agenda?lang=en").want(t, 200)
+		pending.has(t, "What the next release announces", "Publish a release", `<span class="tag">New</span> <strong>Evening film: Zimmerwald 1915</strong>`)
+		staff.get(base+"/agenda?lang=uk").has(t, "Що оголосить наступна версія", "Нове")
+		staff.get(base + "/agenda?lang=en")
 		rel := staff.post(base+"/releases", nil).want(t, 200)
 		rel.has(t, "Release 2 is published.")
 		e.browser().get("/c/"+c.Slug+"/agenda?lang=en").want(t, 200).has(t, "Agenda release 2", "Evening film: Zimmerwald 1915")

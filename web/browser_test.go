@@ -302,6 +302,8 @@ func TestBrowserStaffApproves(t *testing.T) {
 		t.Fatalf("console row %q", rowText)
 	}
 	submit(t, ctx, chromedp.Click(css(row+` button[value=approve]`)))
+	do(t, ctx, waitFor(`#confirm`), screenshot("console-confirm"))
+	submit(t, ctx, chromedp.Click(css(`#confirm`)))
 	do(t, ctx, waitFor(`.notice`))
 	if notice := text(t, ctx, `.notice`); !strings.Contains(notice, "decision is saved") {
 		t.Fatalf("notice %q", notice)

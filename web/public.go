@@ -86,6 +86,7 @@ func (p *Pages) conference(w http.ResponseWriter, r *http.Request) {
 type participantsData struct {
 	Items      []models.Participant
 	NextCursor string
+	Tier       bool // the reader is an approved delegate: those who show to participants are listed too
 }
 
 // participants is the public list (domain.Service.ListParticipants): only what each delegate
@@ -97,14 +98,15 @@ func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := models.ParseParticipantPage(200, r.URL.Query().Get("cursor"))
 	var ps []models.Participant
+	var d participantsData
 	if err == nil {
-		ps, err = p.dom.ListParticipants(r.Context(), c.Slug, pg)
+		ps, d.Tier, err = p.dom.ParticipantsFor(r.Context(), p.actor(r), c.Slug, pg)
 	}
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
 	}
-	d := participantsData{Items: ps}
+	d.Items = ps
 	if len(ps) == pg.Limit {
 		d.NextCursor = models.EncodeParticipantCursor(ps[len(ps)-1])
 	}

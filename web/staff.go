@@ -198,8 +198,12 @@ func (p *Pages) staffDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := domain.Decision{DelegateID: r.PathValue("id"), Decision: v.Form.Get("decision"), Reason: v.Form.Get("reason")}
-	_, err := p.dom.DecideDelegate(r.Context(), p.actor(r), in)
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/registrations?" + backQuery(v.Form.Get("back"))
+	if (in.Decision == "approve" || in.Decision == "reject") && v.Form.Get("confirmed") == "" {
+		p.confirmDecision(w, r, c, v, in, back)
+		return
+	}
+	_, err := p.dom.DecideDelegate(r.Context(), p.actor(r), in)
 	if err == nil {
 		redirect(w, r, back+"&done=1")
 		return
@@ -223,4 +227,24 @@ func backQuery(raw string) string {
 		out.Set("status", "submitted")
 	}
 	return out.Encode()
+}
+
+// confirmDecision asks again before an approval or rejection (each mails the delegate at once,
+// and a rejection cannot be taken back by them): the same form with "confirmed" set.
+func (p *Pages) confirmDecision(w http.ResponseWriter, r *http.Request, c *conference, v *view, in domain.Decision, back string) {
+	a := p.actor(r)
+	err := a.RequireStaff(domain.Organisers...) // reviewers may not decide: no confirmation to offer
+	var d *models.Delegate
+	if err == nil {
+		d, _, err = p.dom.GetDelegate(r.Context(), a, in.DelegateID)
+	}
+	if err == nil && d.ConferenceID != c.ID {
+		err = models.ErrNotFound
+	}
+	if err != nil {
+		p.failed(w, r, v, err)
+		return
+	}
+	v.Data = map[string]any{"Name": d.DisplayName, "Decision": in.Decision, "Back": back}
+	p.render(w, http.StatusOK, "staff_confirm", v)
 }

@@ -38,6 +38,7 @@ type builderData struct {
 	People     []domain.PersonChoice
 	Editing    *models.Session
 	Released   string
+	Pending    []models.AgendaChange // what publishing a release now would announce
 }
 
 // localLayout is the value format of <input type="datetime-local">.
@@ -125,6 +126,12 @@ func (p *Pages) staffAgenda(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Form = url.Values{"kind": {"plenary"}, "status": {"draft"}}
 	d.Released = r.URL.Query().Get("released")
+	if pending, err := p.dom.PendingChanges(r.Context(), p.actor(r), c.Slug); err == nil {
+		d.Pending = pending
+	} else {
+		p.failed(w, r, v, err)
+		return
+	}
 	switch {
 	case d.Released != "":
 		v.Notice = v.T("builder_released", "Number", d.Released)

@@ -33,7 +33,7 @@ func (p *Pages) staffStatements(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Form = url.Values{"status": {status}}
 	v.Data = map[string]any{"Statements": sts,
-		"Statuses": []string{"submitted", "accepted", "rejected", "draft", "withdrawn", "adopted", "not_adopted"}}
+		"Statuses": []string{"submitted", "accepted", "rejected", "withdrawn", "adopted", "not_adopted"}}
 	if r.URL.Query().Get("done") != "" {
 		v.Notice = v.T("staff_decision_saved")
 	}
@@ -106,6 +106,17 @@ func (p *Pages) staffAnnouncementSend(w http.ResponseWriter, r *http.Request) {
 	in := domain.AnnouncementInput{Subject: strings.TrimSpace(f.Get("subject")), Body: strings.TrimSpace(f.Get("body")), PreviewLang: v.lang,
 		Audience: models.Audience{Statuses: models.Typed[models.DelegateStatus](f["statuses"]), OrganisationIDs: f["organisation_ids"],
 			Languages: f["languages"], Roles: models.Typed[models.DelegateRole](f["roles"]), Attendance: models.Typed[models.AttendanceMode](f["attendance"])}}
+	for _, l := range c.Languages {
+		if s, b := strings.TrimSpace(f.Get("subject_"+l)), strings.TrimSpace(f.Get("body_"+l)); s != "" || b != "" {
+			if in.Translations == nil {
+				in.Translations = map[string]models.AnnouncementText{}
+			}
+			in.Translations[l] = models.AnnouncementText{Subject: s, Body: b}
+		}
+	}
+	if pl := f.Get("preview_lang"); pl != "" {
+		in.PreviewLang = pl
+	}
 	d := &announcementData{}
 	if f.Get("action") == "send" && f.Get("previewed") == checkboxValue {
 		in.PreviewLang = ""

@@ -33,6 +33,7 @@ type statementData struct {
 	Own        bool
 	Failed     string
 	Amendments []amendment
+	Standing   domain.Standing // what the delegate has done already (co-signed, voted)
 
 	actor *domain.Actor // the visitor, for the form's operation
 }
@@ -54,10 +55,12 @@ func (d *statementData) ShowEdit() bool {
 }
 
 // ShowVote reports whether the page offers the vote form.
-func (d *statementData) ShowVote() bool { return d.Me != nil && d.VoteOpen() }
+func (d *statementData) ShowVote() bool { return d.Me != nil && d.VoteOpen() && d.Standing.CanVote }
 
 // ShowCosign reports whether the page offers the co-signing forms.
-func (d *statementData) ShowCosign() bool { return d.Me != nil && !d.Own && d.Amendable() }
+func (d *statementData) ShowCosign() bool {
+	return d.Me != nil && !d.Own && d.Amendable() && (d.Standing.CanCosign || d.Standing.Cosigned)
+}
 
 // ShowAmend reports whether the page offers the amendment form.
 func (d *statementData) ShowAmend() bool { return d.Me != nil && d.Amendable() }
@@ -211,6 +214,14 @@ func (p *Pages) loadStatement(w http.ResponseWriter, r *http.Request) (*view, *s
 			}
 			d.Statement = statement{*sv}
 		}
+	}
+	if d.Me != nil {
+		st, err := p.dom.MyStanding(ctx, d.actor, id)
+		if err != nil {
+			p.failed(w, r, v, err)
+			return nil, nil, false
+		}
+		d.Standing = *st
 	}
 	if as, err := p.dom.ListAmendments(ctx, d.actor, id); err == nil {
 		for _, a := range as {

@@ -143,7 +143,10 @@ func TestDelegateCosignsAmendsVotes(t *testing.T) {
 		// Co-signing, named: the organisation appears among the co-signers; twice is a 409.
 		b.post(path+"/cosign?lang=en", url.Values{"named": {"yes"}}).want(t, 200).has(t, "Your organisation has co-signed", "Workers Against War")
 		e.browser().get(path).want(t, 200).has(t, "Workers Against War")
-		b.post(path+"/cosign?lang=en", url.Values{"named": {"yes"}}).want(t, http.StatusConflict).has(t, "Your organisation has already co-signed this statement.", `value="yes" checked`)
+		// A stale form posted again is explained; the page no longer offers co-signing (issue 13).
+		b.post(path+"/cosign?lang=en", url.Values{"named": {"yes"}}).want(t, http.StatusConflict).has(t, "Your organisation has already co-signed this statement.").
+			lacks(t, `action="/statements/`+id+`/cosign"`)
+		b.get(path+"?lang=en").has(t, `id="cosigned"`, "Withdraw").lacks(t, `action="/statements/`+id+`/cosign"`)
 		// The author's organisation cannot co-sign its own statement: the API's 403 reason shows.
 		author.post(path+"/cosign?lang=en", url.Values{}).want(t, http.StatusForbidden).has(t, "An organisation cannot co-sign its own statement.")
 
@@ -173,7 +176,11 @@ func TestDelegateCosignsAmendsVotes(t *testing.T) {
 		b.get(path+"?lang=en").want(t, 200).has(t, "Your vote", `name="choice" value="abstain"`).lacks(t, "Co-sign for my organisation")
 		inEveryLanguage(t, b, path)
 		b.post(path+"/vote?lang=en", url.Values{"choice": {"yes"}}).want(t, 200).has(t, "Your vote is counted.")
-		b.post(path+"/vote?lang=en", url.Values{"choice": {"no"}}).want(t, http.StatusConflict).has(t, "Your organisation has already voted.", `value="no" checked`)
+		b.post(path+"/vote?lang=en", url.Values{"choice": {"no"}}).want(t, http.StatusConflict).has(t, "Your organisation has already voted.").lacks(t, `name="choice"`)
+		b.get(path+"?lang=en").has(t, `id="voted"`).lacks(t, `name="choice"`)
+		// A colleague of the same organisation is not offered the vote either (one vote per organisation).
+		colleague := e.delegateBrowser(e.delegate(c, other, "Petro", models.DelegateApproved, models.VisibilityOrganisers))
+		colleague.get(path+"?lang=en").has(t, `id="voted"`).lacks(t, `name="choice"`)
 		b.post(path+"/vote?lang=uk", url.Values{"choice": {"no"}}).want(t, http.StatusConflict).has(t, "Ваша організація вже проголосувала.")
 		b.post(path+"/cosign/withdraw?lang=en", url.Values{}).want(t, http.StatusConflict).has(t, "can no longer be withdrawn: the vote has opened")
 		if strings.Contains(e.logs.String(), "render page") {

@@ -54,3 +54,68 @@ func TestMailLanguageChosen(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionNeedsConfirmation: approving or rejecting from the list first asks again (nothing
+// is stored or mailed); the confirmation page's form decides; waitlisting needs no second step.
+func TestDecisionNeedsConfirmation(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		d := e.delegate(c, e.organisation(c, "Union", true), "Taras", models.DelegateSubmitted, models.VisibilityOrganisers)
+		staff := e.staff(models.StaffOrganiser)
+		path := "/staff/c/" + c.Slug + "/registrations/" + d.ID + "/decision"
+		for _, lang := range []string{"en", "uk"} {
+			staff.get("/staff?lang=" + lang)
+			p := staff.post(path, url.Values{"decision": {"reject"}, "reason": {"quota"}}).want(t, 200)
+			p.has(t, `name="confirmed" value="1"`, `name="reason" value="quota"`, "Taras")
+			if lang == "uk" {
+				p.has(t, "Відхилити реєстрацію Taras?")
+			}
+		}
+		if got, _ := e.st.Delegate(context.Background(), d.ID); got.Status != models.DelegateSubmitted || e.mailed(c, "decision", d.Email) {
+			t.Fatalf("asking for confirmation decided already: %s", got.Status)
+		}
+		staff.post(path, url.Values{"decision": {"reject"}, "reason": {"quota"}, "confirmed": {"1"}}).want(t, 200)
+		if got, _ := e.st.Delegate(context.Background(), d.ID); got.Status != models.DelegateRejected {
+			t.Fatalf("after confirming: %s", got.Status)
+		}
+		e.staff(models.StaffReviewer).post(path, url.Values{"decision": {"approve"}}).want(t, 403)
+	})
+}
+
+// TestOrganisersDoNotReadDrafts: a delegate's draft is their organisation's alone, as the page
+// tells them: neither the console nor the statement page shows it to staff until submitted.
+func TestOrganisersDoNotReadDrafts(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		author := e.delegateBrowser(e.delegate(c, e.organisation(c, "Union", true), "Vera", models.DelegateApproved, models.VisibilityOrganisers))
+		id := statementID(t, author.post("/c/"+c.Slug+"/statements", url.Values{"title": {"Secret draft"}, "body": {"Not yet."}, "language": {"en"}}).want(t, 200))
+		staff := e.staff(models.StaffOrganiser)
+		staff.get("/staff/c/"+c.Slug+"/statements/"+id).want(t, 404)
+		staff.get("/statements/"+id).want(t, 404)
+		staff.get("/staff/c/"+c.Slug+"/statements?status=").want(t, 200).lacks(t, "Secret draft")
+		author.post("/statements/"+id+"/submit", url.Values{}).want(t, 200)
+		staff.get("/staff/c/"+c.Slug+"/statements/"+id+"?lang=en").want(t, 200).has(t, "Secret draft")
+	})
+}
+
+// TestParticipantsTier: delegates who show themselves to participants appear, marked, to approved
+// delegates of the conference only: not to the public, not to a delegate still waiting, not to
+// delegates of another conference.
+func TestParticipantsTier(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		o := e.organisation(c, "Union", true)
+		e.delegate(c, o, "Public Anna", models.DelegateApproved, models.VisibilityPublic)
+		e.delegate(c, o, "Tier Boris", models.DelegateApproved, models.VisibilityParticipants)
+		e.delegate(c, o, "Hidden Clara", models.DelegateApproved, models.VisibilityOrganisers)
+		path := "/c/" + c.Slug + "/participants?lang=en"
+		e.browser().get(path).want(t, 200).has(t, "Public Anna").lacks(t, "Tier Boris", "Hidden Clara")
+		e.delegateBrowser(e.delegate(c, o, "Waiting", models.DelegateSubmitted, models.VisibilityPublic)).get(path).lacks(t, "Tier Boris")
+		other := e.conference()
+		e.delegateBrowser(e.delegate(other, e.organisation(other, "Other", true), "Elsewhere", models.DelegateApproved, models.VisibilityPublic)).
+			get(path).lacks(t, "Tier Boris")
+		me := e.delegateBrowser(e.delegate(c, o, "Approved", models.DelegateApproved, models.VisibilityOrganisers))
+		me.get(path).has(t, "Public Anna", "Tier Boris", "Participants only", "Do not pass their names on").lacks(t, "Hidden Clara")
+		me.get("/c/"+c.Slug+"/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
+	})
+}

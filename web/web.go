@@ -69,6 +69,7 @@ func newPages(o Options, templates, locales fs.FS) (*Pages, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	p.routes()
+	p.csrf.AddInsecureBypassPattern("POST /u/{token}") // RFC 8058: mail programs post from elsewhere
 	p.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := p.newView(w, r, nil)
 		v.Detail = v.T("err_cross_origin")
@@ -158,6 +159,10 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /me/badge.pdf", p.meBadgePDF)
 	m.HandleFunc("POST /me/presence", p.mePresence)
 	m.HandleFunc("POST /me/ballots/{id}/vote", p.meVote)
+
+	// One-click unsubscribe from announcements (RFC 8058; unsubscribe.go).
+	m.HandleFunc("GET /u/{token}", p.unsubscribeForm)
+	m.HandleFunc("POST /u/{token}", p.unsubscribe)
 
 	// Organiser console (staff*.go).
 	m.HandleFunc("GET /staff/login", p.staffLoginForm)

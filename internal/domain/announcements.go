@@ -16,8 +16,16 @@ import (
 // (empty lists do not narrow it) and, for a preview, the language to render it in.
 type AnnouncementInput struct {
 	Subject, Body string
-	Audience      models.Audience
-	PreviewLang   string
+	// Translations are the text in other languages of the conference, by language code: each
+	// recipient gets their mail language's version, else Subject and Body.
+	Translations map[string]models.AnnouncementText
+	Audience     models.Audience
+	PreviewLang  string
+}
+
+// text is the announcement's text with its translations.
+func (in *AnnouncementInput) text() models.AnnouncementText {
+	return models.AnnouncementText{Subject: in.Subject, Body: in.Body, Translations: in.Translations}
 }
 
 // AnnouncementPreview is a dry run: how many delegates an announcement reaches, in total and
@@ -89,9 +97,10 @@ func (s *Service) PreviewAnnouncement(ctx context.Context, a *Actor, slug string
 		}
 	}
 	lang = tmpl.Language(lang)
+	text := in.text().In(lang)
 	r, err := tmpl.Render(mail.TemplateAnnouncement, lang, &mail.AnnouncementData{
 		Discretion: mail.Discretion{NamesConference: conf.MailNamesConference},
-		Conference: conf.Title, Subject: in.Subject, Body: in.Body, UnsubscribeURL: s.link("/me")})
+		Conference: conf.Title, Subject: text.Subject, Body: text.Body, UnsubscribeURL: s.link("/u/…")})
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +129,11 @@ func (s *Service) CreateAnnouncement(ctx context.Context, a *Actor, slug string,
 	}
 	selected := time.Now()
 	ann := models.NewAnnouncement(conf.ID, a.ID(), in.Subject, in.Body, aud)
+	ann.Translations = in.Translations
 	msgs := make([]*models.OutboxMessage, 0, len(members))
 	owners := make([]string, 0, len(members))
-	unsubscribe := s.link("/me")
 	for _, m := range members {
-		data := announcementMailData{Conference: conf.Title, Name: m.Name, UnsubscribeURL: unsubscribe, Announcement: ann.ID}
+		data := announcementMailData{Conference: conf.Title, Name: m.Name, UnsubscribeURL: s.UnsubscribeURL(m.DelegateID), Announcement: ann.ID}
 		msg, err := NewMail(Envelope{ConferenceID: conf.ID, DelegateID: m.DelegateID, To: m.Email, Lang: m.Lang},
 			"announcement:"+ann.ID, data)
 		if err != nil {
@@ -190,6 +199,9 @@ func (s *Service) checkAnnouncement(ctx context.Context, a *Actor, slug string, 
 		return nil, nil, err
 	}
 	if err := s.checkOrganisations(ctx, conf.ID, in.Audience.OrganisationIDs); err != nil {
+		return nil, nil, err
+	}
+	if err := checkTranslations(conf, in); err != nil {
 		return nil, nil, err
 	}
 	tmpl, err := MailTemplates()
@@ -261,8 +273,9 @@ func Distinct[T comparable](l []T) []T {
 // character no header may hold, say) is refused now rather than enqueued for everyone.
 func (s *Service) checkComposable(tmpl *mail.Templates, conf *models.Conference, in *AnnouncementInput) error {
 	for _, lang := range tmpl.Languages() {
+		text := in.text().In(lang)
 		r, err := tmpl.Render(mail.TemplateAnnouncement, lang, &mail.AnnouncementData{Discretion: mail.Discretion{NamesConference: conf.MailNamesConference},
-			Conference: conf.Title, Subject: in.Subject, Body: in.Body})
+			Conference: conf.Title, Subject: text.Subject, Body: text.Body})
 		if err != nil {
 			return err
 		}
@@ -292,4 +305,32 @@ func (s *Service) checkOrganisations(ctx context.Context, conferenceID string, i
 		}
 	}
 	return nil
+}
+
+// checkTranslations trims the translations and refuses one in a language the conference does not
+// use, or with a missing or unsafe subject or body (field "translations.<lang>.subject|body").
+func checkTranslations(conf *models.Conference, in *AnnouncementInput) error {
+	fe := models.FieldErrors{}
+	for lang, t := range in.Translations {
+		if !slices.Contains(conf.Languages, lang) {
+			fe.Set("translations", models.FieldInvalidLanguage, "must be languages of the conference: "+strings.Join(conf.Languages, ", "))
+			continue
+		}
+		t.Subject, t.Body = strings.TrimSpace(t.Subject), strings.TrimSpace(strings.ReplaceAll(t.Body, "\r\n", "\n"))
+		if t.Subject == "" && t.Body == "" {
+			delete(in.Translations, lang) // an empty language block means no translation
+			continue
+		}
+		switch {
+		case t.Subject == "":
+			fe.Set("translations."+lang+".subject", models.FieldRequired, "is required")
+		case HeaderUnsafe(t.Subject):
+			fe.Set("translations."+lang+".subject", models.FieldControlCharacters, "must not contain line breaks or control characters")
+		}
+		if t.Body == "" {
+			fe.Set("translations."+lang+".body", models.FieldRequired, "is required")
+		}
+		in.Translations[lang] = t
+	}
+	return fe.Err()
 }

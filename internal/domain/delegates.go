@@ -131,3 +131,17 @@ func (s *Service) ListParticipants(ctx context.Context, slug string, pg models.P
 	}
 	return s.store.ListParticipants(ctx, conf.ID, pg)
 }
+
+// ParticipantsFor is the participants list as actor a may see it: the public list, plus the
+// delegates who show themselves to participants when a is an approved delegate of the
+// conference (the "participants" visibility tier); the second answer says whether it is that.
+func (s *Service) ParticipantsFor(ctx context.Context, a *Actor, slug string, pg models.ParticipantPage) ([]models.Participant, bool, error) {
+	conf, err := s.Conference(ctx, slug)
+	if err != nil {
+		return nil, false, err
+	}
+	pg.Participants = a != nil && a.Delegate != nil && a.Delegate.ConferenceID == conf.ID &&
+		a.Delegate.Status == models.DelegateApproved && a.Delegate.ErasedAt == nil
+	ps, err := s.store.ListParticipants(ctx, conf.ID, pg)
+	return ps, pg.Participants, err
+}

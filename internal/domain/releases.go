@@ -88,7 +88,7 @@ func (s *Service) releaseMails(ctx context.Context, tx *models.Store, conf *mode
 			continue
 		}
 		data := &mail.AgendaChangesData{Conference: conf.Title, Name: d.DisplayName, Release: pub.Release.Number,
-			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug)}
+			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug + "/agenda")}
 		m, err := NewMail(EnvelopeOf(d), "release:"+pub.Release.ID, data)
 		if err != nil {
 			return nil, err
@@ -102,7 +102,8 @@ func (s *Service) releaseMails(ctx context.Context, tx *models.Store, conf *mode
 func mailChanges(changes []models.AgendaChange, lang string, loc *time.Location) []mail.AgendaChange {
 	out := make([]mail.AgendaChange, 0, len(changes))
 	for _, ch := range changes {
-		mc := mail.AgendaChange{Kind: string(ch.Kind), Session: ch.Title, When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room}
+		mc := mail.AgendaChange{Kind: string(ch.Kind), Session: ch.Title, When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room,
+			PreviousSession: ch.PreviousTitle}
 		if ch.PreviousStartsAt != nil && ch.PreviousEndsAt != nil {
 			mc.PreviousWhen, mc.PreviousRoom = formatWhen(lang, loc, *ch.PreviousStartsAt, *ch.PreviousEndsAt), ch.PreviousRoom
 		}

@@ -46,9 +46,11 @@ func (r reader) member(st *models.Statement) bool {
 	return r.orgID() != "" && r.orgID() == st.OrganisationID
 }
 
-// canRead reports whether the reader may see the statement at all.
+// canRead reports whether the reader may see the statement at all. A delegate's draft is their
+// organisation's alone, as delegates are told: staff read drafts only when staff entered them
+// (no delegate author), and every statement once submitted.
 func (r reader) canRead(st *models.Statement) bool {
-	return r.staff || r.member(st) || st.IsPublished()
+	return r.member(st) || st.IsPublished() || r.staff && (st.Status != models.StatementDraft || st.AuthorID == nil)
 }
 
 // canEdit reports whether the reader may change the statement's text, submit or withdraw it.

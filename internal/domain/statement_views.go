@@ -65,7 +65,7 @@ func checkLang(lang string) error {
 
 // ListStatements lists a conference's statements as the actor may see them: accepted and adopted
 // ones for everybody, plus every statement of their own organisation for an active delegate and
-// every statement for staff. It returns the page and the cursor of the next one ("" at the end).
+// every statement but drafts for staff (a draft is its organisation's until submitted). It returns the page and the cursor of the next one ("" at the end).
 func (s *Service) ListStatements(ctx context.Context, a *Actor, q StatementQuery) ([]StatementView, string, error) {
 	if err := checkLang(q.Lang); err != nil {
 		return nil, "", err
@@ -78,6 +78,8 @@ func (s *Service) ListStatements(ctx context.Context, a *Actor, q StatementQuery
 	f := models.StatementFilter{ConferenceID: conf.ID, Page: q.Page}
 	if !r.staff {
 		f.Statuses, f.AlsoOrganisationID = []models.StatementStatus{models.StatementAccepted, models.StatementAdopted}, r.orgID()
+	} else {
+		f.Statuses = statementStatuses[1:] // all but drafts
 	}
 	if q.Status != "" {
 		if !slices.Contains(statementStatuses, models.StatementStatus(q.Status)) {

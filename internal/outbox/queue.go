@@ -123,6 +123,7 @@ func (q *Queue) hydrate(ctx context.Context, jobs []mail.Job) error {
 			continue
 		}
 		delete(data, "announcement_id")
+		t = t.In(jobs[i].Lang) // each recipient reads their mail language's version
 		data["Subject"], data["Body"] = t.Subject, t.Body
 		raw, err := json.Marshal(data)
 		if err != nil {

@@ -2,6 +2,9 @@
 -- one-click unsubscribe tokens.
 -- +goose Up
 ALTER TABLE delegates ADD COLUMN mail_language TEXT NOT NULL DEFAULT '';
+-- An announcement's other languages: JSON {lang: {subject, body}}, sealed like its text.
+ALTER TABLE announcements ADD COLUMN translations_sealed BYTEA;
 
 -- +goose Down
+ALTER TABLE announcements DROP COLUMN translations_sealed;
 ALTER TABLE delegates DROP COLUMN mail_language;
