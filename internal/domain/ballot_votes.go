@@ -254,6 +254,7 @@ func (s *Service) CloseBallotByID(ctx context.Context, a *Actor, id string) (*Cl
 	} else if err != nil {
 		return nil, err
 	}
+	s.touchLive(ctx, conf.ID) // the live view shows the result
 	out := &ClosedBallot{}
 	if b.Secret {
 		// The vote rows and counter changes were written together: drop the record of their order.

@@ -148,12 +148,17 @@ func ballotOf(conf *models.Conference, in BallotInput) (*models.Ballot, models.F
 
 // openBallot counts the eligible voters and opens b, running also (when not nil) inside the
 // transaction.
-func (s *Service) openBallot(ctx context.Context, a *Actor, conf *models.Conference, b *models.Ballot, also func(tx *models.Store) error) error {
+func (s *Service) openBallot(ctx context.Context, a *Actor, conf *models.Conference, b *models.Ballot, also func(tx *models.Store) error) (err error) {
 	n, err := s.store.EligibleVoters(ctx, conf.ID, b.Weighting)
 	if err != nil {
 		return err
 	}
 	b.Eligible = n
+	defer func() {
+		if err == nil {
+			s.touchLive(ctx, conf.ID) // the live view shows the open ballot
+		}
+	}()
 	return s.change(ctx, func(tx *models.Store) error {
 		if also != nil {
 			if err := also(tx); err != nil {
