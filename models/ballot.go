@@ -39,21 +39,7 @@ func (l Candidates) Value() (driver.Value, error) {
 }
 
 // Scan decodes a JSON array from the database.
-func (l *Candidates) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*l = nil
-		return nil
-	default:
-		return fmt.Errorf("candidates: cannot scan %T", src)
-	}
-	return json.Unmarshal(b, (*[]Candidate)(l))
-}
+func (l *Candidates) Scan(src any) error { return scanJSONList("candidates", src, (*[]Candidate)(l)) }
 
 // Has reports whether id is one of the candidates.
 func (l Candidates) Has(id string) bool {

@@ -51,7 +51,10 @@ func (l StringList) Value() (driver.Value, error) {
 }
 
 // Scan decodes a JSON array from the database.
-func (l *StringList) Scan(src any) error {
+func (l *StringList) Scan(src any) error { return scanJSONList("string list", src, (*[]string)(l)) }
+
+// scanJSONList decodes a JSON array column (text or bytes) into dst; NULL is a nil list.
+func scanJSONList[T any](what string, src any, dst *[]T) error {
 	var b []byte
 	switch v := src.(type) {
 	case string:
@@ -59,12 +62,12 @@ func (l *StringList) Scan(src any) error {
 	case []byte:
 		b = v
 	case nil:
-		*l = nil
+		*dst = nil
 		return nil
 	default:
-		return fmt.Errorf("string list: cannot scan %T", src)
+		return fmt.Errorf("%s: cannot scan %T", what, src)
 	}
-	return json.Unmarshal(b, (*[]string)(l))
+	return json.Unmarshal(b, dst)
 }
 
 // Page is the keyset position of a list: the last item's creation time and ID.

@@ -144,8 +144,13 @@ func (p *Pages) meExport(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, nil, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="my-registration.json"`)
+	download(w, "application/json; charset=utf-8", `attachment; filename="my-registration.json"`, body)
+}
+
+// download answers a file the delegate asked for.
+func download(w http.ResponseWriter, contentType, disposition string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition)
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }

@@ -41,14 +41,20 @@ func (p *Pages) loadPlenary(r *http.Request, m *models.Delegate, c *conference) 
 	if err != nil {
 		p.log.Warn("ballots", "err", err)
 	}
+	out.Open, out.Closed = splitBallots(bs)
+	return out
+}
+
+// splitBallots separates the open ballots from the closed ones.
+func splitBallots(bs []domain.BallotView) (open, closed []domain.BallotView) {
 	for _, b := range bs {
 		if b.Status == models.BallotOpen {
-			out.Open = append(out.Open, b)
+			open = append(open, b)
 		} else {
-			out.Closed = append(out.Closed, b)
+			closed = append(closed, b)
 		}
 	}
-	return out
+	return open, closed
 }
 
 // meBadgePDF downloads the delegate's printable badge (domain.Service.MyBadgePDF).
@@ -59,10 +65,7 @@ func (p *Pages) meBadgePDF(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, nil, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="badge.pdf"`)
-	w.WriteHeader(http.StatusOK)
-	w.Write(pdf)
+	download(w, "application/pdf", `inline; filename="badge.pdf"`, pdf)
 }
 
 // mePresence declares or ends a remote delegate's presence (domain.Service.SetPresence).
@@ -126,13 +129,7 @@ func (p *Pages) staffPlenaryPage(w http.ResponseWriter, r *http.Request, c *conf
 		p.failed(w, r, v, err)
 		return
 	}
-	for _, b := range bs {
-		if b.Status == models.BallotOpen {
-			d.Open = append(d.Open, b)
-		} else {
-			d.Closed = append(d.Closed, b)
-		}
-	}
+	d.Open, d.Closed = splitBallots(bs)
 	d.Kinds, d.Rules = []string{"motion", "election"}, models.Strings(models.Majorities)
 	if v.Form.Get("kind") == "" {
 		v.Form.Set("kind", "motion")

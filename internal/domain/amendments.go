@@ -174,9 +174,6 @@ func (s *Service) DecideAmendment(ctx context.Context, a *Actor, in AmendmentDec
 		if am, err = tx.AmendmentForUpdate(ctx, am.ID); err != nil {
 			return err
 		}
-		if err := am.Decide(to, tx.Now()); err != nil {
-			return err
-		}
 		if to == models.AmendmentAccepted {
 			if !st.Amendable() {
 				return errNoLongerOpen
@@ -184,16 +181,8 @@ func (s *Service) DecideAmendment(ctx context.Context, a *Actor, in AmendmentDec
 			if err := noBallotYet(ctx, tx, st, "amending"); err != nil {
 				return err
 			}
-			if err := tx.ApplyAmendment(ctx, st, am); errors.Is(err, models.ErrNoParagraph) {
-				return errParagraphGone
-			} else if err != nil {
-				return err
-			}
 		}
-		if err := tx.UpdateAmendment(ctx, am); err != nil {
-			return err
-		}
-		if err := mailAmendmentDecision(ctx, tx, conf, st, am); err != nil {
+		if err := decideAmendment(ctx, tx, conf, st, am, to); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, conf.ID, "amendment.decide", "amendment", am.ID)
@@ -209,6 +198,25 @@ func (s *Service) DecideAmendment(ctx context.Context, a *Actor, in AmendmentDec
 		vs[0].StatementVersion = st.Version
 	}
 	return &vs[0], nil
+}
+
+// decideAmendment moves am to accepted (a new version of st) or rejected inside tx, and mails its
+// author the decision.
+func decideAmendment(ctx context.Context, tx *models.Store, conf *models.Conference, st *models.Statement, am *models.Amendment, to models.AmendmentStatus) error {
+	if err := am.Decide(to, tx.Now()); err != nil {
+		return err
+	}
+	if to == models.AmendmentAccepted {
+		if err := tx.ApplyAmendment(ctx, st, am); errors.Is(err, models.ErrNoParagraph) {
+			return errParagraphGone
+		} else if err != nil {
+			return err
+		}
+	}
+	if err := tx.UpdateAmendment(ctx, am); err != nil {
+		return err
+	}
+	return mailAmendmentDecision(ctx, tx, conf, st, am)
 }
 
 // mailAmendmentDecision tells the amendment's author, while still registered, the decision.

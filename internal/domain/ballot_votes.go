@@ -289,20 +289,7 @@ func (s *Service) applyOutcome(ctx context.Context, tx *models.Store, conf *mode
 		if am.Status != models.AmendmentProposed {
 			return nil // decided meanwhile by staff
 		}
-		if err := am.Decide(to, tx.Now()); err != nil {
-			return err
-		}
-		if to == models.AmendmentAccepted {
-			if err := tx.ApplyAmendment(ctx, st, am); errors.Is(err, models.ErrNoParagraph) {
-				return errParagraphGone
-			} else if err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateAmendment(ctx, am); err != nil {
-			return err
-		}
-		if err := mailAmendmentDecision(ctx, tx, conf, st, am); err != nil {
+		if err := decideAmendment(ctx, tx, conf, st, am, to); err != nil {
 			return err
 		}
 		return mailBallotResult(ctx, tx, conf, b, st.Title)
