@@ -249,34 +249,27 @@ func TestAnnouncementBodyIsEscapedWithLineBreaks(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
-	tm := loadTestTemplates(t)
-	for _, lang := range tm.Languages() {
-		for _, name := range TemplateNames() {
-			r, err := tm.Render(name, lang, samples(name)[0])
-			if err != nil {
-				t.Fatal(err)
+	eachRendering(t, loadTestTemplates(t), func(lang string, name Template, r Rendered) {
+		for ext, got := range map[string]string{"subject": r.Subject + "\n", "txt": r.Text, "html": r.HTML} {
+			path := filepath.Join("testdata", "golden", lang, string(name)+"."+ext)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
 			}
-			for ext, got := range map[string]string{"subject": r.Subject + "\n", "txt": r.Text, "html": r.HTML} {
-				path := filepath.Join("testdata", "golden", lang, string(name)+"."+ext)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./mail -run TestGolden -update)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs from the rendering:\ngot:\n%s\nwant:\n%s", path, got, want)
-				}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./mail -run TestGolden -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the rendering:\ngot:\n%s\nwant:\n%s", path, got, want)
 			}
 		}
-	}
+	})
 }
 
 func TestLoadTemplatesRejectsBrokenSets(t *testing.T) {
@@ -362,21 +355,17 @@ func BenchmarkRender(b *testing.B) {
 // that opens "Dear delegates," gets no greeting by name before it.
 func TestTextConventions(t *testing.T) {
 	tm := loadTestTemplates(t)
-	for _, lang := range tm.Languages() {
-		for _, name := range TemplateNames() {
-			r, err := tm.Render(name, lang, samples(name)[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(r.Text, "\n-- \n") {
-				t.Errorf("%s/%s: no signature separator \"-- \"", lang, name)
-			}
-			for _, button := range []string{"button", "Schaltfläche", "кнопк", "bouton"} {
-				if strings.Contains(r.Text, button) {
-					t.Errorf("%s/%s: the text part mentions a %s", lang, name, button)
-				}
+	eachRendering(t, tm, func(lang string, name Template, r Rendered) {
+		if !strings.Contains(r.Text, "\n-- \n") {
+			t.Errorf("%s/%s: no signature separator \"-- \"", lang, name)
+		}
+		for _, button := range []string{"button", "Schaltfläche", "кнопк", "bouton"} {
+			if strings.Contains(r.Text, button) {
+				t.Errorf("%s/%s: the text part mentions a %s", lang, name, button)
 			}
 		}
+	})
+	for _, lang := range tm.Languages() {
 		for _, body := range []string{"Dear delegates,\n\nThe plenary moves to Hall B.", "Liebe Delegierte!\n\nDas Plenum zieht um."} {
 			r, err := tm.Render(TemplateAnnouncement, lang, &AnnouncementData{Conference: "IC", Name: "Anna K.", Subject: "Plenary", Body: body})
 			if err != nil {
@@ -395,6 +384,21 @@ func TestTextConventions(t *testing.T) {
 		}
 		if !strings.Contains(r.Text, "Anna K.") {
 			t.Errorf("%s: no greeting before a body without salutation:\n%s", lang, r.Text)
+		}
+	}
+}
+
+// eachRendering renders every template in every language with its first sample and hands the
+// result to fn.
+func eachRendering(t *testing.T, tm *Templates, fn func(lang string, name Template, r Rendered)) {
+	t.Helper()
+	for _, lang := range tm.Languages() {
+		for _, name := range TemplateNames() {
+			r, err := tm.Render(name, lang, samples(name)[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(lang, name, r)
 		}
 	}
 }

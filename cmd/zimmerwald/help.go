@@ -88,6 +88,10 @@ func helpRequest(args []string, out io.Writer) bool {
 	return false
 }
 
+// buildCommit is the commit a build without VCS information was made from (the container build
+// sets it with -ldflags "-X main.buildCommit=…").
+var buildCommit string
+
 // versionText is the module version and the commit the binary was built from.
 func versionText() string {
 	version, commit, modified, goVersion := "(devel)", "unknown", false, ""
@@ -104,6 +108,9 @@ func versionText() string {
 				modified = s.Value == "true"
 			}
 		}
+	}
+	if commit == "unknown" && buildCommit != "" {
+		commit = buildCommit
 	}
 	if modified {
 		commit += " (modified)"

@@ -202,11 +202,21 @@ func mailMode(cfg config.Config) string {
 const sentMailKept = 14 * 24 * time.Hour
 
 // housekeeping deletes expired login links and sessions, and delivered mail older than
-// sentMailKept, once an hour.
+// sentMailKept, once an hour; and once a day (purgeEvery) erases the personal data of conferences
+// past their retention period.
 func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
+	var lastPurge time.Time
 	for {
+		if time.Since(lastPurge) >= purgeEvery {
+			if _, err := purgeExpired(ctx, st, log); err != nil && ctx.Err() == nil {
+				log.Warn("scheduled purge failed; it runs again in an hour", "err", err)
+				lastPurge = time.Now().Add(time.Hour - purgeEvery)
+			} else {
+				lastPurge = time.Now()
+			}
+		}
 		if n, err := st.DeleteExpiredTokens(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("deleting expired tokens failed", "err", err)
 		} else if n > 0 {

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // purgeCommand implements "zimmerwald purge": it erases the personal data of every conference
@@ -73,4 +75,40 @@ func purgeCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		fmt.Println("database compacted: erased data is gone from the files (back-ups made before keep it until they expire)")
 	}
 	return nil
+}
+
+// purgeEvery is how often serve erases the personal data of conferences past their retention.
+const purgeEvery = 24 * time.Hour
+
+// purgeExpired erases the personal data of every conference whose retention period is over, as
+// "zimmerwald purge" does, and compacts the database when anything was erased. serve runs it
+// at start and then once a day, so that no cron job is needed. It returns how many delegates
+// were erased.
+func purgeExpired(ctx context.Context, st *models.Store, log *slog.Logger) (int64, error) {
+	confs, err := st.ListConferences(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var erased, total int64
+	for i := range confs {
+		c := &confs[i]
+		if !c.RetentionOver(st.Now()) {
+			continue
+		}
+		res, err := st.PurgeConference(ctx, c.ID)
+		if err != nil {
+			return erased, err
+		}
+		if n := res.Delegates + res.Mails + res.Tokens; n > 0 {
+			log.Info("purged a conference past its retention period", "conference", c.Slug, "delegates", res.Delegates, "mails", res.Mails, "tokens", res.Tokens)
+			total += n
+		}
+		erased += res.Delegates
+	}
+	if total > 0 {
+		if err := st.Compact(ctx); err != nil {
+			return erased, err
+		}
+	}
+	return erased, nil
 }
