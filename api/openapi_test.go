@@ -104,10 +104,13 @@ func routesGoHandler(t *testing.T, method, path string) string {
 		t.Fatal(err)
 	}
 	rel := strings.TrimPrefix(path, "/api/v1")
-	re := regexp.MustCompile(`\.` + method + `\("` + regexp.QuoteMeta(rel) + `".*s\.h\(s\.([A-Za-z0-9_]+)\)\)`)
+	re := regexp.MustCompile(`\.` + method + `\("` + regexp.QuoteMeta(rel) + `".*s\.h\(s\.([A-Za-z0-9_]+)(?:\(domain\.([A-Za-z0-9_]+)\))?\)\)`)
 	m := re.FindSubmatch(src)
 	if m == nil {
 		return "(not found in routes.go)"
+	}
+	if len(m[2]) > 0 { // s.chair(domain.ChairNext): one handler per chair action, named chairNext
+		return strings.ToLower(string(m[2][:1])) + string(m[2][1:])
 	}
 	return string(m[1])
 }
