@@ -29,13 +29,47 @@ var sqliteTypes = map[string]string{
 var typeWord = regexp.MustCompile(`(?i)\b(timestamptz|bytea)\b`)
 
 // ToSQLite derives the SQLite text of a PostgreSQL migration through the type map. Quoted
-// literals ('…') are left as they are.
+// literals ('…', with ” inside) and -- comments are left as they are; an apostrophe in a
+// comment does not start a literal.
 func ToSQLite(postgres string) string {
-	parts := strings.Split(postgres, "'")
-	for i := 0; i < len(parts); i += 2 { // even parts are outside quotes ('' inside one splits evenly)
-		parts[i] = typeWord.ReplaceAllStringFunc(parts[i], func(w string) string { return sqliteTypes[strings.ToUpper(w)] })
+	var out, code strings.Builder
+	flush := func() {
+		out.WriteString(typeWord.ReplaceAllStringFunc(code.String(), func(w string) string { return sqliteTypes[strings.ToUpper(w)] }))
+		code.Reset()
 	}
-	return strings.Join(parts, "'")
+	for i := 0; i < len(postgres); {
+		switch {
+		case postgres[i] == '\'':
+			end := i + 1
+			for end < len(postgres) {
+				if postgres[end] == '\'' {
+					if end+1 < len(postgres) && postgres[end+1] == '\'' {
+						end += 2
+						continue
+					}
+					break
+				}
+				end++
+			}
+			end = min(end+1, len(postgres))
+			flush()
+			out.WriteString(postgres[i:end])
+			i = end
+		case strings.HasPrefix(postgres[i:], "--"):
+			end := strings.IndexByte(postgres[i:], '\n')
+			if end < 0 {
+				end = len(postgres) - i
+			}
+			flush()
+			out.WriteString(postgres[i : i+end])
+			i += end
+		default:
+			code.WriteByte(postgres[i])
+			i++
+		}
+	}
+	flush()
+	return out.String()
 }
 
 // FS returns the migration files of one dialect: "postgres" (the source) or "sqlite" (derived).
