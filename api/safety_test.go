@@ -9,9 +9,11 @@ import (
 	netmail "net/mail"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
@@ -134,5 +136,31 @@ func TestMailIsDiscreetAndEncrypted(t *testing.T) {
 		if !strings.Contains(string(inner), "token=") || !strings.Contains(string(inner), "Subject:") {
 			t.Errorf("decrypted mail lacks the link or the protected subject:\n%s", inner)
 		}
+	})
+}
+
+// TestStaffSecondFactor: POST /auth/totp gives a secret, POST /auth/totp/confirm with a current
+// code turns it on (204); then a login without totp is 401 totp_required, and with a valid RFC
+// 6238 code 200.
+func TestStaffSecondFactor(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *testEnv) {
+		acc := e.account(models.StaffOrganiser)
+		creds := map[string]string{"email": acc.Email, "password": testPassword}
+		tok := e.do("POST", "/api/v1/auth/login", "", creds).want(t, 200).json(t)["token"].(string)
+		r := e.do("POST", "/api/v1/auth/totp", tok, nil).want(t, 200).json(t)
+		secret, _ := r["secret"].(string)
+		if secret == "" || !strings.HasPrefix(r["otpauth_url"].(string), "otpauth://totp/") || len(r["recovery_codes"].([]any)) != 10 {
+			t.Fatalf("enrolment: got %v", r)
+		}
+		e.do("POST", "/api/v1/auth/totp/confirm", tok, map[string]string{"code": "000000"}).want(t, 422)
+		now, _ := totp.GenerateCode(secret, time.Now())
+		e.do("POST", "/api/v1/auth/totp/confirm", tok, map[string]string{"code": now}).want(t, 204)
+		e.do("POST", "/api/v1/auth/totp", tok, nil).want(t, 409)
+		if p := e.do("POST", "/api/v1/auth/login", "", creds).want(t, 401).json(t); p["code"] != "totp_required" {
+			t.Fatalf("login without totp: got %v, want code totp_required", p)
+		}
+		next, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second)) // the confirmed code is spent
+		creds["totp"] = next
+		e.do("POST", "/api/v1/auth/login", "", creds).want(t, 200)
 	})
 }

@@ -83,6 +83,8 @@ const (
 	FieldNeedsLanguage     Code = "language_required"
 	FieldEndsBeforeStart   Code = "ends_before_start"
 	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key" // not one armoured public key that can encrypt now
+	CodeTOTPRequired       Code = "totp_required"           // the account signs in with a second factor: give totp
+	CodeTOTPEnrolment      Code = "totp_enrolment_required" // an admin requires a second factor: enrol first
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -100,7 +102,7 @@ func Codes() []Code {
 		FieldRequiredForVisa, FieldNeedsOrganisation, FieldUnknownOrg, FieldNeedsLanguage, FieldEndsBeforeStart,
 		CodeStatementNotDraft, CodeStatementNotOpen, CodeStatementNotAccepted, CodeVoteOpened, CodeNoOpenBallot,
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
-		FieldInvalidOpenPGPKey,
+		FieldInvalidOpenPGPKey, CodeTOTPRequired, CodeTOTPEnrolment,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

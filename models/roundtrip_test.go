@@ -25,7 +25,7 @@ func allModels() []any {
 		&models.AgendaRelease{}, &models.Statement{}, &models.StatementTranslation{}, &models.StatementVersion{},
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
-		&models.RegistrationDecoy{},
+		&models.RegistrationDecoy{}, &models.Setting{},
 	}
 }
 
