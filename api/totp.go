@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
 )
 
 // totpResponse is a second factor being set up: shown once.
@@ -71,4 +70,3 @@ func (s *Server) updateSettings(c *gin.Context) error {
 	c.JSON(http.StatusOK, settingsBody{RequireStaffTOTP: &st.RequireStaffTOTP})
 	return nil
 }
-

@@ -82,7 +82,7 @@ const (
 	FieldUnknownOrg        Code = "unknown_organisation"
 	FieldNeedsLanguage     Code = "language_required"
 	FieldEndsBeforeStart   Code = "ends_before_start"
-	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key" // not one armoured public key that can encrypt now
+	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key"     // not one armoured public key that can encrypt now
 	CodeTOTPRequired       Code = "totp_required"           // the account signs in with a second factor: give totp
 	CodeTOTPEnrolment      Code = "totp_enrolment_required" // an admin requires a second factor: enrol first
 )
