@@ -108,23 +108,12 @@ func TestSecondFactorRecoveryReplayAndRequirement(t *testing.T) {
 		_, err := s.Login(ctx, Anonymous("r", fmt.Sprint("c", client)), email, "the right long password", code)
 		return err
 	}
-	actor := func(acc *models.Account) *Actor {
-		sess, err := s.Login(ctx, Anonymous("r", "setup"+acc.ID), acc.Email, "the right long password", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := s.Authenticate(ctx, sess.Token, "r", "x")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	adm := actor(admin)
+	adm := actor2(t, s, admin, "")
 	on := true
 	if got, err := s.UpdateSettings(ctx, adm, &on); err != nil || !got.RequireStaffTOTP {
 		t.Fatalf("require a second factor: %+v %v", got, err)
 	}
-	org := actor(staff)
+	org := actor2(t, s, staff, "")
 	if !org.MustEnrol {
 		t.Fatal("with the requirement on, a session without a second factor is not limited to enrolment")
 	}
@@ -160,11 +149,11 @@ func TestSecondFactorRecoveryReplayAndRequirement(t *testing.T) {
 	}
 }
 
-// actor2 logs acc in with a second factor and authenticates the session.
+// actor2 logs acc in (with a second factor code, or "") and authenticates the session.
 func actor2(t *testing.T, s *Service, acc *models.Account, code string) *Actor {
 	t.Helper()
 	ctx := context.Background()
-	sess, err := s.Login(ctx, Anonymous("r", "second"), acc.Email, "the right long password", code)
+	sess, err := s.Login(ctx, Anonymous("r", "login-"+acc.ID+code), acc.Email, "the right long password", code)
 	if err != nil {
 		t.Fatal(err)
 	}
