@@ -71,6 +71,20 @@ func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 	}
 }
 
+// staffAccount allows any staff account, also a session that must first set up a second factor
+// (the enrolment routes).
+func (s *Server) staffAccount(c *gin.Context) {
+	p := who(c)
+	switch {
+	case p == nil:
+		s.fail(c, errUnauthorized)
+	case p.Account == nil:
+		s.fail(c, errForbidden)
+	default:
+		c.Next()
+	}
+}
+
 // delegate allows only delegates logged in through a one-time link.
 func (s *Server) delegate(c *gin.Context) {
 	p := who(c)

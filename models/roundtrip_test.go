@@ -196,6 +196,12 @@ func diffModels(a, b any) string {
 		if !f.IsExported() || f.Tag.Get("gorm") == "-" {
 			continue
 		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded model: compare its fields
+			if d := diffModels(av.Field(i).Addr().Interface(), bv.Field(i).Addr().Interface()); d != "" {
+				diffs = append(diffs, d)
+			}
+			continue
+		}
 		x, y := av.Field(i).Interface(), bv.Field(i).Interface()
 		if tx, ok := x.(time.Time); ok {
 			if !tx.Equal(y.(time.Time)) {
