@@ -148,7 +148,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(ctx) }()
 	go housekeeping(ctx, st, log)
-	go scheduledBackups(ctx, cfg, st, log)
+	backupsDone := make(chan struct{})
+	go func() { scheduledBackups(ctx, cfg, st, log); close(backupsDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.ListenAndServe() }()
 	log.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
@@ -162,6 +163,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	defer cancel()
 	err = httpSrv.Shutdown(sctx)
 	<-workerDone
+	<-backupsDone // a backup being written is finished (or abandoned) before the store closes
 	return err
 }
 
