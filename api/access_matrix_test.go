@@ -29,6 +29,8 @@ var accessTable = map[string]string{
 	"GET /c/:slug/schedule.xml": public, "GET /c/:slug/schedule.json": public, "GET /c/:slug/agenda.ics": public,
 	"POST /api/v1/auth/login": public, "POST /api/v1/auth/logout": anyone,
 	"GET /api/v1/tokens": staffAny, "POST /api/v1/tokens": staffAny, "DELETE /api/v1/tokens/:id": staffAny,
+	"POST /api/v1/auth/totp": staffAny, "POST /api/v1/auth/totp/confirm": staffAny,
+	"GET /api/v1/settings": admins, "PATCH /api/v1/settings": admins,
 	"GET /api/v1/accounts": admins, "POST /api/v1/accounts": admins, "GET /api/v1/audit": admins,
 	"GET /api/v1/conferences": public, "POST /api/v1/conferences": admins,
 	"GET /api/v1/conferences/:slug": public, "PATCH /api/v1/conferences/:slug": organise,

@@ -63,9 +63,25 @@ func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 			s.fail(c, errUnauthorized)
 		case p.Account == nil || !slices.Contains(roles, models.StaffRole(p.Role)):
 			s.fail(c, errForbidden)
+		case p.MustEnrol:
+			s.fail(c, p.RequireStaff(roles...))
 		default:
 			c.Next()
 		}
+	}
+}
+
+// staffAccount allows any staff account, also a session that must first set up a second factor
+// (the enrolment routes).
+func (s *Server) staffAccount(c *gin.Context) {
+	p := who(c)
+	switch {
+	case p == nil:
+		s.fail(c, errUnauthorized)
+	case p.Account == nil:
+		s.fail(c, errForbidden)
+	default:
+		c.Next()
 	}
 }
 
@@ -97,6 +113,7 @@ func isStaff(c *gin.Context, roles ...models.StaffRole) bool { return who(c).IsS
 type loginRequest struct {
 	Email    string `json:"email" binding:"required,max=254"`
 	Password string `json:"password" binding:"required,max=256"`
+	TOTP     string `json:"totp" binding:"max=64"` // a current code or a recovery code, for accounts with a second factor
 }
 
 type tokenResponse struct {
@@ -110,7 +127,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	sess, err := s.dom.Login(c.Request.Context(), s.actor(c), req.Email, req.Password)
+	sess, err := s.dom.Login(c.Request.Context(), s.actor(c), req.Email, req.Password, req.TOTP)
 	if err != nil {
 		return err
 	}

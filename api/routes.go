@@ -22,6 +22,10 @@ func (s *Server) routes() {
 	v1.GET("/tokens", s.staff(staffAll...), s.h(s.listAPITokens))
 	v1.POST("/tokens", s.staff(staffAll...), s.h(s.createAPIToken))
 	v1.DELETE("/tokens/:id", s.staff(staffAll...), s.h(s.revokeAPIToken))
+	v1.POST("/auth/totp", s.staffAccount, s.h(s.startTOTP))
+	v1.POST("/auth/totp/confirm", s.staffAccount, s.h(s.confirmTOTP))
+	v1.GET("/settings", s.staff(adminOnly...), s.h(s.getSettings))
+	v1.PATCH("/settings", s.staff(adminOnly...), s.h(s.updateSettings))
 
 	// Conferences and organisations.
 	v1.GET("/conferences", s.h(s.listConferences))

@@ -3,17 +3,16 @@ package api
 import (
 	"bytes"
 	"context"
-	"io"
 	"mime"
-	"mime/multipart"
 	netmail "net/mail"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/zimmerwald/zimmerwald/mail"
+	"github.com/zimmerwald/zimmerwald/mail/pgptest"
 	"github.com/zimmerwald/zimmerwald/mail/smtptest"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -36,22 +35,6 @@ func TestStaffListReadsAreAudited(t *testing.T) {
 			t.Errorf("a refused read was audited: %d events", n)
 		}
 	})
-}
-
-// pgpKeyPair is a fresh OpenPGP key: the entity with its private key, and the armoured public key.
-func pgpKeyPair(t *testing.T) (*openpgp.Entity, string) {
-	t.Helper()
-	e, err := openpgp.NewEntity("Delegate", "", "delegate@example.net", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	w, _ := armor.Encode(&b, openpgp.PublicKeyType, nil)
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return e, b.String()
 }
 
 // TestMailIsDiscreetAndEncrypted: by default no mail subject names the conference; a conference
@@ -83,7 +66,7 @@ func TestMailIsDiscreetAndEncrypted(t *testing.T) {
 			t.Fatalf("opted in: subject %q, want it to name %q", subjectOf(got[len(got)-1]), c.Title)
 		}
 
-		key, public := pgpKeyPair(t)
+		key, public := pgptest.KeyPair(t)
 		for _, bad := range []string{"not a key", strings.Replace(public, "PUBLIC KEY", "PRIVATE KEY", 2)} {
 			r := e.do("PATCH", "/api/v1/me", tok, map[string]any{"openpgp_key": bad}).want(t, 422).json(t)
 			if codes, _ := r["error_codes"].(map[string]any); codes["openpgp_key"] != string(models.FieldInvalidOpenPGPKey) {
@@ -108,31 +91,35 @@ func TestMailIsDiscreetAndEncrypted(t *testing.T) {
 		if subjectOf(last) != mail.NeutralSubject || strings.Contains(string(last.Data), c.Title) || strings.Contains(string(last.Data), "token=") {
 			t.Fatalf("encrypted mail shows its subject or contents outside: %q", subjectOf(last))
 		}
-		msg, _ := netmail.ReadMessage(bytes.NewReader(last.Data))
-		mt, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-		if mt != "multipart/encrypted" || params["protocol"] != "application/pgp-encrypted" {
-			t.Fatalf("Content-Type %q, want PGP/MIME", msg.Header.Get("Content-Type"))
-		}
-		mr := multipart.NewReader(msg.Body, params["boundary"])
-		part, err := mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err = mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		block, err := armor.Decode(part)
-		if err != nil {
-			t.Fatal(err)
-		}
-		md, err := openpgp.ReadMessage(block.Body, openpgp.EntityList{key}, nil, nil)
-		if err != nil {
-			t.Fatalf("the private key does not decrypt the mail: %v", err)
-		}
-		inner, _ := io.ReadAll(md.UnverifiedBody)
-		if !strings.Contains(string(inner), "token=") || !strings.Contains(string(inner), "Subject:") {
+		_, inner := pgptest.Decrypt(t, last.Data, key)
+		if !strings.Contains(inner, "token=") || !strings.Contains(inner, "Subject:") {
 			t.Errorf("decrypted mail lacks the link or the protected subject:\n%s", inner)
 		}
+	})
+}
+
+// TestStaffSecondFactor: POST /auth/totp gives a secret, POST /auth/totp/confirm with a current
+// code turns it on (204); then a login without totp is 401 totp_required, and with a valid RFC
+// 6238 code 200.
+func TestStaffSecondFactor(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *testEnv) {
+		acc := e.account(models.StaffOrganiser)
+		creds := map[string]string{"email": acc.Email, "password": testPassword}
+		tok := e.do("POST", "/api/v1/auth/login", "", creds).want(t, 200).json(t)["token"].(string)
+		r := e.do("POST", "/api/v1/auth/totp", tok, nil).want(t, 200).json(t)
+		secret, _ := r["secret"].(string)
+		if secret == "" || !strings.HasPrefix(r["otpauth_url"].(string), "otpauth://totp/") || len(r["recovery_codes"].([]any)) != 10 {
+			t.Fatalf("enrolment: got %v", r)
+		}
+		e.do("POST", "/api/v1/auth/totp/confirm", tok, map[string]string{"code": "000000"}).want(t, 422)
+		now, _ := totp.GenerateCode(secret, time.Now())
+		e.do("POST", "/api/v1/auth/totp/confirm", tok, map[string]string{"code": now}).want(t, 204)
+		e.do("POST", "/api/v1/auth/totp", tok, nil).want(t, 409)
+		if p := e.do("POST", "/api/v1/auth/login", "", creds).want(t, 401).json(t); p["code"] != "totp_required" {
+			t.Fatalf("login without totp: got %v, want code totp_required", p)
+		}
+		next, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second)) // the confirmed code is spent
+		creds["totp"] = next
+		e.do("POST", "/api/v1/auth/login", "", creds).want(t, 200)
 	})
 }

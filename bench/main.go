@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes, live, oracle")
+	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes, live, oracle, markdown")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -37,6 +37,7 @@ func main() {
 		{"votes", benchVotes},
 		{"live", benchLive},
 		{"oracle", benchOracle},
+		{"markdown", benchMarkdown},
 	}
 	ran := false
 	for _, f := range figures {

@@ -2,78 +2,21 @@ package mail
 
 import (
 	"bytes"
-	"io"
-	"mime"
-	"mime/multipart"
-	netmail "net/mail"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
+	"github.com/zimmerwald/zimmerwald/mail/pgptest"
 )
-
-// testKey returns a fresh key pair: the entity (with its private key) and the armoured public key.
-func testKey(t testing.TB) (*openpgp.Entity, string) {
-	t.Helper()
-	e, err := openpgp.NewEntity("Delegate", "", "delegate@example.net", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	w, _ := armor.Encode(&b, openpgp.PublicKeyType, nil)
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return e, b.String()
-}
-
-// decryptPGPMIME checks that raw is a PGP/MIME message (RFC 3156) and returns its header and the
-// decrypted inner entity.
-func decryptPGPMIME(t testing.TB, raw []byte, key *openpgp.Entity) (netmail.Header, string) {
-	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/encrypted" || params["protocol"] != "application/pgp-encrypted" {
-		t.Fatalf("Content-Type %q: want multipart/encrypted with protocol application/pgp-encrypted", msg.Header.Get("Content-Type"))
-	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	first, err := mr.NextPart()
-	if err != nil || first.Header.Get("Content-Type") != "application/pgp-encrypted" {
-		t.Fatalf("first part: %v %v", first, err)
-	}
-	if v, _ := io.ReadAll(first); !strings.Contains(string(v), "Version: 1") {
-		t.Errorf("first part: got %q, want Version: 1", v)
-	}
-	second, err := mr.NextPart()
-	if err != nil || !strings.HasPrefix(second.Header.Get("Content-Type"), "application/octet-stream") {
-		t.Fatalf("second part: %v", err)
-	}
-	block, err := armor.Decode(second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := openpgp.ReadMessage(block.Body, openpgp.EntityList{key}, nil, nil)
-	if err != nil {
-		t.Fatalf("decrypt: %v", err)
-	}
-	inner, err := io.ReadAll(md.UnverifiedBody)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return msg.Header, string(inner)
-}
 
 // TestEncryptedMailDecryptsWithThePrivateKey: a message encrypted to a delegate's key is PGP/MIME
 // with a neutral subject; nothing of its subject or bodies is readable outside, and the private
 // key recovers them.
 func TestEncryptedMailDecryptsWithThePrivateKey(t *testing.T) {
-	key, public := testKey(t)
+	key, public := pgptest.KeyPair(t)
 	m, err := Compose("Secretariat <noreply@example.org>", "delegate@example.net", "", Rendered{
 		Subject: "Your sign-in link — Zimmerwald 2027", Text: "Hello Clara,\n\nSign in: https://zw.example.org/login?token=s3cr3t\n", HTML: "<p>Hello Clara</p>"})
 	if err != nil {
@@ -91,7 +34,7 @@ func TestEncryptedMailDecryptsWithThePrivateKey(t *testing.T) {
 			t.Errorf("the encrypted message shows %q outside the encryption", leak)
 		}
 	}
-	h, inner := decryptPGPMIME(t, raw.Bytes(), key)
+	h, inner := pgptest.Decrypt(t, raw.Bytes(), key)
 	if h.Get("Subject") != NeutralSubject {
 		t.Errorf("outer subject: got %q, want %q", h.Get("Subject"), NeutralSubject)
 	}
@@ -102,7 +45,7 @@ func TestEncryptedMailDecryptsWithThePrivateKey(t *testing.T) {
 
 // TestOpenPGPKeysAreChecked: a private key, garbage, two keys and an expired key are refused.
 func TestOpenPGPKeysAreChecked(t *testing.T) {
-	key, public := testKey(t)
+	key, public := pgptest.KeyPair(t)
 	if err := CheckOpenPGPKey(public, time.Now()); err != nil {
 		t.Fatalf("a fresh public key: %v", err)
 	}
@@ -110,7 +53,7 @@ func TestOpenPGPKeysAreChecked(t *testing.T) {
 	w, _ := armor.Encode(&priv, openpgp.PrivateKeyType, nil)
 	key.SerializePrivate(w, nil)
 	w.Close()
-	_, other := testKey(t)
+	_, other := pgptest.KeyPair(t)
 	for name, k := range map[string]string{
 		"garbage":  "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n",
 		"empty":    "",

@@ -42,8 +42,16 @@ type Account struct {
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Second factor (RFC 6238): the sealed secret, when it was confirmed (nil: off or not yet
+	// confirmed), the last time step used (no code works twice) and the SHA-256 hashes (hex) of
+	// the unused recovery codes.
+	TOTPSecretSealed []byte     `gorm:"column:totp_secret_sealed"`
+	TOTPEnabledAt    *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep     int64      `gorm:"column:totp_last_step"`
+	TOTPRecovery     StringList `gorm:"column:totp_recovery"`
 
-	Email string `gorm:"-"`
+	Email      string `gorm:"-"`
+	TOTPSecret string `gorm:"-"` // base32, opened from TOTPSecretSealed
 }
 
 const accountEmailPurpose = "account.email"
@@ -86,7 +94,10 @@ func (s *Store) CountAccounts(ctx context.Context) (int64, error) {
 
 func (s *Store) openAccount(a *Account) error {
 	var err error
-	a.Email, err = s.box.Open("accounts", "email", a.ID, a.EmailSealed)
+	if a.Email, err = s.box.Open("accounts", "email", a.ID, a.EmailSealed); err != nil {
+		return err
+	}
+	a.TOTPSecret, err = s.box.Open("accounts", "totp_secret", a.ID, a.TOTPSecretSealed)
 	return err
 }
 
@@ -222,6 +233,7 @@ func (s *Store) ListAccounts(ctx context.Context) ([]Account, error) {
 func (s *Store) UpdateAccount(ctx context.Context, a *Account) error {
 	a.EmailIndex = s.box.Index(accountEmailPurpose, seal.NormalizeEmail(a.Email))
 	a.EmailSealed = s.box.Seal("accounts", "email", a.ID, a.Email)
+	a.TOTPSecretSealed = s.box.Seal("accounts", "totp_secret", a.ID, a.TOTPSecret)
 	return notFound(s.write(ctx).Save(a).Error)
 }
 

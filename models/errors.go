@@ -90,7 +90,9 @@ const (
 	FieldEndsBeforeStart   Code = "ends_before_start"
 	FieldTooManyVoting     Code = "too_many_voting"
 	FieldTooManyChoices    Code = "too_many_choices"
-	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key" // not one armoured public key that can encrypt now
+	FieldInvalidOpenPGPKey Code = "invalid_openpgp_key"     // not one armoured public key that can encrypt now
+	CodeTOTPRequired       Code = "totp_required"           // the account signs in with a second factor: give totp
+	CodeTOTPEnrolment      Code = "totp_enrolment_required" // an admin requires a second factor: enrol first
 )
 
 // Codes lists every code above, problem and field codes alike, sorted: the web's message
@@ -110,7 +112,7 @@ func Codes() []Code {
 		CodeAlreadyCosigned, CodeOwnStatement, FieldRequiredToSubmit, FieldNoSuchParagraph,
 		CodeOrgNotVerified, FieldTooManyVoting, FieldTooManyChoices,
 		CodeSpeakersClosed, CodeAlreadyQueued, CodeNoCurrentSpeaker,
-		FieldInvalidOpenPGPKey,
+		FieldInvalidOpenPGPKey, CodeTOTPRequired, CodeTOTPEnrolment,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

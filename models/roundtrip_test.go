@@ -26,7 +26,7 @@ func allModels() []any {
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{}, &models.BallotTally{}, &models.DelegationMember{}, &models.Checkin{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
 		&models.AgendaItem{}, &models.SpeakerRequest{}, &models.LiveState{},
-		&models.RegistrationDecoy{},
+		&models.RegistrationDecoy{}, &models.Setting{},
 	}
 }
 
@@ -198,6 +198,12 @@ func diffModels(a, b any) string {
 	for i := 0; i < av.NumField(); i++ {
 		f := av.Type().Field(i)
 		if !f.IsExported() || f.Tag.Get("gorm") == "-" {
+			continue
+		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded model: compare its fields
+			if d := diffModels(av.Field(i).Addr().Interface(), bv.Field(i).Addr().Interface()); d != "" {
+				diffs = append(diffs, d)
+			}
 			continue
 		}
 		x, y := av.Field(i).Interface(), bv.Field(i).Interface()

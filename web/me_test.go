@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -9,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-
+	"github.com/zimmerwald/zimmerwald/mail/pgptest"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -40,7 +37,8 @@ func TestMePage(t *testing.T) {
 		// An OpenPGP key on /me: an invalid one is refused next to the field, a valid one is kept sealed.
 		keyed := url.Values{"display_name": {"Vera P."}, "languages": {"de"}, "attendance": {"remote"}, "visibility": {"participants"}, "openpgp_key": {"not a key"}}
 		b.post("/me", keyed).want(t, http.StatusUnprocessableEntity).has(t, `id="e-openpgp_key"`, "OpenPGP public key")
-		keyed.Set("openpgp_key", testPublicKey(t))
+		_, public := pgptest.KeyPair(t)
+		keyed.Set("openpgp_key", public)
 		b.post("/me", keyed).want(t, 200).has(t, "Your changes are saved.", "BEGIN PGP PUBLIC KEY BLOCK")
 		if got, _ := e.st.Delegate(context.Background(), d.ID); got.OpenPGPKey != strings.TrimSpace(keyed.Get("openpgp_key")) || len(got.OpenPGPKeySealed) == 0 {
 			t.Fatalf("the key was not stored sealed")
@@ -125,20 +123,4 @@ func TestMeSessionsAndFeed(t *testing.T) {
 		// The anonymous public sees no sign-up button.
 		e.browser().get("/c/"+c.Slug+"/agenda").want(t, 200).lacks(t, "/attend")
 	})
-}
-
-// testPublicKey is the armoured public half of a fresh OpenPGP key.
-func testPublicKey(t *testing.T) string {
-	t.Helper()
-	e, err := openpgp.NewEntity("Vera", "", "vera@example.net", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	w, _ := armor.Encode(&b, openpgp.PublicKeyType, nil)
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return b.String()
 }

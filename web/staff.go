@@ -31,13 +31,18 @@ func (p *Pages) staffLogin(w http.ResponseWriter, r *http.Request) {
 	if !p.parseForm(w, r, v) {
 		return
 	}
-	sess, err := p.dom.Login(r.Context(), p.actor(r), strings.TrimSpace(v.Form.Get("email")), v.Form.Get("password"))
+	sess, err := p.dom.Login(r.Context(), p.actor(r), strings.TrimSpace(v.Form.Get("email")), v.Form.Get("password"), v.Form.Get("totp"))
 	if err == nil {
 		p.startSession(w, sess.Token, kindStaff, sess.ExpiresAt)
 		redirect(w, r, safeNext(v.Form.Get("next")))
 		return
 	}
 	v.Form.Del("password")
+	if e, ok := models.Classify(err); ok && e.Code == models.CodeTOTPRequired {
+		v.Errors["totp"] = v.T("code_totp_required")
+		p.render(w, http.StatusUnauthorized, "staff_login", v)
+		return
+	}
 	if e, ok := models.Classify(err); ok && e.Kind == models.KindUnauthorized {
 		v.Detail = v.T("staff_login_wrong")
 		p.render(w, http.StatusUnauthorized, "staff_login", v)
@@ -71,6 +76,10 @@ func (p *Pages) staffConf(w http.ResponseWriter, r *http.Request) (*conference, 
 func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
 	v, ok := p.staffView(w, r, nil)
 	if !ok {
+		return
+	}
+	if p.actor(r).MustEnrol { // an admin requires a second factor: set it up first
+		redirect(w, r, "/staff/totp")
 		return
 	}
 	// A stale or delegate session shows the login page (or is refused).

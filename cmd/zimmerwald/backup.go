@@ -58,17 +58,18 @@ func writeBackup(ctx context.Context, cfg config.Config, st *models.Store, out s
 	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 		return "", err
 	}
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	part := out + ".part" // a backup cut short (a kill) never takes the name of a complete one
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
+	defer os.Remove(part)
 	if err := st.BackupSQLite(ctx, cfg.SQLitePath(), f); err != nil {
 		f.Close()
-		os.Remove(out)
 		return "", err
 	}
-	if err := errors.Join(f.Sync(), f.Close()); err != nil {
-		return "", err
+	if err := errors.Join(f.Sync(), f.Close(), os.Link(part, out)); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
 	}
 	if rotate {
 		if err := rotateBackups(cfg.BackupDir(), cfg.BackupKeep); err != nil {

@@ -169,7 +169,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	go housekeeping(ctx, st, log)
 	go dom.WatchLive(ctx, cfg.LivePollInterval)
 	httpSrv.RegisterOnShutdown(dom.Broadcaster().CloseAll)
-	go scheduledBackups(ctx, cfg, st, log)
+	backupsDone := make(chan struct{})
+	go func() { scheduledBackups(ctx, cfg, st, log); close(backupsDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", string(st.Dialect()), "mail", mailMode(cfg))
@@ -187,6 +188,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	case <-sctx.Done():
 		log.Warn("mail worker still busy at the end of the shutdown timeout; its leased mail will be retried")
 	}
+	<-backupsDone // a backup being written is finished (or abandoned) before the store closes
 	return err
 }
 

@@ -29,6 +29,9 @@ type Actor struct {
 	Token     *models.AuthToken
 	RequestID string
 	Client    string
+	// MustEnrol is true for a staff session while an admin requires a second factor that the
+	// account has not set up: only enrolment (StartTOTP, ConfirmTOTP) is allowed.
+	MustEnrol bool
 }
 
 // Anonymous is an actor who is not signed in.
@@ -87,6 +90,8 @@ func (a *Actor) RequireStaff(roles ...models.StaffRole) error {
 		return errSignInNeeded
 	case !a.IsStaff(roles...):
 		return errForbidden
+	case a.MustEnrol:
+		return errMustEnrol
 	}
 	return nil
 }
@@ -138,7 +143,11 @@ func (s *Service) actorFor(ctx context.Context, secret string) (*Actor, error) {
 		if a.DisabledAt != nil {
 			return nil, models.ErrNotFound
 		}
-		return &Actor{Role: string(a.Role), Account: a, Token: t}, nil
+		must, err := s.mustEnrol(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return &Actor{Role: string(a.Role), Account: a, Token: t, MustEnrol: must}, nil
 	case t.DelegateID != nil:
 		d, err := s.store.Delegate(ctx, *t.DelegateID)
 		if err != nil {

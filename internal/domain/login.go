@@ -30,7 +30,10 @@ const loginSlowdown = 3 * time.Second
 // as known ones. Attempts are limited per client (beyond the limit: refused) and per account,
 // keyed like the account lookup (trimmed, lower-case); beyond the account's limit an attempt is
 // slowed down, never refused, so that strangers elsewhere cannot lock the owner out.
-func (s *Service) Login(ctx context.Context, a *Actor, email, pass string) (*Session, error) {
+//
+// An account with a second factor also needs totp: a current RFC 6238 code (each works once) or a
+// recovery code; without it the answer is totp_required, after the password was checked.
+func (s *Service) Login(ctx context.Context, a *Actor, email, pass, code string) (*Session, error) {
 	if !s.loginLimiter.Allow(a.Client) {
 		return nil, errTooMany
 	}
@@ -49,6 +52,11 @@ func (s *Service) Login(ctx context.Context, a *Actor, email, pass string) (*Ses
 	}
 	if err := password.Verify(pass, acc.PasswordHash); err != nil || acc.DisabledAt != nil {
 		return nil, errWrongCredentials
+	}
+	if acc.TOTPEnabledAt != nil {
+		if err := s.checkSecondFactor(ctx, acc, code); err != nil {
+			return nil, err
+		}
 	}
 	now := s.store.Now()
 	idle := now.Add(s.cfg.SessionIdleTimeout)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/zimmerwald/zimmerwald/internal/config"
 	"github.com/zimmerwald/zimmerwald/internal/password"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -37,7 +39,7 @@ func TestLoginLimiterNormalisesAndNeverLocksTheOwnerOut(t *testing.T) {
 	}
 	spellings := []string{"reviewer@example.org", " reviewer@example.org", "  Reviewer@example.org", "REVIEWER@example.org   ", "\treviewer@Example.org"}
 	for i := range 12 {
-		_, err := s.Login(ctx, Anonymous("r", fmt.Sprintf("stranger-%d", i)), spellings[i%len(spellings)]+" ", "a wrong password")
+		_, err := s.Login(ctx, Anonymous("r", fmt.Sprintf("stranger-%d", i)), spellings[i%len(spellings)]+" ", "a wrong password", "")
 		if e, ok := models.Classify(err); !ok || e.Code != models.CodeWrongCredentials {
 			t.Fatalf("attempt %d: got %v, want wrong_credentials (slowed down, not refused)", i, err)
 		}
@@ -45,12 +47,12 @@ func TestLoginLimiterNormalisesAndNeverLocksTheOwnerOut(t *testing.T) {
 	if len(pauses) < 12-5 {
 		t.Errorf("got %d slowed attempts of 12 for one account under five spellings, want at least 7", len(pauses))
 	}
-	if sess, err := s.Login(ctx, Anonymous("r", "the owner at home"), " Reviewer@example.org ", "the right long password"); err != nil || sess.Token == "" {
+	if sess, err := s.Login(ctx, Anonymous("r", "the owner at home"), " Reviewer@example.org ", "the right long password", ""); err != nil || sess.Token == "" {
 		t.Fatalf("the owner after strangers' attempts: got %v, want a session", err)
 	}
 	var refused bool
 	for range 7 {
-		_, err := s.Login(ctx, Anonymous("r", "one client"), "nobody@example.org", "a wrong password")
+		_, err := s.Login(ctx, Anonymous("r", "one client"), "nobody@example.org", "a wrong password", "")
 		if e, ok := models.Classify(err); ok && e.Code == models.CodeRateLimited {
 			refused = true
 		}
@@ -83,4 +85,87 @@ func TestSetupChecksItsTokenFirstAndIsLimited(t *testing.T) {
 	if !limited {
 		t.Error("setup guesses from one client were never rate-limited")
 	}
+}
+
+// TestSecondFactorRecoveryReplayAndRequirement: a code works once; a recovery code works once;
+// while an admin requires a second factor, a staff session without one can only enrol, and after
+// enrolling it works again.
+func TestSecondFactorRecoveryReplayAndRequirement(t *testing.T) {
+	st := modelstest.SQLite(t)
+	s := New(Options{Store: st, Config: config.Defaults()})
+	ctx := context.Background()
+	hash, _ := password.Hash("the right long password")
+	staff := &models.Account{Email: "org@example.org", PasswordHash: hash, Role: models.StaffOrganiser}
+	admin := &models.Account{Email: "admin@example.org", PasswordHash: hash, Role: models.StaffAdmin}
+	for _, a := range []*models.Account{staff, admin} {
+		if err := st.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := 0
+	login := func(email, code string) error {
+		client++
+		_, err := s.Login(ctx, Anonymous("r", fmt.Sprint("c", client)), email, "the right long password", code)
+		return err
+	}
+	adm := actor2(t, s, admin, "")
+	on := true
+	if got, err := s.UpdateSettings(ctx, adm, &on); err != nil || !got.RequireStaffTOTP {
+		t.Fatalf("require a second factor: %+v %v", got, err)
+	}
+	org := actor2(t, s, staff, "")
+	if !org.MustEnrol {
+		t.Fatal("with the requirement on, a session without a second factor is not limited to enrolment")
+	}
+	if _, err := s.ListDelegates(ctx, org, DelegateQuery{Conference: "x"}); !isCode(err, models.CodeTOTPEnrolment) {
+		t.Fatalf("staff read while enrolment is required: got %v, want totp_enrolment_required", err)
+	}
+	enr, err := s.StartTOTP(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(enr.Secret, time.Now())
+	if err := s.ConfirmTOTP(ctx, org, code); err != nil {
+		t.Fatal(err)
+	}
+	if err := login(staff.Email, code); !isCode(err, models.CodeWrongCredentials) {
+		t.Errorf("the confirming code used again: got %v, want wrong_credentials", err)
+	}
+	next, _ := totp.GenerateCode(enr.Secret, time.Now().Add(30*time.Second))
+	if err := login(staff.Email, next); err != nil {
+		t.Errorf("a fresh code: %v", err)
+	}
+	if err := login(staff.Email, next); !isCode(err, models.CodeWrongCredentials) {
+		t.Errorf("a code replayed: got %v", err)
+	}
+	if err := login(staff.Email, enr.RecoveryCodes[3]); err != nil {
+		t.Errorf("a recovery code: %v", err)
+	}
+	if err := login(staff.Email, enr.RecoveryCodes[3]); !isCode(err, models.CodeWrongCredentials) {
+		t.Errorf("a recovery code used twice: got %v", err)
+	}
+	if a := actor2(t, s, staff, enr.RecoveryCodes[4]); a.MustEnrol {
+		t.Error("after enrolling the session is still limited")
+	}
+}
+
+// actor2 logs acc in (with a second factor code, or "") and authenticates the session.
+func actor2(t *testing.T, s *Service, acc *models.Account, code string) *Actor {
+	t.Helper()
+	ctx := context.Background()
+	sess, err := s.Login(ctx, Anonymous("r", "login-"+acc.ID+code), acc.Email, "the right long password", code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Authenticate(ctx, sess.Token, "r", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// isCode reports whether err is a domain error with code.
+func isCode(err error, code models.Code) bool {
+	e, ok := models.Classify(err)
+	return ok && e.Code == code
 }

@@ -32,8 +32,10 @@ func newPolicy() *bluemonday.Policy {
 }
 
 // Render turns Markdown into sanitised HTML. Raw HTML in the source is dropped, links keep only
-// safe schemes, and images are rendered as links to the image.
+// safe schemes, and images are rendered as links to the image. Nesting, indentation, links and
+// size are limited first (see tame), so the cost stays linear in the source.
 func Render(src string) string {
+	src = tame(src)
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		// goldmark writes to a bytes.Buffer, which cannot fail; keep the source as escaped text.

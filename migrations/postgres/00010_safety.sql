@@ -41,11 +41,26 @@ CREATE UNIQUE INDEX registration_decoys_feed_token ON registration_decoys(feed_t
 
 -- Discreet mail: a conference opts in to being named in subjects and first lines.
 ALTER TABLE conferences ADD COLUMN mail_names_conference BOOLEAN NOT NULL DEFAULT FALSE;
--- A delegate's OpenPGP public key (sealed): every mail to them is encrypted.
+-- The OpenPGP public key of a delegate (sealed): every mail to them is encrypted.
 ALTER TABLE delegates ADD COLUMN openpgp_key_sealed BYTEA;
 ALTER TABLE registration_decoys ADD COLUMN openpgp_key_sealed BYTEA;
+-- Staff second factor (TOTP, RFC 6238) and the instance settings an admin changes.
+ALTER TABLE accounts ADD COLUMN totp_secret_sealed BYTEA;
+ALTER TABLE accounts ADD COLUMN totp_enabled_at TIMESTAMPTZ;
+ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN totp_recovery TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
 
 -- +goose Down
+DROP TABLE settings;
+ALTER TABLE accounts DROP COLUMN totp_recovery;
+ALTER TABLE accounts DROP COLUMN totp_last_step;
+ALTER TABLE accounts DROP COLUMN totp_enabled_at;
+ALTER TABLE accounts DROP COLUMN totp_secret_sealed;
 ALTER TABLE delegates DROP COLUMN openpgp_key_sealed;
 ALTER TABLE conferences DROP COLUMN mail_names_conference;
 DROP TABLE registration_decoys;
