@@ -13,6 +13,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // funcs are the helpers every template may use.
@@ -108,6 +109,24 @@ func (v *view) ConflictText(c conflict, titles map[string]string) string {
 		return c.Kind
 	}
 	return v.T(id, "Sessions", strings.Join(names, " / "), "Room", c.Room, "Person", c.Delegate)
+}
+
+// MailName is a mail template's name for people ("Announcement"), or the name itself for a
+// template the catalogue does not know yet.
+func (v *view) MailName(template string) string {
+	if key := "template_" + template; v.Has(key) {
+		return v.T(key)
+	}
+	return template
+}
+
+// Person is a display name as the page shows it: an erased registration's placeholder is
+// translated.
+func (v *view) Person(name string) string {
+	if name == models.ErasedName {
+		return v.T("erased_name")
+	}
+	return name
 }
 
 // MailLanguages are the languages a delegate may choose for their mail.

@@ -119,3 +119,20 @@ func TestParticipantsTier(t *testing.T) {
 		me.get("/c/"+c.Slug+"/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
 	})
 }
+
+// TestUntranslatedStringsTranslated: the delivery view names mail templates and languages in
+// the reader's language, and an erased registration's placeholder name is translated.
+func TestUntranslatedStringsTranslated(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		d := e.delegate(c, e.organisation(c, "Union", true), "Gone", models.DelegateSubmitted, models.VisibilityOrganisers)
+		staff := e.staff(models.StaffOrganiser)
+		staff.post("/staff/c/"+c.Slug+"/registrations/"+d.ID+"/decision", url.Values{"decision": {"waitlist"}}).want(t, 200)
+		staff.get("/staff/c/"+c.Slug+"/outbox?state=&lang=uk").want(t, 200).has(t, "Рішення щодо реєстрації (English)").lacks(t, "decision (en)")
+		d.DisplayName = models.ErasedName
+		if err := e.st.UpdateDelegate(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		staff.get("/staff/c/"+c.Slug+"/registrations?status=&lang=de").has(t, "(zurückgezogen)").lacks(t, models.ErasedName)
+	})
+}
