@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -40,6 +41,12 @@ func TestMailLanguageChosen(t *testing.T) {
 		if got := e.outboxLang(c, "confirm", "olena@example.org"); got != "uk" {
 			t.Fatalf("confirmation mail in %q, want uk", got)
 		}
+		// The mailed link opens the page in the mail's language, on any device.
+		link := e.mailedLink(c, "confirm", "olena@example.org")
+		if !strings.Contains(link, "lang=uk") {
+			t.Fatalf("confirmation link %q does not carry the mail's language", link)
+		}
+		e.browser().get(link).want(t, 200).has(t, `<html lang="uk">`)
 		d := e.delegate(c, o, "Vera", models.DelegateSubmitted, models.VisibilityOrganisers)
 		me := e.delegateBrowser(d)
 		me.get("/me?lang=en").has(t, "Language of my mail")
