@@ -121,7 +121,7 @@ func (p *Pages) staffOrganisations(w http.ResponseWriter, r *http.Request) {
 	}
 	doneNotice(r, v)
 	v.Data = map[string]any{"Organisations": orgs, "Kinds": organisationKinds, "Statuses": []string{"proposed", "verified", "rejected"},
-		"Invite": p.cfg.BaseURL + "/c/" + url.PathEscape(c.Slug) + "/register?organisation_id="}
+		"Invite": p.cfg.BaseURL + "/c/" + url.PathEscape(c.Slug) + "/register?organisation="}
 	p.render(w, http.StatusOK, "staff_organisations", v)
 }
 
