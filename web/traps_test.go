@@ -12,17 +12,11 @@ import (
 // outboxLang is the language of the newest outbox message of template to address in c.
 func (e *env) outboxLang(c *models.Conference, template, to string) string {
 	e.t.Helper()
-	rows, err := e.st.ListOutbox(context.Background(), models.OutboxFilter{ConferenceID: c.ID, Page: models.Page{Limit: models.MaxLimit}})
-	if err != nil {
-		e.t.Fatal(err)
+	m := e.outboxRow(c, template, to)
+	if m == nil {
+		e.t.Fatalf("no %s mail to %s", template, to)
 	}
-	for _, r := range rows {
-		if r.Template == template && r.To == to {
-			return r.Lang
-		}
-	}
-	e.t.Fatalf("no %s mail to %s", template, to)
-	return ""
+	return m.Lang
 }
 
 // TestMailLanguageChosen: a Ukrainian who also reads English (English first in the form's order)
