@@ -380,7 +380,8 @@ func TestHeaderInjectionNeverAddsAHeader(t *testing.T) {
 			t.Fatalf("delivered %d messages, want the announcement and the confirmation", len(got))
 		}
 		allowed := map[string]bool{"From": true, "To": true, "Subject": true, "Message-Id": true, "Date": true, "Auto-Submitted": true,
-			"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true}
+			"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
+			"List-Unsubscribe": true, "List-Unsubscribe-Post": true} // RFC 8058 on announcements (issue 13)
 		for _, m := range receivedMail(t, e.smtp) {
 			if len(m.rcpts) != 1 || strings.Contains(m.rcpts[0], "evil.example") {
 				t.Errorf("envelope recipients %v, want exactly the delegate", m.rcpts)

@@ -44,6 +44,19 @@ func (p *Pages) staffAction(conf bool, back func(r *http.Request, c *conference)
 	}
 }
 
+// staffConfFor is staffConf for a page only some roles may see: anyone else gets the refusal.
+func (p *Pages) staffConfFor(w http.ResponseWriter, r *http.Request, roles []models.StaffRole) (*conference, *view, bool) {
+	c, v, ok := p.staffConf(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	if err := p.actor(r).RequireStaff(roles...); err != nil {
+		p.failed(w, r, v, err)
+		return nil, nil, false
+	}
+	return c, v, true
+}
+
 // consolePath is a path under the console page of the conference: consolePath(c, "rooms").
 func consolePath(c *conference, parts ...string) string {
 	out := "/staff/c/" + url.PathEscape(c.Slug)
@@ -105,23 +118,18 @@ func doneNotice(r *http.Request, v *view) {
 // staffOrganisations lists the conference's organisations with their status, quota, listing and
 // invitation link, and offers to create, verify, reject and edit them.
 func (p *Pages) staffOrganisations(w http.ResponseWriter, r *http.Request) {
-	c, v, ok := p.staffConf(w, r)
+	c, v, ok := p.staffConfFor(w, r, domain.StaffAll)
 	if !ok {
 		return
 	}
-	a := p.actor(r)
-	err := a.RequireStaff(domain.StaffAll...)
-	var orgs []models.Organisation
-	if err == nil {
-		orgs, err = p.dom.ListOrganisations(r.Context(), a, c.Slug, r.URL.Query().Get("status"))
-	}
+	orgs, err := p.dom.ListOrganisations(r.Context(), p.actor(r), c.Slug, r.URL.Query().Get("status"))
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
 	}
 	doneNotice(r, v)
 	v.Data = map[string]any{"Organisations": orgs, "Kinds": organisationKinds, "Statuses": []string{"proposed", "verified", "rejected"},
-		"Invite": p.cfg.BaseURL + "/c/" + url.PathEscape(c.Slug) + "/register?organisation_id="}
+		"Invite": p.cfg.BaseURL + "/c/" + url.PathEscape(c.Slug) + "/register?organisation="}
 	p.render(w, http.StatusOK, "staff_organisations", v)
 }
 

@@ -20,15 +20,11 @@ type reviewData struct {
 
 // staffStatementReview is one statement in the console.
 func (p *Pages) staffStatementReview(w http.ResponseWriter, r *http.Request) {
-	c, v, ok := p.staffConf(w, r)
+	c, v, ok := p.staffConfFor(w, r, domain.StaffAll)
 	if !ok {
 		return
 	}
 	a, id := p.actor(r), r.PathValue("id")
-	if err := a.RequireStaff(domain.StaffAll...); err != nil {
-		p.failed(w, r, v, err)
-		return
-	}
 	lang := r.URL.Query().Get("text")
 	sv, err := p.dom.GetStatement(r.Context(), a, id, lang)
 	if err == nil && sv.ConferenceID != c.ID {

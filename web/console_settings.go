@@ -12,12 +12,8 @@ import (
 
 // staffRooms lists the conference's rooms with forms to add, rename, change and remove them.
 func (p *Pages) staffRooms(w http.ResponseWriter, r *http.Request) {
-	c, v, ok := p.staffConf(w, r)
+	c, v, ok := p.staffConfFor(w, r, domain.StaffAll)
 	if !ok {
-		return
-	}
-	if err := p.actor(r).RequireStaff(domain.StaffAll...); err != nil {
-		p.failed(w, r, v, err)
 		return
 	}
 	rooms, err := p.dom.Store().ListRooms(r.Context(), c.ID)
@@ -68,12 +64,8 @@ type settingsData struct {
 // staffSettings is the conference settings form (title, days, time zone, languages, registration
 // window, quotas and vote rule, retention), filled with the stored values.
 func (p *Pages) staffSettings(w http.ResponseWriter, r *http.Request) {
-	c, v, ok := p.staffConf(w, r)
+	c, v, ok := p.staffConfFor(w, r, domain.Organisers)
 	if !ok {
-		return
-	}
-	if err := p.actor(r).RequireStaff(domain.Organisers...); err != nil {
-		p.failed(w, r, v, err)
 		return
 	}
 	loc, _ := time.LoadLocation(c.Timezone)

@@ -117,7 +117,7 @@ func TestConsoleOrganisationsAndRegistrants(t *testing.T) {
 			t.Fatalf("created organisation: %+v", orgs)
 		}
 		o := orgs[0]
-		staff.get(base+"/organisations").has(t, "/c/"+c.Slug+"/register?organisation_id="+o.ID)
+		staff.get(base+"/organisations").has(t, "/c/"+c.Slug+"/register?organisation="+o.ID)
 		// A proposed organisation is verified from the page; quota and listing change.
 		o.Status = models.OrgProposed
 		if err := e.st.UpdateOrganisation(ctx, &o); err != nil {

@@ -297,16 +297,22 @@ func (e *env) mailedLink(c *models.Conference, template, to string) string {
 // mailed reports whether the outbox of c holds a message of template to address.
 func (e *env) mailed(c *models.Conference, template, to string) bool {
 	e.t.Helper()
+	return e.outboxRow(c, template, to) != nil
+}
+
+// outboxRow is the newest outbox message of template to address in c, or nil.
+func (e *env) outboxRow(c *models.Conference, template, to string) *models.OutboxMessage {
+	e.t.Helper()
 	rows, err := e.st.ListOutbox(context.Background(), models.OutboxFilter{ConferenceID: c.ID, Page: models.Page{Limit: models.MaxLimit}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	for _, r := range rows {
-		if r.Template == template && r.To == to {
-			return true
+	for i := range rows {
+		if rows[i].Template == template && rows[i].To == to {
+			return &rows[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // syncBuffer is a log buffer safe for concurrent writes.

@@ -45,8 +45,8 @@ func TestRegisterConfirmAndMe(t *testing.T) {
 			t.Fatalf("stored registration does not match the form: %+v", d)
 		}
 		link := e.mailedLink(c, "confirm", email)
-		if !strings.HasPrefix(link, "/confirm?token=") {
-			t.Fatalf("confirmation link %q", link)
+		if !strings.HasPrefix(link, "/confirm?token=") || !strings.HasSuffix(link, "&lang=uk") {
+			t.Fatalf("confirmation link %q, want one in the mail's language (uk, the first chosen)", link)
 		}
 		landing := b.get(link).want(t, 200).has(t, `data-autosubmit`, `name="token"`)
 		if landing.Header.Get("Cache-Control") != "no-store" {
@@ -60,7 +60,7 @@ func TestRegisterConfirmAndMe(t *testing.T) {
 		if me.URL.Path != "/me" {
 			t.Fatalf("after confirming: got %s, want /me", me.URL.Path)
 		}
-		me.has(t, "Olena K.", "olena@example.org", "Submitted", "step-free access")
+		me.has(t, "Olena K.", "olena@example.org", "Подано", "step-free access") // the link opened the pages in Ukrainian
 		if d, _ := e.st.Delegate(context.Background(), d.ID); d.Status != models.DelegateSubmitted {
 			t.Fatalf("after confirming: status %s, want submitted", d.Status)
 		}

@@ -129,6 +129,24 @@ func (v *view) ConflictText(c conflict, titles map[string]string) string {
 	return v.T(id, "Sessions", strings.Join(names, " / "), "Room", c.Room, "Person", c.Delegate)
 }
 
+// MailName is a mail template's name for people ("Announcement"), or the name itself for a
+// template the catalogue does not know yet.
+func (v *view) MailName(template string) string {
+	if key := "template_" + template; v.Has(key) {
+		return v.T(key)
+	}
+	return template
+}
+
+// Person is a display name as the page shows it: an erased registration's placeholder is
+// translated.
+func (v *view) Person(name string) string {
+	if name == models.ErasedName {
+		return v.T("erased_name")
+	}
+	return name
+}
+
 // MailLanguages are the languages a delegate may choose for their mail.
 func (v *view) MailLanguages() []string { return domain.MailLanguages }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -11,17 +12,11 @@ import (
 // outboxLang is the language of the newest outbox message of template to address in c.
 func (e *env) outboxLang(c *models.Conference, template, to string) string {
 	e.t.Helper()
-	rows, err := e.st.ListOutbox(context.Background(), models.OutboxFilter{ConferenceID: c.ID, Page: models.Page{Limit: models.MaxLimit}})
-	if err != nil {
-		e.t.Fatal(err)
+	m := e.outboxRow(c, template, to)
+	if m == nil {
+		e.t.Fatalf("no %s mail to %s", template, to)
 	}
-	for _, r := range rows {
-		if r.Template == template && r.To == to {
-			return r.Lang
-		}
-	}
-	e.t.Fatalf("no %s mail to %s", template, to)
-	return ""
+	return m.Lang
 }
 
 // TestMailLanguageChosen: a Ukrainian who also reads English (English first in the form's order)
@@ -40,6 +35,12 @@ func TestMailLanguageChosen(t *testing.T) {
 		if got := e.outboxLang(c, "confirm", "olena@example.org"); got != "uk" {
 			t.Fatalf("confirmation mail in %q, want uk", got)
 		}
+		// The mailed link opens the page in the mail's language, on any device.
+		link := e.mailedLink(c, "confirm", "olena@example.org")
+		if !strings.Contains(link, "lang=uk") {
+			t.Fatalf("confirmation link %q does not carry the mail's language", link)
+		}
+		e.browser().get(link).want(t, 200).has(t, `<html lang="uk">`)
 		d := e.delegate(c, o, "Vera", models.DelegateSubmitted, models.VisibilityOrganisers)
 		me := e.delegateBrowser(d)
 		me.get("/me?lang=en").has(t, "Language of my mail")
@@ -117,5 +118,22 @@ func TestParticipantsTier(t *testing.T) {
 		me := e.delegateBrowser(e.delegate(c, o, "Approved", models.DelegateApproved, models.VisibilityOrganisers))
 		me.get(path).has(t, "Public Anna", "Tier Boris", "Participants only", "Do not pass their names on").lacks(t, "Hidden Clara")
 		me.get("/c/"+c.Slug+"/participants?lang=ru").has(t, "Tier Boris", "Не передавайте")
+	})
+}
+
+// TestUntranslatedStringsTranslated: the delivery view names mail templates and languages in
+// the reader's language, and an erased registration's placeholder name is translated.
+func TestUntranslatedStringsTranslated(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.conference()
+		d := e.delegate(c, e.organisation(c, "Union", true), "Gone", models.DelegateSubmitted, models.VisibilityOrganisers)
+		staff := e.staff(models.StaffOrganiser)
+		staff.post("/staff/c/"+c.Slug+"/registrations/"+d.ID+"/decision", url.Values{"decision": {"waitlist"}}).want(t, 200)
+		staff.get("/staff/c/"+c.Slug+"/outbox?state=&lang=uk").want(t, 200).has(t, "Рішення щодо реєстрації (English)").lacks(t, "decision (en)")
+		d.DisplayName = models.ErasedName
+		if err := e.st.UpdateDelegate(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		staff.get("/staff/c/"+c.Slug+"/registrations?status=&lang=de").has(t, "(zurückgezogen)").lacks(t, models.ErasedName)
 	})
 }

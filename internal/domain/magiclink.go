@@ -40,7 +40,7 @@ func (s *Service) RequestMagicLink(ctx context.Context, a *Actor, slug, email st
 		return err
 	}
 	_, err = s.store.RequestLogin(ctx, conf.ID, email, func(d *models.Delegate, secret string) (*models.OutboxMessage, error) {
-		data := &mail.LoginData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
+		data := &mail.LoginData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret + langQuery(d)),
 			ExpiresMinutes: int(models.LoginTTL / time.Minute)}
 		return NewMail(EnvelopeOf(d), "login:"+models.NewID(), data)
 	})

@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
@@ -35,3 +36,7 @@ func NewMail(to Envelope, event string, data mail.Data) (*models.OutboxMessage, 
 	}
 	return m, nil
 }
+
+// langQuery is the "&lang=" of a mailed link: the page it opens speaks the mail's language, also
+// on another device than the one that registered.
+func langQuery(d *models.Delegate) string { return "&lang=" + url.QueryEscape(d.Lang()) }

@@ -148,11 +148,11 @@ func (s *Service) registrationMail(conf *models.Conference, to string) func(*mod
 	return func(d *models.Delegate, known bool, secret string) (*models.OutboxMessage, error) {
 		env := Envelope{ConferenceID: conf.ID, DelegateID: d.ID, To: to, Lang: d.Lang()}
 		if known {
-			data := &mail.AlreadyRegisteredData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret),
+			data := &mail.AlreadyRegisteredData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/login?token=" + secret + langQuery(d)),
 				ExpiresMinutes: int(models.LoginTTL / time.Minute)}
 			return NewMail(env, "known:"+models.NewID(), data)
 		}
-		data := &mail.ConfirmData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/confirm?token=" + secret),
+		data := &mail.ConfirmData{Conference: conf.Title, Name: d.DisplayName, Link: s.link("/confirm?token=" + secret + langQuery(d)),
 			ExpiresMinutes: int(models.ConfirmTTL / time.Minute)}
 		return NewMail(env, "confirm", data)
 	}

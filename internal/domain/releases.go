@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/mail"
@@ -88,7 +89,7 @@ func (s *Service) releaseMails(ctx context.Context, tx *models.Store, conf *mode
 			continue
 		}
 		data := &mail.AgendaChangesData{Conference: conf.Title, Name: d.DisplayName, Release: pub.Release.Number,
-			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug + "/agenda")}
+			Changes: mailChanges(r.Changes, d.Lang(), loc), AgendaURL: s.link("/c/" + conf.Slug + "/agenda?lang=" + url.QueryEscape(d.Lang()))}
 		m, err := NewMail(EnvelopeOf(d), "release:"+pub.Release.ID, data)
 		if err != nil {
 			return nil, err
