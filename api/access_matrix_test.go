@@ -27,7 +27,8 @@ const (
 var accessTable = map[string]string{
 	"GET /healthz": public, "GET /readyz": public, "GET /api/openapi.yaml": public, "GET /metrics": public,
 	"GET /c/:slug/schedule.xml": public, "GET /c/:slug/schedule.json": public, "GET /c/:slug/agenda.ics": public,
-	"POST /api/v1/auth/login": public, "POST /api/v1/auth/logout": anyone,
+	"GET /c/:slug/live/stream": public,
+	"POST /api/v1/auth/login":  public, "POST /api/v1/auth/logout": anyone,
 	"GET /api/v1/tokens": staffAny, "POST /api/v1/tokens": staffAny, "DELETE /api/v1/tokens/:id": staffAny,
 	"POST /api/v1/auth/totp": staffAny, "POST /api/v1/auth/totp/confirm": staffAny,
 	"GET /api/v1/settings": admins, "PATCH /api/v1/settings": admins,

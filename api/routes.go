@@ -79,6 +79,7 @@ func (s *Server) routes() {
 	e.GET("/c/:slug/schedule.xml", s.h(s.scheduleXML))
 	e.GET("/c/:slug/schedule.json", s.h(s.scheduleJSON))
 	e.GET("/c/:slug/agenda.ics", s.h(s.agendaICS))
+	e.GET("/c/:slug/live/stream", s.h(s.liveStream)) // what the projector page /c/{slug}/live follows
 
 	// Position statements (statements.go, statement_review.go, cosign.go, amendments.go, votes.go).
 	// Readable ones answer anyone; handlers narrow by statement status and organisation.

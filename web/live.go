@@ -40,7 +40,7 @@ func (p *Pages) live(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, v, err)
 		return
 	}
-	d := liveData{LiveView: lv, Stream: "/api/v1/conferences/" + url.PathEscape(c.Slug) + "/live/stream"}
+	d := liveData{LiveView: lv, Stream: "/c/" + url.PathEscape(c.Slug) + "/live/stream"}
 	if lv.Speakers != nil && lv.Speakers.Current != nil && lv.Speakers.Current.EndsAt != nil {
 		d.SecondsLeft = int(time.Until(*lv.Speakers.Current.EndsAt).Seconds())
 	}

@@ -14,7 +14,6 @@ var (
 	errListClosed    = models.Conflictf(models.CodeSpeakersClosed, "the list of speakers is closed")
 	errAlreadyQueued = models.Conflictf(models.CodeAlreadyQueued, "you are already on the list of speakers")
 	errNoSpeaker     = models.Conflictf(models.CodeNoCurrentSpeaker, "nobody has the floor")
-	errItemNotLive   = models.Conflictf(models.CodeConflict, "the session is not published")
 )
 
 // SpeakerRequested is a new place on a list of speakers: Position 1 speaks next.
