@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/zimmerwald/zimmerwald/internal/metrics"
 )
 
 // Event is one state of a topic's live view: its version (the stream's event ID) and its JSON.
@@ -90,6 +92,7 @@ func (b *Broadcaster) Subscribe(topicID, client string) (*Sub, error) {
 	s := &Sub{b: b, topic: topicID, client: client, ch: make(chan Event, b.opts.Buffer)}
 	t.subs[s] = struct{}{}
 	b.conns.Add(1)
+	streamsOpen.Inc()
 	return s, nil
 }
 
@@ -124,6 +127,7 @@ func (b *Broadcaster) remove(s *Sub) {
 	s.closed = true
 	close(s.ch)
 	b.conns.Add(-1)
+	streamsOpen.Dec()
 	if t := b.topics[s.topic]; t != nil {
 		delete(t.subs, s)
 		if len(t.subs) == 0 {
@@ -197,6 +201,7 @@ func (b *Broadcaster) Publish(topicID string, ev Event) {
 		default:
 			b.remove(s)
 			b.dropped.Add(1)
+			streamsDropped.Inc()
 		}
 	}
 }
@@ -235,3 +240,9 @@ func (b *Broadcaster) behind(vs map[string]int64) []string {
 	}
 	return out
 }
+
+// The streams of every broadcaster of the process, for GET /metrics (no client is named).
+var (
+	streamsOpen    = metrics.NewGauge("live_streams", "Live-view streams open now.")
+	streamsDropped = metrics.NewCounter("live_streams_dropped_total", "Live-view streams dropped for falling behind.")
+)

@@ -1,6 +1,8 @@
 package live
 
 import (
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"context"
 	"errors"
 	"sync/atomic"
@@ -11,6 +13,7 @@ import (
 // TestSlowSubscriberDropped checks that a subscriber that never reads is dropped once its buffer
 // is full, while another keeps receiving every event.
 func TestSlowSubscriberDropped(t *testing.T) {
+	open0, dropped0 := testutil.ToFloat64(streamsOpen), testutil.ToFloat64(streamsDropped)
 	b := New(Options{Buffer: 2})
 	slow, _ := b.Subscribe("c", "a")
 	fast, _ := b.Subscribe("c", "b")
@@ -26,6 +29,9 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	}
 	if n != 2 || b.Dropped() != 1 || b.Connections() != 1 {
 		t.Errorf("slow read %d, dropped %d, connections %d; want 2, 1, 1", n, b.Dropped(), b.Connections())
+	}
+	if open, dropped := testutil.ToFloat64(streamsOpen)-open0, testutil.ToFloat64(streamsDropped)-dropped0; open != 1 || dropped != 1 {
+		t.Errorf("metrics: %v open, %v dropped; want 1 and 1", open, dropped)
 	}
 	slow.Close()
 	fast.Close()
