@@ -107,6 +107,9 @@ func (s *Server) liveStream(c *gin.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	if isHEAD(c.Request) {
+		return nil
+	}
 	send := func(ev live.Event) bool {
 		if ev.ID <= lastID {
 			return true

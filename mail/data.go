@@ -360,6 +360,7 @@ func checkLink(field, value string, required bool) error {
 // in it: "head", "voting", "alternate", "member", or "" when they are no
 // longer part of it.
 type CredentialsData struct {
+	Discretion
 	Conference, Name string
 	Organisation     string
 	Role             string
@@ -379,6 +380,7 @@ func (d *CredentialsData) Validate() error {
 // election; Outcome is "adopted", "rejected" or "no_quorum"; Elected names
 // the winners of an election.
 type BallotResultData struct {
+	Discretion
 	Conference, Name string
 	Kind             string
 	Question         string
