@@ -18,6 +18,8 @@ var consolePages = map[string]string{
 	"POST /api/v1/accounts":                                "POST /staff/accounts",
 	"GET /api/v1/audit":                                    "GET /staff/audit",
 	"GET /api/v1/tokens":                                   "GET /staff/tokens",
+	"GET /api/v1/settings":                                 "GET /staff/totp",
+	"PATCH /api/v1/settings":                               "POST /staff/totp/require",
 	"POST /api/v1/tokens":                                  "POST /staff/tokens",
 	"DELETE /api/v1/tokens/:id":                            "POST /staff/tokens/{id}/revoke",
 	"POST /api/v1/conferences":                             "POST /staff/conferences",

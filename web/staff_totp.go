@@ -15,6 +15,8 @@ type totpData struct {
 	// URL is the enrolment's otpauth:// address, which html/template would otherwise refuse as an
 	// unknown scheme; it is built by the domain from a random secret, not from input.
 	URL template.URL
+	// Admin shows the instance setting RequireAll (require a second factor of every staff account).
+	Admin, RequireAll bool
 }
 
 // staffTOTP shows whether the account's second factor is on, with a button to set it up.
@@ -28,7 +30,20 @@ func (p *Pages) staffTOTP(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, v, a.RequireStaff(domain.StaffAll...))
 		return
 	}
-	v.Data = totpData{On: a.Account.TOTPEnabledAt != nil, Required: a.MustEnrol}
+	// An admin who must enrol first changes settings only after enrolling.
+	d := totpData{On: a.Account.TOTPEnabledAt != nil, Required: a.MustEnrol, Admin: a.IsStaff(domain.AdminOnly...) && !a.MustEnrol}
+	if d.Admin {
+		st, err := p.dom.GetSettings(r.Context(), a)
+		if err != nil {
+			p.failed(w, r, v, err)
+			return
+		}
+		d.RequireAll = st.RequireStaffTOTP
+	}
+	v.Data = d
+	if r.URL.Query().Get("saved") == "1" {
+		v.Notice = v.T("totp_require_saved")
+	}
 	if r.URL.Query().Get("on") == "1" {
 		v.Notice = v.T("totp_now_on")
 	}
@@ -66,4 +81,19 @@ func (p *Pages) staffTOTPConfirm(w http.ResponseWriter, r *http.Request) {
 		v.Data = totpData{}
 		p.render(w, status, "staff_totp", v)
 	}
+}
+
+// staffTOTPRequire turns the instance setting "a second factor for every staff account" on or
+// off (admins; domain.Service.UpdateSettings).
+func (p *Pages) staffTOTPRequire(w http.ResponseWriter, r *http.Request) {
+	v, ok := p.staffView(w, r, nil)
+	if !ok || !p.parseForm(w, r, v) {
+		return
+	}
+	on := v.Form.Get("require") == checkboxValue
+	if _, err := p.dom.UpdateSettings(r.Context(), p.actor(r), &on); err != nil {
+		p.failed(w, r, v, err)
+		return
+	}
+	redirect(w, r, "/staff/totp?saved=1")
 }

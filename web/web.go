@@ -171,6 +171,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("GET /staff/totp", p.staffTOTP)
 	m.HandleFunc("POST /staff/totp", p.staffTOTPStart)
 	m.HandleFunc("POST /staff/totp/confirm", p.staffTOTPConfirm)
+	m.HandleFunc("POST /staff/totp/require", p.staffTOTPRequire)
 	m.HandleFunc("GET /staff/c/{slug}", p.staffConference)
 	m.HandleFunc("GET /staff/c/{slug}/registrations", p.staffRegistrations)
 	m.HandleFunc("POST /staff/c/{slug}/registrations/{id}/decision", p.staffDecide)
