@@ -13,6 +13,7 @@ func main() {
 	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes, live, oracle, markdown")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&postgresURL, "postgres", "", "run the figures on a fresh schema of this PostgreSQL database (postgres://…) instead of SQLite")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

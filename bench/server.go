@@ -21,6 +21,7 @@ import (
 // instance is the real server on a fresh SQLite database, listening on loopback.
 type instance struct {
 	dir   string
+	drop  func() // drops the PostgreSQL schema (nil on SQLite)
 	store *models.Store
 	srv   *http.Server
 	base  string
@@ -38,7 +39,14 @@ func startServer() (*instance, error) {
 	}
 	ctx := context.Background()
 	box, _ := seal.New(seal.NewKey())
-	st, err := models.Open(ctx, models.Options{SQLitePath: filepath.Join(dir, "zimmerwald.db")}, box)
+	opts := models.Options{SQLitePath: filepath.Join(dir, "zimmerwald.db")}
+	var drop func()
+	if postgresURL != "" {
+		if opts.DatabaseURL, drop, err = freshSchema(postgresURL); err != nil {
+			return nil, err
+		}
+	}
+	st, err := models.Open(ctx, opts, box)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +92,7 @@ func startServer() (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &instance{dir: dir, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg}, nil
+	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg}, nil
 }
 
 // listen serves h on a free loopback port.
@@ -101,6 +109,9 @@ func listen(h http.Handler) (string, *http.Server, error) {
 func (in *instance) close() {
 	in.srv.Close()
 	in.store.Close()
+	if in.drop != nil {
+		in.drop()
+	}
 	os.RemoveAll(in.dir)
 }
 
