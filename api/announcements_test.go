@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
 
 // annRecipients returns the delegate IDs an announcement's outbox rows go to, with their language.
@@ -272,7 +273,7 @@ func TestAnnouncementRefusesBadInput(t *testing.T) {
 // API and logs how long it took (the bench measures it properly; nothing here is timed).
 func TestAnnouncementTenThousandRecipients(t *testing.T) {
 	if testing.Short() {
-		t.Skip("10,000 delegates")
+		modelstest.Require(t, "a run without -short (10,000 delegates)")
 	}
 	eachDB(t, func(t *testing.T, e *testEnv) {
 		const n = 10000

@@ -16,6 +16,7 @@ import (
 
 	"github.com/zimmerwald/zimmerwald/internal/seal"
 	"github.com/zimmerwald/zimmerwald/models"
+	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
 
 // TestSIGKILLUnderWriteLoseNothing kills the server with SIGKILL at random moments while clients
@@ -23,7 +24,7 @@ import (
 // with its confirmation mail, and PRAGMA integrity_check is ok.
 func TestSIGKILLUnderWriteLoseNothing(t *testing.T) {
 	if testing.Short() {
-		t.Skip("50 kill rounds")
+		modelstest.Require(t, "a run without -short (50 kill rounds)")
 	}
 	dir := t.TempDir()
 	env := map[string]string{"ZW_BOOTSTRAP_ADMIN_EMAIL": "admin@example.org", "ZW_BOOTSTRAP_ADMIN_PASSWORD": "a long admin password",
