@@ -34,6 +34,7 @@ const (
 	TemplateAnnouncement      Template = "announcement"
 	TemplateCredentials       Template = "credentials"
 	TemplateBallotResult      Template = "ballot_result"
+	TemplateOnlineReminder    Template = "online_reminder"
 )
 
 // registry maps each template name to a constructor of its data struct. It
@@ -54,6 +55,7 @@ var registry = map[Template]func() Data{
 	TemplateAnnouncement:      func() Data { return new(AnnouncementData) },
 	TemplateCredentials:       func() Data { return new(CredentialsData) },
 	TemplateBallotResult:      func() Data { return new(BallotResultData) },
+	TemplateOnlineReminder:    func() Data { return new(OnlineReminderData) },
 }
 
 // NewData returns a new pointer to the data struct of the named template
@@ -399,3 +401,19 @@ func (d *BallotResultData) Validate() error {
 	}
 	return checkEnum("Outcome", d.Outcome, "adopted", "rejected", "no_quorum")
 }
+
+// OnlineReminderData is the data of "online_reminder": a session the recipient may join online
+// (they speak, chair, signed up, or attend a plenary remotely) starts soon. Link is the session's
+// online link, which no public output carries; When is its time in the conference's time zone.
+type OnlineReminderData struct {
+	Discretion
+	Conference, Name    string
+	Session, When, Room string
+	Link                string
+}
+
+// Template names the template this data fills.
+func (*OnlineReminderData) Template() Template { return TemplateOnlineReminder }
+
+// Validate reports whether the data can be rendered.
+func (d *OnlineReminderData) Validate() error { return checkLink("Link", d.Link, true) }

@@ -73,6 +73,12 @@ func samples(name Template) []Data {
 			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: "alternate"},
 			&CredentialsData{Conference: sampleConference, Name: "Clara", Organisation: "Peace Union", Role: ""},
 		}
+	case TemplateOnlineReminder:
+		return []Data{
+			&OnlineReminderData{Conference: sampleConference, Name: "Clara", Session: "Plenary: Resolutions", When: "Sat 7 Sep, 09:00–12:00 CEST", Room: "Hall",
+				Link: "https://meet.example.org/plenary-7f3a9c"},
+			&OnlineReminderData{Conference: sampleConference, Session: "Workshop: Translation", When: "Sat 7 Sep, 14:00–15:30 CEST", Link: "https://meet.example.org/workshop"},
+		}
 	case TemplateAnnouncement:
 		return []Data{
 			&AnnouncementData{Conference: sampleConference, Name: "Clara", Subject: "Practical information",

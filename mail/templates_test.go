@@ -39,8 +39,8 @@ func TestLanguages(t *testing.T) {
 
 func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {
 	tm := loadTestTemplates(t)
-	if got := len(TemplateNames()); got != 15 {
-		t.Errorf("template names: got %d, want 15", got)
+	if got := len(TemplateNames()); got != 16 {
+		t.Errorf("template names: got %d, want 16", got)
 	}
 	for _, lang := range tm.Languages() {
 		for _, name := range TemplateNames() {
