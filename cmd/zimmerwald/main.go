@@ -168,6 +168,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	go func() { workerDone <- worker.Run(ctx) }()
 	go housekeeping(ctx, st, log)
 	go dom.WatchLive(ctx, cfg.LivePollInterval)
+	reminderTick := time.NewTicker(reminderEvery)
+	defer reminderTick.Stop()
+	remindersDone := make(chan struct{})
+	go func() { onlineReminders(ctx, dom, cfg.OnlineReminderLead, reminderTick.C, log); close(remindersDone) }()
 	httpSrv.RegisterOnShutdown(dom.Broadcaster().CloseAll)
 	backupsDone := make(chan struct{})
 	go func() { scheduledBackups(ctx, cfg, st, log); close(backupsDone) }()
@@ -189,6 +193,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 		log.Warn("mail worker still busy at the end of the shutdown timeout; its leased mail will be retried")
 	}
 	<-backupsDone // a backup being written is finished (or abandoned) before the store closes
+	<-remindersDone
 	return err
 }
 

@@ -45,6 +45,7 @@ type Config struct {
 	BackupInterval          time.Duration // ZW_BACKUP_INTERVAL: serve writes a backup this often; 0 = never
 	SecretKeyFile           string        // ZW_SECRET_KEY_FILE: the key file, e.g. on tmpfs; empty = DataDir/secret.key
 	SecretKeyPassphraseFile string        // ZW_SECRET_KEY_PASSPHRASE_FILE: passphrase of a wrapped key file
+	OnlineReminderLead      time.Duration // ZW_ONLINE_REMINDER_LEAD: how long before a session its online link is mailed
 }
 
 // Defaults returns the configuration of the embedded default: SQLite and mail files in ./data.
@@ -65,6 +66,7 @@ func Defaults() Config {
 		LiveStreamsPerClient:   8,
 		LivePollInterval:       250 * time.Millisecond,
 		BackupKeep:             7,
+		OnlineReminderLead:     30 * time.Minute,
 	}
 }
 
@@ -148,6 +150,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	dur("ZW_BACKUP_INTERVAL", &c.BackupInterval)
 	str("ZW_SECRET_KEY_FILE", &c.SecretKeyFile)
 	str("ZW_SECRET_KEY_PASSPHRASE_FILE", &c.SecretKeyPassphraseFile)
+	dur("ZW_ONLINE_REMINDER_LEAD", &c.OnlineReminderLead)
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
@@ -190,11 +193,22 @@ func (c *Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("ZW_LOG_FORMAT: want text or json, got %q", c.LogFormat))
 	}
+	if c.OnlineReminderLead < MinOnlineReminderLead || c.OnlineReminderLead > MaxOnlineReminderLead {
+		errs = append(errs, fmt.Errorf("ZW_ONLINE_REMINDER_LEAD: want a duration from %s to %s, got %s", MinOnlineReminderLead, MaxOnlineReminderLead, c.OnlineReminderLead))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	return nil
 }
+
+// The bounds of ZW_ONLINE_REMINDER_LEAD: at least the minute between two looks for sessions due
+// (or a session could start unreminded), at most a day (a link mailed days ahead is forgotten, and
+// the session may still move).
+const (
+	MinOnlineReminderLead = 2 * time.Minute
+	MaxOnlineReminderLead = 24 * time.Hour
+)
 
 // SQLitePath is the database file used when DatabaseURL is empty.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "zimmerwald.db") }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -17,7 +18,7 @@ func TestDefaultsAreValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || c.DataDir != "./data" {
+	if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || c.DataDir != "./data" || c.OnlineReminderLead != 30*time.Minute {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -32,11 +33,25 @@ func TestInvalidValuesAreNamed(t *testing.T) {
 		"ZW_LOG_LEVEL":            {"ZW_LOG_LEVEL": "loud"},
 		"ZW_BASE_URL":             {"ZW_BASE_URL": "ftp://x"},
 		"ZW_PUBLIC_RATE_BURST":    {"ZW_PUBLIC_RATE_BURST": "-1"},
+		"ZW_ONLINE_REMINDER_LEAD": {"ZW_ONLINE_REMINDER_LEAD": "30s"},
 	}
 	for name, vars := range cases {
 		_, err := FromEnv(env(vars))
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%v: got %v, want an error naming %s", vars, err, name)
+		}
+	}
+}
+
+// TestOnlineReminderLeadBounds: the lead must outlast the minute between two looks for sessions
+// due, and stay within a day.
+func TestOnlineReminderLeadBounds(t *testing.T) {
+	for v, ok := range map[string]bool{"30s": false, "2m": true, "1h": true, "24h": true, "25h": false, "0": false} {
+		c, err := FromEnv(env(map[string]string{"ZW_ONLINE_REMINDER_LEAD": v}))
+		if ok && (err != nil || c.OnlineReminderLead.String() == "") {
+			t.Errorf("%s: %v", v, err)
+		} else if !ok && (err == nil || !strings.Contains(err.Error(), "ZW_ONLINE_REMINDER_LEAD")) {
+			t.Errorf("%s: got %v, want an error naming ZW_ONLINE_REMINDER_LEAD", v, err)
 		}
 	}
 }
