@@ -23,7 +23,8 @@ func onlineReminderEvent(sess *models.Session) string {
 // decide) a published session with an online link that starts within lead of now. It is meant to
 // run every minute in every process: each (delegate, session, start time) is mailed once, however
 // often and in however many processes it runs, because the mail's idempotency key names all three
-// and the outbox skips a key it holds. It returns how many mails it enqueued.
+// and the outbox skips a key it holds; the reminders of one session are enqueued under its row
+// lock, so processes running at once take turns on it. It returns how many mails it enqueued.
 func (s *Service) RemindOnline(ctx context.Context, lead time.Duration) (int, error) {
 	now := s.Now()
 	sessions, err := s.store.SessionsStartingBetween(ctx, now, now.Add(lead))
@@ -117,6 +118,17 @@ func (s *Service) remindSession(ctx context.Context, sess *models.Session) (int,
 			msgs = nil
 			return nil
 		}
+		// Another process reminding this session held the lock before: what it enqueued counts
+		// as its own (Enqueue would skip the keys anyway).
+		keys := make([]string, len(msgs))
+		for i, m := range msgs {
+			keys[i] = m.IdempotencyKey
+		}
+		taken, err := tx.OutboxKeysTaken(ctx, keys)
+		if err != nil {
+			return err
+		}
+		msgs = slices.DeleteFunc(msgs, func(m *models.OutboxMessage) bool { return taken[m.IdempotencyKey] })
 		return tx.Enqueue(ctx, msgs...)
 	})
 	return len(msgs), err
