@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -79,18 +82,87 @@ func TestOnlineLinkReachesOnlyParticipants(t *testing.T) {
 			t.Errorf("the personal feed lacks the online link:\n%s", ics.Body)
 		}
 
-		// Every public output, read anonymously: no online link anywhere.
-		for _, path := range []string{
-			"/api/v1/conferences/" + c.Slug + "/agenda", "/api/v1/conferences/" + c.Slug + "/schedule.xml",
-			"/api/v1/conferences/" + c.Slug + "/schedule.json", "/api/v1/conferences/" + c.Slug + "/agenda.ics",
-			"/api/v1/conferences/" + c.Slug + "/sessions", "/api/v1/sessions/" + plenaryID, "/api/v1/sessions/" + workshopID,
-			"/api/v1/conferences/" + c.Slug + "/rooms", "/api/v1/conferences/" + c.Slug + "/live", "/api/v1/conferences/" + c.Slug + "/participants",
-			"/api/v1/conferences/" + c.Slug + "/agenda/releases", "/api/v1/conferences/" + c.Slug,
-		} {
-			body := string(e.do("GET", path, "", nil).want(t, 200).Body)
-			if strings.Contains(body, "meet.example.org") {
-				t.Errorf("public %s carries an online link", path)
-			}
+		// Every public output, read anonymously: no online link anywhere. Then again once the
+		// reminders went out (their logs, the staff delivery view).
+		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, o.ID, remote.ID}, "meet.example.org")
+		e.st.SetClock(func() time.Time { return time.Date(2027, time.September, 6, 7, 45, 0, 0, time.UTC) }) // 09:45 in Zurich
+		n, err := e.srv.dom.RemindOnline(ctx, 30*time.Minute)
+		e.st.SetClock(time.Now)
+		if err != nil || n != 3 {
+			t.Fatalf("RemindOnline: %d, %v; want the speaker, the chair and the remote delegate", n, err)
+		}
+		e.deliver()
+		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, o.ID, remote.ID}, "meet.example.org")
+		if body := e.do("GET", "/api/v1/conferences/"+c.Slug+"/outbox", staff, nil).want(t, 200).Body; strings.Contains(string(body), "meet.example.org") {
+			t.Error("the delivery view carries an online link")
+		}
+		if strings.Contains(e.logs.String(), "meet.example.org") {
+			t.Error("a log line carries an online link")
 		}
 	})
+}
+
+// scanPublicOutputs asks every GET route of the router anonymously, with each of ids for its
+// parameters, and fails if any answer carries needle. The live stream is read up to its first
+// event. At least the agenda and the sessions must have answered 200, so the scan cannot pass by
+// reading nothing.
+func scanPublicOutputs(t *testing.T, e *testEnv, slug string, ids []string, needle string) {
+	t.Helper()
+	ok := map[string]bool{}
+	for _, r := range e.srv.engine.Routes() {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		for _, id := range ids {
+			path := strings.ReplaceAll(r.Path, ":slug", slug)
+			path = strings.ReplaceAll(path, ":id", id)
+			for _, p := range []string{":token", ":n", ":sid", ":lang"} {
+				path = strings.ReplaceAll(path, p, "x")
+			}
+			var code int
+			var body string
+			if strings.HasSuffix(r.Path, "/live/stream") {
+				code, body = firstEvent(e, path)
+			} else {
+				w := serve(e, http.MethodGet, path)
+				code, body = w.Code, w.Body.String()
+			}
+			if strings.Contains(body, needle) {
+				t.Errorf("public GET %s (%d) carries %q", path, code, needle)
+			}
+			if code == http.StatusOK {
+				ok[r.Path] = true
+			}
+		}
+	}
+	for _, p := range []string{"/api/v1/conferences/:slug/agenda", "/api/v1/sessions/:id", "/api/v1/conferences/:slug/sessions", "/api/v1/conferences/:slug/live/stream", "/api/v1/conferences/:slug/rooms"} {
+		if !ok[p] {
+			t.Errorf("the scan never read %s", p)
+		}
+	}
+}
+
+// firstEvent reads a live stream until its first event and hangs up.
+func firstEvent(e *testEnv, path string) (int, string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &untilEvent{ResponseRecorder: httptest.NewRecorder(), cancel: cancel}
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	req.RemoteAddr = "192.0.2.10:4242"
+	e.srv.Handler().ServeHTTP(w, req)
+	return w.Code, w.Body.String()
+}
+
+// untilEvent records an event stream and cancels its request once a whole event was written.
+type untilEvent struct {
+	*httptest.ResponseRecorder
+	cancel context.CancelFunc
+}
+
+func (u *untilEvent) Write(p []byte) (int, error) {
+	n, err := u.ResponseRecorder.Write(p)
+	if strings.Contains(u.Body.String(), "\n\n") {
+		u.cancel()
+	}
+	return n, err
 }
