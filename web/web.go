@@ -84,13 +84,23 @@ func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The layout and partials are parsed once; each page is a clone of them (sharing their parse
+	// trees, which are read-only) with its own file parsed on top, so they are held once, not once
+	// per page.
+	shared, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/_*.html", n)
+		t, err := shared.Clone()
+		if err == nil {
+			t, err = t.ParseFS(fsys, n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
