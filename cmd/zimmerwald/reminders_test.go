@@ -49,7 +49,10 @@ func TestOnlineRemindersLoop(t *testing.T) {
 
 	runCtx, stop := context.WithCancel(ctx)
 	tick, done := make(chan time.Time), make(chan struct{})
-	go func() { onlineReminders(runCtx, dom, cfg.OnlineReminderLead, tick, slog.New(slog.DiscardHandler)); close(done) }()
+	go func() {
+		onlineReminders(runCtx, dom, cfg.OnlineReminderLead, tick, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
 	tick <- time.Time{} // taken once the first run is over: 45 minutes ahead, nothing is due
 	if n := rows(); n != 0 {
 		t.Fatalf("%d mails 45 minutes ahead, want none", n)
