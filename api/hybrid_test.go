@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zimmerwald/zimmerwald/models"
 )
 
 // TestOnlineLinkReachesOnlyParticipants checks who gets a session's online link (its room's or
@@ -17,34 +15,10 @@ import (
 func TestOnlineLinkReachesOnlyParticipants(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *testEnv) {
 		ctx := context.Background()
-		c := e.conference()
-		o := e.organisation(c, "Union", true, 20)
-		staff := e.staffToken(models.StaffOrganiser)
-		const roomLink, ownLink = "https://meet.example.org/room-secret-1", "https://meet.example.org/own-secret-2"
-		e.do("POST", "/api/v1/conferences/"+c.Slug+"/rooms", staff, map[string]any{"name": "Online Hall", "online_url": roomLink}).want(t, 201)
-		newDelegate := func(name string, status models.DelegateStatus, remote bool) *models.Delegate {
-			d := e.delegate(c, o, name, status, models.VisibilityPublic)
-			if remote {
-				d.Attendance = models.AttendRemote
-				if err := e.st.UpdateDelegate(ctx, d); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return d
-		}
-		speaker, chair := newDelegate("Speaker", models.DelegateApproved, false), newDelegate("Chair", models.DelegateApproved, false)
-		attendee, remote := newDelegate("Attendee", models.DelegateApproved, false), newDelegate("Remote", models.DelegateApproved, true)
-		onSite, pendingRemote := newDelegate("On Site", models.DelegateApproved, false), newDelegate("Pending Remote", models.DelegateSubmitted, true)
-
-		plenary := sessionBody("Plenary", "Online Hall", 6, 10, speaker)
-		plenary["kind"], plenary["chair_ids"] = "plenary", []string{chair.ID}
-		plenaryID := e.addSession(t, staff, c, plenary)["id"].(string)
-		workshop := sessionBody("Workshop", "Room B", 6, 14)
-		workshop["online_url"] = ownLink
-		workshopID := e.addSession(t, staff, c, workshop)["id"].(string)
-		e.publishSession(t, staff, plenaryID)
-		e.publishSession(t, staff, workshopID)
-		e.do("POST", "/api/v1/sessions/"+workshopID+"/attendance", e.delegateToken(attendee), nil).want(t, 201)
+		h := newHybridAgenda(t, e)
+		c, staff, roomLink, ownLink := h.conf, h.staff, h.roomLink, h.ownLink
+		speaker, chair, attendee, remote, onSite, pendingRemote := h.speaker, h.chair, h.attendee, h.remote, h.onSite, h.pendingRemote
+		plenaryID, workshopID := h.plenaryID, h.workshopID
 
 		for _, tc := range []struct {
 			who     string
@@ -60,6 +34,7 @@ func TestOnlineLinkReachesOnlyParticipants(t *testing.T) {
 			{"remote delegate, workshop", e.delegateToken(remote), workshopID, ""},
 			{"on site, not signed up", e.delegateToken(onSite), plenaryID, ""},
 			{"remote but not approved", e.delegateToken(pendingRemote), plenaryID, ""},
+			{"speaker not approved", e.delegateToken(h.pendingSpeaker), plenaryID, ""},
 			{"anonymous", "", plenaryID, ""},
 			{"anonymous", "", workshopID, ""},
 		} {
@@ -84,7 +59,7 @@ func TestOnlineLinkReachesOnlyParticipants(t *testing.T) {
 
 		// Every public output, read anonymously: no online link anywhere. Then again once the
 		// reminders went out (their logs, the staff delivery view).
-		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, o.ID, remote.ID}, "meet.example.org")
+		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, h.cancelledID, h.draftID, remote.ID}, "meet.example.org")
 		e.st.SetClock(func() time.Time { return time.Date(2027, time.September, 6, 7, 45, 0, 0, time.UTC) }) // 09:45 in Zurich
 		n, err := e.srv.dom.RemindOnline(ctx, 30*time.Minute)
 		e.st.SetClock(time.Now)
@@ -92,7 +67,7 @@ func TestOnlineLinkReachesOnlyParticipants(t *testing.T) {
 			t.Fatalf("RemindOnline: %d, %v; want the speaker, the chair and the remote delegate", n, err)
 		}
 		e.deliver()
-		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, o.ID, remote.ID}, "meet.example.org")
+		scanPublicOutputs(t, e, c.Slug, []string{plenaryID, workshopID, h.cancelledID, h.draftID, remote.ID}, "meet.example.org")
 		if body := e.do("GET", "/api/v1/conferences/"+c.Slug+"/outbox", staff, nil).want(t, 200).Body; strings.Contains(string(body), "meet.example.org") {
 			t.Error("the delivery view carries an online link")
 		}
