@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // SessionsStartingBetween returns the published sessions of every conference that start in
@@ -37,6 +39,27 @@ func (s *Store) RemoteDelegateIDs(ctx context.Context, conferenceID string) ([]s
 		Where("conference_id = ? AND status = ? AND attendance = ? AND erased_at IS NULL", conferenceID, DelegateApproved, AttendRemote).
 		Order("id").Pluck("id", &ids).Error
 	return ids, err
+}
+
+// LockApprovedDelegates reports which of ids are approved and not erased, and on PostgreSQL locks
+// those rows (FOR SHARE) until the transaction ends, so that an erasure or a decision on them
+// waits for it. Call it inside a transaction.
+func (s *Store) LockApprovedDelegates(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for _, chunk := range agendaChunks(ids, 500) {
+		q := s.write(ctx).Model(&Delegate{}).Where("id IN ? AND status = ? AND erased_at IS NULL", chunk, DelegateApproved).Order("id")
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "SHARE"})
+		}
+		var found []string
+		if err := q.Pluck("id", &found).Error; err != nil {
+			return nil, fmt.Errorf("lock delegates: %w", err)
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // OutboxKeysTaken reports which of the idempotency keys an outbox row already holds (in any

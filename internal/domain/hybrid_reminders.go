@@ -48,9 +48,25 @@ func (s *Service) remindSession(ctx context.Context, sess *models.Session) (int,
 	if err != nil || link == "" {
 		return 0, err
 	}
+	event := onlineReminderEvent(sess)
+	ids, signedUp, err := s.reminderCandidates(ctx, sess, event)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	msgs, err := s.reminderMails(ctx, sess, link, event, ids, signedUp)
+	if err != nil || len(msgs) == 0 {
+		return 0, err
+	}
+	return s.enqueueReminders(ctx, sess, msgs)
+}
+
+// reminderCandidates lists, sorted, the delegates who may join sess online and have no reminder
+// of event yet: its speakers, chairs and confirmed attendees (signedUp), and for a plenary the
+// approved remote delegates. joinsOnline decides on each.
+func (s *Service) reminderCandidates(ctx context.Context, sess *models.Session, event string) ([]string, map[string]bool, error) {
 	confirmed, err := s.store.ConfirmedAttendees(ctx, sess.ID)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
 	signedUp := make(map[string]bool, len(confirmed))
 	for _, id := range confirmed {
@@ -60,35 +76,35 @@ func (s *Service) remindSession(ctx context.Context, sess *models.Session) (int,
 	if sess.Kind == models.KindPlenary {
 		remote, err := s.store.RemoteDelegateIDs(ctx, sess.ConferenceID)
 		if err != nil {
-			return 0, err
+			return nil, nil, err
 		}
 		ids = append(ids, remote...)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	event := onlineReminderEvent(sess)
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = models.DelegateMailKey(id, event)
 	}
 	taken, err := s.store.OutboxKeysTaken(ctx, keys)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { return taken[models.DelegateMailKey(id, event)] })
-	if len(ids) == 0 {
-		return 0, nil
-	}
+	return slices.DeleteFunc(ids, func(id string) bool { return taken[models.DelegateMailKey(id, event)] }), signedUp, nil
+}
+
+// reminderMails builds (and seals) the reminder of sess for each of ids whom joinsOnline lets in.
+func (s *Service) reminderMails(ctx context.Context, sess *models.Session, link, event string, ids []string, signedUp map[string]bool) ([]*models.OutboxMessage, error) {
 	delegates, err := s.store.DelegatesByIDs(ctx, sess.ConferenceID, ids)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	conf, err := s.store.ConferenceByID(ctx, sess.ConferenceID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var msgs []*models.OutboxMessage
-	for _, id := range ids { // sorted: two processes insert the same keys in the same order
+	for _, id := range ids { // sorted: processes write the same keys in the same order
 		d := delegates[id]
 		if d == nil || d.Email == "" || !joinsOnline(d, sess, signedUp[id]) {
 			continue
@@ -97,39 +113,47 @@ func (s *Service) remindSession(ctx context.Context, sess *models.Session) (int,
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Link: link}
 		m, err := NewMail(EnvelopeOf(d), event, data)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		msgs = append(msgs, m)
 	}
-	if len(msgs) == 0 {
-		return 0, nil
-	}
 	s.store.SealOutbox(msgs...) // before the transaction: encryption does not hold the writer
-	err = s.change(ctx, func(tx *models.Store) error {
-		// Locked, so a cancellation or a move committing meanwhile is either seen here or waits.
+	return msgs, nil
+}
+
+// enqueueReminders writes msgs in one transaction under the session's row lock, so processes
+// reminding the same session take turns and each counts only what it wrote. It writes nothing if
+// the session was cancelled, moved or deleted meanwhile, and leaves out delegates no longer
+// approved or erased meanwhile: their rows are locked (FOR SHARE) until the commit, so an erasure
+// either commits first and is seen, or waits and then deletes the reminder with their other mail.
+func (s *Service) enqueueReminders(ctx context.Context, sess *models.Session, msgs []*models.OutboxMessage) (int, error) {
+	err := s.change(ctx, func(tx *models.Store) error {
 		cur, err := tx.LockSession(ctx, sess.ID)
-		if errors.Is(err, models.ErrNotFound) {
+		if errors.Is(err, models.ErrNotFound) || (err == nil && (cur.Status != models.SessionPublished || !cur.StartsAt.Equal(sess.StartsAt))) {
 			msgs = nil
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if cur.Status != models.SessionPublished || !cur.StartsAt.Equal(sess.StartsAt) {
-			msgs = nil
-			return nil
-		}
-		// Another process reminding this session held the lock before: what it enqueued counts
-		// as its own (Enqueue would skip the keys anyway).
-		keys := make([]string, len(msgs))
+		keys, ids := make([]string, len(msgs)), make([]string, len(msgs))
 		for i, m := range msgs {
-			keys[i] = m.IdempotencyKey
+			keys[i], ids[i] = m.IdempotencyKey, models.DelegateOfMailKey(m.IdempotencyKey)
 		}
 		taken, err := tx.OutboxKeysTaken(ctx, keys)
 		if err != nil {
 			return err
 		}
-		msgs = slices.DeleteFunc(msgs, func(m *models.OutboxMessage) bool { return taken[m.IdempotencyKey] })
+		approved, err := tx.LockApprovedDelegates(ctx, ids)
+		if err != nil {
+			return err
+		}
+		msgs = slices.DeleteFunc(msgs, func(m *models.OutboxMessage) bool {
+			return taken[m.IdempotencyKey] || !approved[models.DelegateOfMailKey(m.IdempotencyKey)]
+		})
 		return tx.Enqueue(ctx, msgs...)
 	})
-	return len(msgs), err
+	if err != nil {
+		return 0, err
+	}
+	return len(msgs), nil
 }
