@@ -175,6 +175,9 @@ func (s *Store) OrganisationsByID(ctx context.Context, ids []string) (map[string
 	if err := s.read(ctx).Where("id IN ?", ids).Find(&os).Error; err != nil {
 		return nil, err
 	}
+	if err := s.openOrganisations(os); err != nil {
+		return nil, err
+	}
 	for _, o := range os {
 		out[o.ID] = o
 	}

@@ -185,6 +185,9 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	if _, err := s.renderPending(ctx); err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
+	if err := s.sealPending(ctx); err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
 	return p.GetDBVersion(ctx)
 }
 
