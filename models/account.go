@@ -123,9 +123,13 @@ type AuthToken struct {
 	DelegateID    *string
 	ExpiresAt     time.Time
 	IdleExpiresAt *time.Time
-	UsedAt        *time.Time
-	Name          string // what an API token is for, as its owner named it
-	CreatedAt     time.Time
+	// ExpiresSealed and IdleExpiresSealed hold the exact expiries of a delegate's token, whose
+	// plain times are coarse (see SignInGrain).
+	ExpiresSealed     []byte
+	IdleExpiresSealed []byte
+	UsedAt            *time.Time
+	Name              string // what an API token is for, as its owner named it
+	CreatedAt         time.Time
 }
 
 // NewSecret returns a random 32-byte secret, URL-safe base64 encoded, and its hash.
@@ -149,6 +153,7 @@ func (s *Store) IssueToken(ctx context.Context, t *AuthToken) (string, error) {
 	secret, hash := NewSecret()
 	t.ID, t.TokenHash = NewRowID(), hash
 	t.CreatedAt = s.now()
+	defer s.sealTokenTimes(t)()
 	if err := s.write(ctx).Create(t).Error; err != nil {
 		return "", fmt.Errorf("issue token: %w", err)
 	}
@@ -168,13 +173,19 @@ func (s *Store) ValidToken(ctx context.Context, secret string, idle time.Duratio
 	if subtle.ConstantTimeCompare(t.TokenHash, hash) != 1 {
 		return nil, ErrNotFound
 	}
+	if err := s.openTokenTimes(&t); err != nil {
+		return nil, err
+	}
+	if !t.ExpiresAt.After(now) {
+		return nil, ErrNotFound
+	}
 	if t.IdleExpiresAt != nil {
 		if !t.IdleExpiresAt.After(now) {
 			return nil, ErrNotFound
 		}
 		// Slide the idle window at most once a minute to keep reads cheap.
 		if next := now.Add(idle); idle > 0 && next.Sub(*t.IdleExpiresAt) > time.Minute {
-			s.write(ctx).Model(&AuthToken{}).Where("id = ?", t.ID).Update("idle_expires_at", next)
+			s.write(ctx).Model(&AuthToken{}).Where("id = ?", t.ID).Updates(s.idleUpdate(&t, next))
 			t.IdleExpiresAt = &next
 		}
 	}
@@ -189,14 +200,23 @@ func (s *Store) UseToken(ctx context.Context, secret string, kind TokenKind) (*A
 	err := s.Tx(ctx, func(tx *Store) error {
 		res := tx.write(ctx).Model(&AuthToken{}).
 			Where("token_hash = ? AND kind = ? AND used_at IS NULL AND expires_at > ?", hash, kind, now).
-			Update("used_at", now)
+			Update("used_at", usedAt(kind, now))
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
 			return ErrNotFound
 		}
-		return tx.write(ctx).Where("token_hash = ?", hash).Take(&t).Error
+		if err := tx.write(ctx).Where("token_hash = ?", hash).Take(&t).Error; err != nil {
+			return err
+		}
+		if err := tx.openTokenTimes(&t); err != nil {
+			return err
+		}
+		if !t.ExpiresAt.After(now) { // expired within its coarse hour: the use is rolled back
+			return ErrNotFound
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, notFound(err)

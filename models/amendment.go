@@ -11,6 +11,7 @@ func (s *Store) CreateAmendment(ctx context.Context, a *Amendment) error {
 		a.ID = NewID()
 	}
 	a.Status = AmendmentProposed
+	a.render()
 	return notFound(s.write(ctx).Create(a).Error)
 }
 
@@ -41,6 +42,7 @@ func (s *Store) Amendments(ctx context.Context, statementID string) ([]Amendment
 
 // UpdateAmendment saves every field of a.
 func (s *Store) UpdateAmendment(ctx context.Context, a *Amendment) error {
+	a.render()
 	return notFound(s.write(ctx).Save(a).Error)
 }
 
@@ -62,12 +64,13 @@ func (s *Store) ApplyAmendment(ctx context.Context, st *Statement, a *Amendment)
 		return err
 	}
 	st.Body, st.Version, st.UpdatedAt = body, st.Version+1, s.now()
+	st.render()
 	v := &StatementVersion{ID: NewID(), StatementID: st.ID, Version: st.Version, Title: st.Title, Summary: st.Summary, Body: body, AmendmentID: &a.ID, CreatedAt: s.now()}
 	if err := s.write(ctx).Create(v).Error; err != nil {
 		return fmt.Errorf("apply amendment: %w", notFound(err))
 	}
 	res := s.write(ctx).Model(&Statement{}).Where("id = ? AND version = ?", st.ID, st.Version-1).
-		Updates(map[string]any{"body": body, "version": st.Version, "updated_at": st.UpdatedAt})
+		Updates(map[string]any{"body": body, "body_html": st.BodyHTML, "version": st.Version, "updated_at": st.UpdatedAt})
 	if res.Error != nil {
 		return res.Error
 	}

@@ -34,6 +34,7 @@ func (s *Store) RequestLogin(ctx context.Context, conferenceID, email string, ma
 		} else {
 			d = Delegate{ID: NewID(), ConferenceID: conferenceID, DisplayName: decoyName, Languages: StringList{"en"}}
 		}
+		tx.sealTokenTimes(t)
 		if err := tx.write(ctx).Create(t).Error; err != nil {
 			return fmt.Errorf("login link: %w", err)
 		}

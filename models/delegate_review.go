@@ -147,6 +147,9 @@ func (s *Store) lockDelegate(ctx context.Context, id string) (*Delegate, *Confer
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("lock organisation: %w", err)
 	}
+	if err := s.openOrganisation(&org); err != nil {
+		return nil, nil, nil, err
+	}
 	if s.dialect == Postgres { // re-read the delegate now that its organisation is locked
 		if d, err = s.Delegate(ctx, id); err != nil {
 			return nil, nil, nil, err

@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -33,9 +36,15 @@ const (
 
 // Organisation is a party, union, movement or other group that sends delegates.
 type Organisation struct {
-	ID            string
-	ConferenceID  string
-	Name          string
+	ID           string
+	ConferenceID string
+	// Name is the organisation's name, opened from NameSealed when read. The plain name column
+	// holds it only while the organisation is public (verified and listed).
+	Name string
+	// NameSealed is the name sealed for this row; NameIndex its blind index, unique per
+	// conference (duplicate names and lookups by name).
+	NameSealed    []byte
+	NameIndex     []byte
 	Country       string
 	Kind          OrganisationKind
 	Status        OrganisationStatus
@@ -69,12 +78,56 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation) error {
 	if o.VotingMandates == 0 {
 		o.VotingMandates = 1
 	}
+	defer s.sealOrganisation(o)()
 	return notFound(s.write(ctx).Create(o).Error)
 }
 
-// UpdateOrganisation saves every field of o.
+// UpdateOrganisation saves every field of o (sealing its name again).
 func (s *Store) UpdateOrganisation(ctx context.Context, o *Organisation) error {
+	defer s.sealOrganisation(o)()
 	return notFound(s.write(ctx).Save(o).Error)
+}
+
+// IsPublic reports whether anyone may see the organisation: verified and listed.
+func (o *Organisation) IsPublic() bool { return o.Status == OrgVerified && o.Listed }
+
+// organisationNamePurpose is the blind index purpose of organisation names in a conference.
+func organisationNamePurpose(conferenceID string) string { return "organisation.name:" + conferenceID }
+
+// sealOrganisation seals o's name and computes its index, and leaves the plain name in o only if
+// the organisation is public, so that a write stores no other name in plain text. The function
+// it returns puts the name back (call it once the row is written).
+func (s *Store) sealOrganisation(o *Organisation) (restore func()) {
+	name := o.Name
+	o.NameSealed = s.box.Seal("organisations", "name", o.ID, name)
+	o.NameIndex = s.box.Index(organisationNamePurpose(o.ConferenceID), name)
+	if !o.IsPublic() {
+		o.Name = ""
+	}
+	return func() { o.Name = name }
+}
+
+// openOrganisation opens the sealed name of o (rows not sealed yet keep their plain name).
+func (s *Store) openOrganisation(o *Organisation) error {
+	if len(o.NameSealed) == 0 {
+		return nil
+	}
+	name, err := s.box.Open("organisations", "name", o.ID, o.NameSealed)
+	if err != nil {
+		return fmt.Errorf("organisation %s: %w", o.ID, err)
+	}
+	o.Name = name
+	return nil
+}
+
+// openOrganisations opens the names of os.
+func (s *Store) openOrganisations(os []Organisation) error {
+	for i := range os {
+		if err := s.openOrganisation(&os[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Organisation finds an organisation of a conference by ID.
@@ -83,7 +136,7 @@ func (s *Store) Organisation(ctx context.Context, conferenceID, id string) (*Org
 	if err := s.read(ctx).Where("id = ? AND conference_id = ?", id, conferenceID).Take(&o).Error; err != nil {
 		return nil, notFound(err)
 	}
-	return &o, nil
+	return &o, s.openOrganisation(&o)
 }
 
 // OrganisationFilter selects organisations of a conference.
@@ -93,7 +146,8 @@ type OrganisationFilter struct {
 	Status       OrganisationStatus
 }
 
-// ListOrganisations returns organisations ordered by name.
+// ListOrganisations returns organisations ordered by name (sorted once opened, since most names
+// are sealed).
 func (s *Store) ListOrganisations(ctx context.Context, f OrganisationFilter) ([]Organisation, error) {
 	q := s.read(ctx).Where("conference_id = ?", f.ConferenceID)
 	if f.PublicOnly {
@@ -103,6 +157,12 @@ func (s *Store) ListOrganisations(ctx context.Context, f OrganisationFilter) ([]
 		q = q.Where("status = ?", f.Status)
 	}
 	var os []Organisation
-	err := q.Order("name, id").Find(&os).Error
-	return os, err
+	if err := q.Order("id").Find(&os).Error; err != nil {
+		return nil, err
+	}
+	if err := s.openOrganisations(os); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(os, func(a, b Organisation) int { return strings.Compare(a.Name, b.Name) })
+	return os, nil
 }

@@ -83,6 +83,9 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 			s.SealOutbox(m)
 		}
 		m.State, m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = OutboxPending, now, now, now
+		if isSignInMail(m.Template) { // due at once all the same
+			m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = coarse(now), coarse(now), coarse(now)
+		}
 		m.Attempts, m.LeaseOwner, m.LeaseUntil, m.LastError, m.SentAt = 0, nil, nil, "", nil
 	}
 	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "idempotency_key"}}, DoNothing: true}).
@@ -144,7 +147,7 @@ func (s *Store) openOutbox(m *OutboxMessage) error {
 
 // finishOutbox updates a message leased by owner; a lost lease means another worker has it now.
 func (s *Store) finishOutbox(ctx context.Context, id, owner string, set map[string]any) error {
-	set["lease_owner"], set["lease_until"], set["updated_at"] = nil, nil, s.now()
+	set["lease_owner"], set["lease_until"], set["updated_at"] = nil, nil, s.mailTime(s.now())
 	res := s.write(ctx).Model(&OutboxMessage{}).Where("id = ? AND state = ? AND lease_owner = ?", id, OutboxSending, owner).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf("outbox %s: %w", id, res.Error)
@@ -157,7 +160,7 @@ func (s *Store) finishOutbox(ctx context.Context, id, owner string, set map[stri
 
 // MarkOutboxSent records a delivered message.
 func (s *Store) MarkOutboxSent(ctx context.Context, id, owner string) error {
-	return s.finishOutbox(ctx, id, owner, map[string]any{"state": OutboxSent, "sent_at": s.now(), "attempts": gormExpr("attempts + 1"), "last_error": ""})
+	return s.finishOutbox(ctx, id, owner, map[string]any{"state": OutboxSent, "sent_at": s.mailTime(s.now()), "attempts": gormExpr("attempts + 1"), "last_error": ""})
 }
 
 // MarkOutboxRetry puts a message back to pending until next, recording the reason (an SMTP answer, no address).
@@ -277,9 +280,11 @@ func (s *Store) MarkOutbox(ctx context.Context, outs []OutboxOutcome) ([]error, 
 func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[string]bool, error) {
 	now := s.now()
 	var held []string
-	if err := s.write(ctx).Raw(`UPDATE outbox_messages SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '',
-		lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id IN ? AND state = ? AND lease_owner = ? RETURNING id`,
-		OutboxSent, now, now, ids, OutboxSending, owner).Scan(&held).Error; err != nil {
+	// Sign-in mails keep coarse times (see SignInGrain).
+	if err := s.write(ctx).Raw(`UPDATE outbox_messages SET state = ?, sent_at = `+s.mailTimeSQL()+`,
+		attempts = attempts + 1, last_error = '', lease_owner = NULL, lease_until = NULL,
+		updated_at = `+s.mailTimeSQL()+` WHERE id IN ? AND state = ? AND lease_owner = ? RETURNING id`,
+		OutboxSent, signInTemplates, coarse(now), now, signInTemplates, coarse(now), now, ids, OutboxSending, owner).Scan(&held).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[string]bool, len(held))

@@ -135,6 +135,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 		if r.result.Known {
 			t.Kind, t.ExpiresAt = TokenMagicLink, now.Add(LoginTTL)
 		}
+		s.sealTokenTimes(t)
 		tokens = append(tokens, t)
 		m, err := r.Mail(holder, r.result.Known, r.secret)
 		if err != nil {
@@ -277,12 +278,13 @@ func holderKey(conferenceID string, index []byte) string {
 func (s *Store) proposeOrganisation(ctx context.Context, o *Organisation) (string, error) {
 	p := *o
 	p.ID, p.Status, p.Listed, p.DelegateQuota = NewID(), OrgProposed, false, 0
-	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "name"}}, DoNothing: true}).Create(&p).Error
+	s.sealOrganisation(&p)
+	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "name_index"}}, DoNothing: true}).Create(&p).Error
 	if err != nil {
 		return "", fmt.Errorf("propose organisation: %w", err)
 	}
 	var ids []string
-	err = s.write(ctx).Model(&Organisation{}).Where("conference_id = ? AND name = ?", o.ConferenceID, o.Name).Pluck("id", &ids).Error
+	err = s.write(ctx).Model(&Organisation{}).Where("conference_id = ? AND name_index = ?", o.ConferenceID, p.NameIndex).Pluck("id", &ids).Error
 	if err != nil {
 		return "", fmt.Errorf("propose organisation: %w", err)
 	}

@@ -16,8 +16,11 @@ type AgendaPerson struct {
 	ErasedAt         *time.Time
 	OrganisationID   *string
 	OrganisationName string
-	OrgListed        bool
-	OrgStatus        OrganisationStatus
+	// OrganisationNameSealed is the organisation's sealed name, opened into OrganisationName
+	// when the plain column is empty (an organisation that is not public).
+	OrganisationNameSealed []byte `json:"-"`
+	OrgListed              bool
+	OrgStatus              OrganisationStatus
 }
 
 // IsPublic reports whether the person may be named: approved, visibility public, not erased.
@@ -41,7 +44,7 @@ func (s *Store) PeopleViews(ctx context.Context, ids []string) (map[string]Agend
 		var rows []AgendaPerson
 		err := s.read(ctx).Table("delegates d").
 			Select(`d.id, d.display_name, d.status, d.visibility, d.erased_at, d.organisation_id,
-				COALESCE(o.name, '') AS organisation_name, COALESCE(o.listed, FALSE) AS org_listed,
+				COALESCE(o.name, '') AS organisation_name, o.name_sealed AS organisation_name_sealed, COALESCE(o.listed, FALSE) AS org_listed,
 				COALESCE(o.status, '') AS org_status`).
 			Joins("LEFT JOIN organisations o ON o.id = d.organisation_id").
 			Where("d.id IN ?", chunk).Scan(&rows).Error
@@ -49,6 +52,14 @@ func (s *Store) PeopleViews(ctx context.Context, ids []string) (map[string]Agend
 			return nil, err
 		}
 		for _, r := range rows {
+			if r.OrganisationName == "" && r.OrganisationID != nil {
+				o := Organisation{ID: *r.OrganisationID, NameSealed: r.OrganisationNameSealed}
+				if err := s.openOrganisation(&o); err != nil {
+					return nil, err
+				}
+				r.OrganisationName = o.Name
+			}
+			r.OrganisationNameSealed = nil
 			out[r.ID] = r
 		}
 	}

@@ -36,13 +36,16 @@ type Statement struct {
 	Title          string
 	Summary        string
 	Body           string
-	Language       string
-	Status         StatementStatus
-	Version        int
-	SubmittedAt    *time.Time
-	DecidedAt      *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// BodyHTML is Body rendered from Markdown and sanitised when the body was written (reads
+	// serve it as stored).
+	BodyHTML    string `gorm:"column:body_html"`
+	Language    string
+	Status      StatementStatus
+	Version     int
+	SubmittedAt *time.Time
+	DecidedAt   *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Move changes the statement's status if the move is legal.
@@ -110,6 +113,7 @@ type StatementTranslation struct {
 	Title       string
 	Summary     string
 	Body        string
+	BodyHTML    string `gorm:"column:body_html"` // Body rendered when written
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -165,6 +169,7 @@ type Amendment struct {
 	BaseVersion    int
 	Paragraph      *int
 	Text           string
+	TextHTML       string `gorm:"column:text_html"` // Text rendered when written
 	Rationale      string
 	Status         AmendmentStatus
 	DecidedAt      *time.Time

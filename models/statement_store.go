@@ -17,6 +17,7 @@ func (s *Store) CreateStatement(ctx context.Context, st *Statement) error {
 		st.Status = StatementDraft
 	}
 	st.Version = 1
+	st.render()
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.write(ctx).Create(st).Error; err != nil {
 			return notFound(err)
@@ -31,6 +32,7 @@ func (s *Store) CreateStatement(ctx context.Context, st *Statement) error {
 func (s *Store) UpdateStatement(ctx context.Context, st *Statement) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		st.UpdatedAt = tx.now()
+		st.render()
 		if err := tx.write(ctx).Save(st).Error; err != nil {
 			return notFound(err)
 		}
@@ -171,6 +173,9 @@ func (s *Store) OrganisationsByID(ctx context.Context, ids []string) (map[string
 	}
 	var os []Organisation
 	if err := s.read(ctx).Where("id IN ?", ids).Find(&os).Error; err != nil {
+		return nil, err
+	}
+	if err := s.openOrganisations(os); err != nil {
 		return nil, err
 	}
 	for _, o := range os {

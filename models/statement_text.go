@@ -11,6 +11,7 @@ import (
 // reports whether it was new.
 func (s *Store) SaveTranslation(ctx context.Context, tr *StatementTranslation) (bool, error) {
 	created := false
+	tr.render()
 	err := s.Tx(ctx, func(tx *Store) error {
 		var old StatementTranslation
 		err := tx.write(ctx).Where("statement_id = ? AND language = ?", tr.StatementID, tr.Language).Take(&old).Error

@@ -182,6 +182,12 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	if _, err := p.Up(ctx); err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
+	if _, err := s.renderPending(ctx); err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	if err := s.sealPending(ctx); err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
 	return p.GetDBVersion(ctx)
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/zimmerwald/zimmerwald/internal/markdown"
 	"github.com/zimmerwald/zimmerwald/mail"
 	"github.com/zimmerwald/zimmerwald/models"
 )
@@ -63,7 +62,7 @@ func (s *Service) amendmentViews(ctx context.Context, r reader, as []models.Amen
 	out := make([]AmendmentView, 0, len(as))
 	for _, a := range as {
 		v := AmendmentView{ID: a.ID, StatementID: a.StatementID, BaseVersion: a.BaseVersion, Paragraph: a.Paragraph, Text: a.Text,
-			TextHTML: markdown.Render(a.Text), Rationale: a.Rationale, Status: a.Status, DecidedAt: a.DecidedAt, CreatedAt: a.CreatedAt}
+			TextHTML: a.TextHTML, Rationale: a.Rationale, Status: a.Status, DecidedAt: a.DecidedAt, CreatedAt: a.CreatedAt}
 		if a.OrganisationID != nil {
 			if o, ok := orgs[*a.OrganisationID]; ok && r.showsOrganisation(&o) {
 				v.Organisation = orgRef(&o)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zimmerwald/zimmerwald/internal/markdown"
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
@@ -173,13 +172,12 @@ func (s *Service) statementViews(ctx context.Context, r reader, sts []models.Sta
 	for i := range sts {
 		st := &sts[i]
 		v := StatementView{ID: st.ID, ConferenceID: st.ConferenceID, SessionID: st.SessionID, Title: st.Title, Summary: st.Summary,
-			Body: st.Body, Language: st.Language, OriginalLanguage: st.Language, Languages: append([]string{st.Language}, langs[st.ID]...),
+			Body: st.Body, BodyHTML: st.BodyHTML, Language: st.Language, OriginalLanguage: st.Language, Languages: append([]string{st.Language}, langs[st.ID]...),
 			Status: st.Status, Version: st.Version, Cosigners: []OrganisationRef{}, SubmittedAt: st.SubmittedAt, DecidedAt: st.DecidedAt,
 			CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt}
 		if tr, ok := trs[st.ID]; ok && tr.Language != st.Language {
-			v.Title, v.Summary, v.Body, v.Language, v.Translated = tr.Title, tr.Summary, tr.Body, tr.Language, true
+			v.Title, v.Summary, v.Body, v.BodyHTML, v.Language, v.Translated = tr.Title, tr.Summary, tr.Body, tr.BodyHTML, tr.Language, true
 		}
-		v.BodyHTML = markdown.Render(v.Body)
 		if o, ok := orgs[st.OrganisationID]; ok && r.showsOrganisation(&o) {
 			v.Organisation = orgRef(&o)
 		}

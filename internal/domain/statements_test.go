@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
+	"github.com/zimmerwald/zimmerwald/internal/markdown"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
 )
@@ -71,5 +72,53 @@ func TestStatementRulesWithoutTheAPI(t *testing.T) {
 	_, err = svc.OpenBallot(ctx, org, v.ID, false)
 	if code, _ := failCode(t, err, ""); code != models.CodeStatementNotAccepted {
 		t.Errorf("ballot on a submitted statement: got %s, want statement_not_accepted", code)
+	}
+}
+
+// TestReadingStatementsParsesNoMarkdown: statements, their translations and amendments are read,
+// by the public and by staff, without running the Markdown renderer once; the HTML served is
+// the one stored when the text was written.
+func TestReadingStatementsParsesNoMarkdown(t *testing.T) {
+	st := modelstest.SQLite(t)
+	ctx := context.Background()
+	if _, err := st.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := domain.New(domain.Options{Store: st})
+	staff := &domain.Actor{Role: string(models.StaffOrganiser), Account: &models.Account{ID: models.NewID(), Role: models.StaffOrganiser}}
+	before := markdown.Renders()
+	read, amendments := 0, 0
+	for _, a := range []*domain.Actor{domain.Anonymous("", ""), staff} {
+		for _, lang := range []string{"", "uk", "de"} {
+			vs, _, err := svc.ListStatements(ctx, a, domain.StatementQuery{Slug: "zimmerwald-2027", Lang: lang, Page: models.Page{Limit: 50}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				one, err := svc.GetStatement(ctx, a, v.ID, lang)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if one.Body != "" && !strings.HasPrefix(one.BodyHTML, "<") {
+					t.Errorf("statement %s (%s): body_html %.40q, want HTML", v.ID, lang, one.BodyHTML)
+				}
+				as, err := svc.ListAmendments(ctx, a, v.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, am := range as {
+					if !strings.HasPrefix(am.TextHTML, "<") {
+						t.Errorf("amendment %s: text_html %.40q, want HTML", am.ID, am.TextHTML)
+					}
+				}
+				read, amendments = read+1, amendments+len(as)
+			}
+		}
+	}
+	if read == 0 || amendments == 0 {
+		t.Fatalf("read %d statements and %d amendments, want some of each", read, amendments)
+	}
+	if n := markdown.Renders() - before; n != 0 {
+		t.Errorf("reading %d statements and %d amendments rendered Markdown %d times, want 0", read, amendments, n)
 	}
 }

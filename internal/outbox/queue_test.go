@@ -129,7 +129,8 @@ func TestLeasesAndRetriesFollowTheClock(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
 		c := conference(t, st)
-		enqueue(t, st, c, mail.TemplateConfirm, `{}`, addresses("d", 3)...)
+		// Not a sign-in mail: those keep hour-coarse times (models.SignInGrain).
+		enqueue(t, st, c, mail.TemplateDecision, `{}`, addresses("d", 3)...)
 		clk := fakeclock.New(st.Now().Add(time.Second))
 		first := outbox.New(st, outbox.Options{Now: clk.Now})
 		second := outbox.New(st, outbox.Options{Now: clk.Now})
