@@ -28,6 +28,7 @@ type instance struct {
 	conf  *models.Conference
 	org   *models.Organisation
 	cfg   config.Config
+	dom   *domain.Service
 }
 
 // startServer migrates a fresh database in a temp dir, creates an open conference and serves the
@@ -63,6 +64,8 @@ func startServer() (*instance, error) {
 			return "100000000", true
 		case "ZW_LIVE_STREAMS_PER_CLIENT": // every bench client comes from 127.0.0.1
 			return "100000", true
+		case "ZW_TRUSTED_PROXIES": // the limiter figure names its clients in X-Forwarded-For
+			return "127.0.0.1", true
 		}
 		return "", false
 	})
@@ -92,7 +95,7 @@ func startServer() (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg}, nil
+	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg, dom: dom}, nil
 }
 
 // listen serves h on a free loopback port.

@@ -55,17 +55,21 @@ func New(o Options) *Service {
 	if o.LoginPause == nil {
 		o.LoginPause = sleep
 	}
+	keys := o.Config.RateLimitMaxKeys
+	if keys <= 0 {
+		keys = ratelimit.DefaultMaxKeys
+	}
 	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:    newConferenceCache(o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
-		publicLimiter:  ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
-		loginLimiter:   ratelimit.New(10, 5),
-		accountLimiter: ratelimit.New(10, 5),
+		publicLimiter:  ratelimit.NewWithCapacity(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst, keys),
+		loginLimiter:   ratelimit.NewWithCapacity(10, 5, keys),
+		accountLimiter: ratelimit.NewWithCapacity(10, 5, keys),
 		pause:          o.LoginPause,
 		slowdown:       loginSlowdown,
 		// A desk checks in at most a few people a minute; a guesser needs billions of tries.
-		checkinLimiter: ratelimit.New(60, 20),
+		checkinLimiter: ratelimit.NewWithCapacity(60, 20, keys),
 	}
 }
 
