@@ -72,15 +72,8 @@ func startServer() (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	opens, closes := time.Now().Add(-time.Hour).UTC(), time.Now().Add(30*24*time.Hour).UTC()
-	conf := &models.Conference{Slug: "bench", Title: "Bench Conference", Timezone: "Europe/Zurich",
-		StartsOn: time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 9, 8, 0, 0, 0, 0, time.UTC),
-		Languages: models.StringList{"en", "ru", "uk", "de", "fr"}, RegistrationOpensAt: &opens, RegistrationClosesAt: &closes, QuotaPolicy: models.QuotaNone}
-	if err := st.CreateConference(ctx, conf); err != nil {
-		return nil, err
-	}
-	org := &models.Organisation{ConferenceID: conf.ID, Name: "Bench Union", Kind: models.OrgUnion, Status: models.OrgVerified, Listed: true}
-	if err := st.CreateOrganisation(ctx, org); err != nil {
+	conf, org, err := seedConference(ctx, st)
+	if err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -119,3 +112,19 @@ func (in *instance) close() {
 }
 
 func (in *instance) url(path string) string { return in.base + path }
+
+// seedConference creates the open conference "bench" with one verified organisation.
+func seedConference(ctx context.Context, st *models.Store) (*models.Conference, *models.Organisation, error) {
+	opens, closes := time.Now().Add(-time.Hour).UTC(), time.Now().Add(30*24*time.Hour).UTC()
+	conf := &models.Conference{Slug: "bench", Title: "Bench Conference", Timezone: "Europe/Zurich",
+		StartsOn: time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 9, 8, 0, 0, 0, 0, time.UTC),
+		Languages: models.StringList{"en", "ru", "uk", "de", "fr"}, RegistrationOpensAt: &opens, RegistrationClosesAt: &closes, QuotaPolicy: models.QuotaNone}
+	if err := st.CreateConference(ctx, conf); err != nil {
+		return nil, nil, err
+	}
+	org := &models.Organisation{ConferenceID: conf.ID, Name: "Bench Union", Kind: models.OrgUnion, Status: models.OrgVerified, Listed: true}
+	if err := st.CreateOrganisation(ctx, org); err != nil {
+		return nil, nil, err
+	}
+	return conf, org, nil
+}

@@ -33,6 +33,7 @@ type Service struct {
 	notify func()
 
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
+	organisations *organisationCache // organisations named by registrations, for ReadFreshness
 	agendas       *agendaCache       // the latest agenda release of each conference
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
@@ -62,6 +63,7 @@ func New(o Options) *Service {
 	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:    newConferenceCache(o.ReadFreshness),
+		organisations:  newFreshCache[models.Organisation](o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
 		publicLimiter:  ratelimit.NewWithCapacity(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst, keys),
 		loginLimiter:   ratelimit.NewWithCapacity(10, 5, keys),
@@ -108,9 +110,25 @@ func (s *Service) Conference(ctx context.Context, slug string) (*models.Conferen
 	if err != nil {
 		return nil, err
 	}
-	s.conferences.put(conf)
+	s.conferences.put(conf.Slug, conf)
 	return conf, nil
 }
 
 // ForgetConferences drops the conferences held in memory, after a change to one of them.
 func (s *Service) ForgetConferences() { s.conferences.forget() }
+
+// registrationOrganisation returns the organisation id of conference confID that a registration
+// names, from memory when read within ReadFreshness (only organisations found are kept, so a new
+// one is seen at once; a status change made elsewhere is seen within ReadFreshness).
+func (s *Service) registrationOrganisation(ctx context.Context, confID, id string) (*models.Organisation, error) {
+	key := confID + "/" + id
+	if o, ok := s.organisations.get(key); ok {
+		return o, nil
+	}
+	o, err := s.store.Organisation(ctx, confID, id)
+	if err != nil {
+		return nil, err
+	}
+	s.organisations.put(key, o)
+	return o, nil
+}
