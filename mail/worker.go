@@ -85,6 +85,8 @@ type Worker struct {
 	limiter *rate.Limiter
 	wake    chan struct{}
 	marking chan struct{} // one token per outcome being recorded
+	// skeletons renders announcements once per language and text (see renderCache).
+	skeletons *renderCache
 }
 
 // markGroup is how many outcomes the worker records together, and maxMarking bounds the
@@ -131,7 +133,7 @@ func NewWorker(q Queue, s Sender, t *Templates, cfg WorkerConfig, log *slog.Logg
 	if cfg.BackoffFunc == nil {
 		cfg.BackoffFunc = func(attempt int) time.Duration { return Backoff(attempt, nil) }
 	}
-	w := &Worker{q: q, s: s, t: t, cfg: cfg, log: log, wake: make(chan struct{}, 1), marking: make(chan struct{}, maxMarking)}
+	w := &Worker{q: q, s: s, t: t, cfg: cfg, log: log, wake: make(chan struct{}, 1), marking: make(chan struct{}, maxMarking), skeletons: newRenderCache(t)}
 	if cfg.RatePerSecond > 0 {
 		w.limiter = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), 1)
 	}
@@ -335,9 +337,16 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if d, ok := data.(interface{ discretion() *Discretion }); ok {
 		d.discretion().NamesConference = j.NamesConference
 	}
-	r, err := w.t.Render(j.Template, j.Lang, data)
-	if err != nil {
-		return nil, scrub(err.Error(), j.To)
+	var r Rendered
+	cached := false
+	if a, ok := data.(*AnnouncementData); ok {
+		r, cached = w.skeletons.announcement(j.Lang, a)
+	}
+	if !cached {
+		var err error
+		if r, err = w.t.Render(j.Template, j.Lang, data); err != nil {
+			return nil, scrub(err.Error(), j.To)
+		}
 	}
 	msg, err := Compose(w.cfg.From, j.To, j.MessageID, r)
 	if err != nil {
