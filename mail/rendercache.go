@@ -90,9 +90,15 @@ func (c *renderCache) build(lang string, key AnnouncementData) *skeleton {
 // fill puts name and link in place of the marks: as they are in subject and text, escaped as
 // html/template escapes text in the HTML.
 func fill(r Rendered, name, link string) Rendered {
-	plain := strings.NewReplacer(nameMark, name, linkMark, link)
-	html := strings.NewReplacer(nameMark, escapeText(name), linkMark, link)
-	return Rendered{Subject: plain.Replace(r.Subject), Text: plain.Replace(r.Text), HTML: html.Replace(r.HTML)}
+	plain := func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(s, nameMark, name), linkMark, link)
+	}
+	escaped := name
+	if strings.ContainsAny(name, "<>&'\"+\x00") {
+		escaped = escapeText(name)
+	}
+	html := strings.ReplaceAll(strings.ReplaceAll(r.HTML, nameMark, escaped), linkMark, link)
+	return Rendered{Subject: plain(r.Subject), Text: plain(r.Text), HTML: html}
 }
 
 // escapeText escapes s exactly as html/template escapes a value in text context ("+" included).
