@@ -55,6 +55,9 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	cfg, err := config.FromEnv(func(k string) (string, bool) {
+		if v, ok := serverEnv[k]; ok {
+			return v, true
+		}
 		switch k {
 		case "ZW_DATA_DIR":
 			return dir, true
@@ -90,6 +93,9 @@ func startServer() (*instance, error) {
 	}
 	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg, dom: dom}, nil
 }
+
+// serverEnv overrides the configuration startServer gives the next servers, for one figure.
+var serverEnv map[string]string
 
 // listen serves h on a free loopback port.
 func listen(h http.Handler) (string, *http.Server, error) {

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // DefaultMaxKeys is how many clients a Limiter remembers at once unless told otherwise
@@ -98,7 +99,11 @@ func NewWithCapacity(perMinute float64, burst, maxKeys int) *Limiter {
 	for maxSlots*3/4 < perShard { // at most three quarters full, so probes stay short
 		maxSlots *= 2
 	}
-	return &Limiter{interval: interval, tau: interval * int64(burst), perShard: perShard, maxSlots: maxSlots, now: time.Now}
+	tau := int64(1) << 62 // far beyond any clock; interval × burst could overflow
+	if int64(burst) < tau/interval {
+		tau = interval * int64(burst)
+	}
+	return &Limiter{interval: interval, tau: tau, perShard: perShard, maxSlots: maxSlots, now: time.Now}
 }
 
 // Allow reports whether one more event for key is allowed now. The key (an IP address, an email)
@@ -242,6 +247,18 @@ func (s *shard) grow() {
 		s.slots[i] = e
 	}
 	s.hand = 0
+}
+
+// Footprint returns the bytes the limiter's tables take now.
+func (l *Limiter) Footprint() int {
+	n := int(unsafe.Sizeof(*l))
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		n += len(s.slots) * int(unsafe.Sizeof(entry{}))
+		s.mu.Unlock()
+	}
+	return n
 }
 
 // size returns how many entries the limiter holds, and how many of them still limit a client

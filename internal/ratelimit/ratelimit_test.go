@@ -146,6 +146,16 @@ func TestLimiterMatchesModel(t *testing.T) {
 	}
 }
 
+// TestLimiterHugeBurst: a burst whose span overflows int64 nanoseconds allows, not refuses.
+func TestLimiterHugeBurst(t *testing.T) {
+	l := New(0.001, 1_000_000_000)
+	for i := range 100 {
+		if !l.Allow("a") {
+			t.Fatalf("event %d refused within a burst of a billion", i)
+		}
+	}
+}
+
 func TestLimiterNewDayForgets(t *testing.T) {
 	l := New(1, 1)
 	now := time.Date(2026, 1, 1, 23, 59, 0, 0, time.UTC)
