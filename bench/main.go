@@ -75,16 +75,20 @@ func rssMB() (peak, now float64) {
 	if err != nil {
 		return 0, 0
 	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		var kb float64
-		if strings.HasPrefix(line, "VmHWM:") {
-			fmt.Sscanf(strings.TrimPrefix(line, "VmHWM:"), "%f", &kb)
-			peak = kb / 1024
-		}
-		if strings.HasPrefix(line, "VmRSS:") {
-			fmt.Sscanf(strings.TrimPrefix(line, "VmRSS:"), "%f", &kb)
-			now = kb / 1024
+	return vmHWM(string(raw)), statusMB(string(raw), "VmRSS:")
+}
+
+// vmHWM is the peak resident set size in MB from the text of /proc/PID/status.
+func vmHWM(status string) float64 { return statusMB(status, "VmHWM:") }
+
+// statusMB reads the field (in kB) of /proc/PID/status in MB.
+func statusMB(status, field string) float64 {
+	for _, line := range strings.Split(status, "\n") {
+		if strings.HasPrefix(line, field) {
+			var kb float64
+			fmt.Sscanf(strings.TrimPrefix(line, field), "%f", &kb)
+			return kb / 1024
 		}
 	}
-	return peak, now
+	return 0
 }

@@ -28,6 +28,7 @@ type instance struct {
 	conf  *models.Conference
 	org   *models.Organisation
 	cfg   config.Config
+	dom   *domain.Service
 }
 
 // startServer migrates a fresh database in a temp dir, creates an open conference and serves the
@@ -54,6 +55,9 @@ func startServer() (*instance, error) {
 		return nil, err
 	}
 	cfg, err := config.FromEnv(func(k string) (string, bool) {
+		if v, ok := serverEnv[k]; ok {
+			return v, true
+		}
 		switch k {
 		case "ZW_DATA_DIR":
 			return dir, true
@@ -63,21 +67,16 @@ func startServer() (*instance, error) {
 			return "100000000", true
 		case "ZW_LIVE_STREAMS_PER_CLIENT": // every bench client comes from 127.0.0.1
 			return "100000", true
+		case "ZW_TRUSTED_PROXIES": // the limiter figure names its clients in X-Forwarded-For
+			return "127.0.0.1", true
 		}
 		return "", false
 	})
 	if err != nil {
 		return nil, err
 	}
-	opens, closes := time.Now().Add(-time.Hour).UTC(), time.Now().Add(30*24*time.Hour).UTC()
-	conf := &models.Conference{Slug: "bench", Title: "Bench Conference", Timezone: "Europe/Zurich",
-		StartsOn: time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 9, 8, 0, 0, 0, 0, time.UTC),
-		Languages: models.StringList{"en", "ru", "uk", "de", "fr"}, RegistrationOpensAt: &opens, RegistrationClosesAt: &closes, QuotaPolicy: models.QuotaNone}
-	if err := st.CreateConference(ctx, conf); err != nil {
-		return nil, err
-	}
-	org := &models.Organisation{ConferenceID: conf.ID, Name: "Bench Union", Kind: models.OrgUnion, Status: models.OrgVerified, Listed: true}
-	if err := st.CreateOrganisation(ctx, org); err != nil {
+	conf, org, err := seedConference(ctx, st)
+	if err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -92,8 +91,11 @@ func startServer() (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg}, nil
+	return &instance{dir: dir, drop: drop, store: st, srv: hs, base: base, conf: conf, org: org, cfg: cfg, dom: dom}, nil
 }
+
+// serverEnv overrides the configuration startServer gives the next servers, for one figure.
+var serverEnv map[string]string
 
 // listen serves h on a free loopback port.
 func listen(h http.Handler) (string, *http.Server, error) {
@@ -116,3 +118,19 @@ func (in *instance) close() {
 }
 
 func (in *instance) url(path string) string { return in.base + path }
+
+// seedConference creates the open conference "bench" with one verified organisation.
+func seedConference(ctx context.Context, st *models.Store) (*models.Conference, *models.Organisation, error) {
+	opens, closes := time.Now().Add(-time.Hour).UTC(), time.Now().Add(30*24*time.Hour).UTC()
+	conf := &models.Conference{Slug: "bench", Title: "Bench Conference", Timezone: "Europe/Zurich",
+		StartsOn: time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2027, 9, 8, 0, 0, 0, 0, time.UTC),
+		Languages: models.StringList{"en", "ru", "uk", "de", "fr"}, RegistrationOpensAt: &opens, RegistrationClosesAt: &closes, QuotaPolicy: models.QuotaNone}
+	if err := st.CreateConference(ctx, conf); err != nil {
+		return nil, nil, err
+	}
+	org := &models.Organisation{ConferenceID: conf.ID, Name: "Bench Union", Kind: models.OrgUnion, Status: models.OrgVerified, Listed: true}
+	if err := st.CreateOrganisation(ctx, org); err != nil {
+		return nil, nil, err
+	}
+	return conf, org, nil
+}

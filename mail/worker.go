@@ -84,7 +84,17 @@ type Worker struct {
 	log     *slog.Logger
 	limiter *rate.Limiter
 	wake    chan struct{}
+	marking chan struct{} // one token per outcome being recorded
+	// skeletons renders announcements once per language and text (see renderCache).
+	skeletons *renderCache
 }
+
+// markGroup is how many outcomes the worker records together, and maxMarking bounds the
+// outcomes being recorded at once. A crash repeats at most these deliveries (at least once).
+const (
+	markGroup  = 64
+	maxMarking = 256
+)
 
 // markTimeout bounds the Mark calls, which run even after ctx is cancelled
 // so that a shutdown right after a send does not cause a duplicate.
@@ -123,7 +133,7 @@ func NewWorker(q Queue, s Sender, t *Templates, cfg WorkerConfig, log *slog.Logg
 	if cfg.BackoffFunc == nil {
 		cfg.BackoffFunc = func(attempt int) time.Duration { return Backoff(attempt, nil) }
 	}
-	w := &Worker{q: q, s: s, t: t, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
+	w := &Worker{q: q, s: s, t: t, cfg: cfg, log: log, wake: make(chan struct{}, 1), marking: make(chan struct{}, maxMarking), skeletons: newRenderCache(t)}
 	if cfg.RatePerSecond > 0 {
 		w.limiter = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), 1)
 	}
@@ -209,18 +219,42 @@ func (w *Worker) runOnce(ctx context.Context) (claimed, processed int, err error
 		errs  []error
 		wg    sync.WaitGroup
 	)
+	// Outcomes are recorded in groups of markGroup, all at once, while the senders go on: the
+	// queue can then record a group in one transaction. The batch is over when every outcome
+	// is recorded.
+	var (
+		marks   sync.WaitGroup
+		pending []func() error
+	)
+	flush := func(group []func() error) {
+		for _, mark := range group {
+			w.marking <- struct{}{}
+			marks.Go(func() {
+				defer func() { <-w.marking }()
+				if err := mark(); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	record := func(mark func() error) {
+		mu.Lock()
+		pending = append(pending, mark)
+		var group []func() error
+		if len(pending) >= markGroup {
+			group, pending = pending, nil
+		}
+		mu.Unlock()
+		flush(group)
+	}
 	ch := make(chan Job)
 	for range min(w.cfg.Concurrency, len(jobs)) {
 		wg.Go(func() {
 			for j := range ch {
-				done, err := w.process(ctx, j, cutoff)
-				if done {
+				if w.process(ctx, j, cutoff, record) {
 					count.Add(1)
-				}
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
 				}
 			}
 		})
@@ -235,31 +269,37 @@ feed:
 	}
 	close(ch)
 	wg.Wait()
+	flush(pending)
+	marks.Wait()
 	return len(jobs), int(count.Load()), errors.Join(errs...)
 }
 
-// process handles one job. done is false when the job was left untouched
-// for its lease to expire; err reports a failure to record the outcome.
-func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time) (done bool, err error) {
+// process handles one job and hands the recording of its outcome to record.
+// It returns false when the job was left untouched for its lease to expire.
+func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time, record func(mark func() error)) bool {
 	if ctx.Err() != nil || w.cfg.Now().After(cutoff) {
-		return false, nil
+		return false
+	}
+	finish := func(attempt int, outcome string, code int, reason string) bool {
+		record(func() error { return w.finish(ctx, j, attempt, outcome, code, reason) })
+		return true
 	}
 	attempt := j.Attempts + 1
 	msg, reason := w.prepare(j)
 	if msg == nil {
-		return true, w.finish(ctx, j, attempt, "dead", 0, reason)
+		return finish(attempt, "dead", 0, reason)
 	}
 	if w.limiter != nil {
 		if err := w.limiter.Wait(ctx); err != nil {
-			return false, nil
+			return false
 		}
 	}
 	sendErr := w.s.Send(ctx, msg)
 	if sendErr == nil {
-		return true, w.finish(ctx, j, attempt, "sent", 0, "")
+		return finish(attempt, "sent", 0, "")
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(sendErr, ctxErr) {
-		return false, nil // not attempted; the lease will expire
+		return false // not attempted; the lease will expire
 	}
 	code := 0
 	var se *SendError
@@ -272,13 +312,13 @@ func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time) (done boo
 	reason = scrub(reason, j.To)
 	switch {
 	case IsPermanent(sendErr):
-		return true, w.finish(ctx, j, attempt, "dead", code, reason)
+		return finish(attempt, "dead", code, reason)
 	case attempt >= w.cfg.MaxAttempts:
-		return true, w.finish(ctx, j, attempt, "dead", code, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason))
+		return finish(attempt, "dead", code, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason))
 	case !j.EnqueuedAt.IsZero() && w.cfg.Now().Sub(j.EnqueuedAt) >= w.cfg.MaxAge:
-		return true, w.finish(ctx, j, attempt, "dead", code, fmt.Sprintf("gave up after %s: %s", w.cfg.MaxAge, reason))
+		return finish(attempt, "dead", code, fmt.Sprintf("gave up after %s: %s", w.cfg.MaxAge, reason))
 	default:
-		return true, w.finish(ctx, j, attempt, "retry", code, reason)
+		return finish(attempt, "retry", code, reason)
 	}
 }
 
@@ -297,9 +337,16 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if d, ok := data.(interface{ discretion() *Discretion }); ok {
 		d.discretion().NamesConference = j.NamesConference
 	}
-	r, err := w.t.Render(j.Template, j.Lang, data)
-	if err != nil {
-		return nil, scrub(err.Error(), j.To)
+	var r Rendered
+	cached := false
+	if a, ok := data.(*AnnouncementData); ok {
+		r, cached = w.skeletons.announcement(j.Lang, a)
+	}
+	if !cached {
+		var err error
+		if r, err = w.t.Render(j.Template, j.Lang, data); err != nil {
+			return nil, scrub(err.Error(), j.To)
+		}
 	}
 	msg, err := Compose(w.cfg.From, j.To, j.MessageID, r)
 	if err != nil {

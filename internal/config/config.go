@@ -39,6 +39,7 @@ type Config struct {
 	DatabaseMaxReadConns    int           // ZW_DB_READ_CONNS
 	RegistrationRatePerMin  float64       // ZW_PUBLIC_RATE_PER_MIN, public POSTs per client per minute
 	RegistrationRateBurst   int           // ZW_PUBLIC_RATE_BURST
+	RateLimitMaxKeys        int           // ZW_RATE_LIMIT_MAX_KEYS, clients each rate limiter remembers at once
 	LiveStreamsPerClient    int           // ZW_LIVE_STREAMS_PER_CLIENT, open live streams per client
 	LivePollInterval        time.Duration // ZW_LIVE_POLL_INTERVAL, how often other processes' live changes are looked for
 	BackupKeep              int           // ZW_BACKUP_KEEP: encrypted backups kept in DataDir/backups
@@ -63,6 +64,7 @@ func Defaults() Config {
 		DatabaseMaxReadConns:   8,
 		RegistrationRatePerMin: 30,
 		RegistrationRateBurst:  10,
+		RateLimitMaxKeys:       3 << 20, // ratelimit.DefaultMaxKeys: 64 MiB per limiter when full
 		LiveStreamsPerClient:   8,
 		LivePollInterval:       250 * time.Millisecond,
 		BackupKeep:             7,
@@ -144,6 +146,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	integer("ZW_DB_READ_CONNS", &c.DatabaseMaxReadConns)
 	num("ZW_PUBLIC_RATE_PER_MIN", &c.RegistrationRatePerMin)
 	integer("ZW_PUBLIC_RATE_BURST", &c.RegistrationRateBurst)
+	integer("ZW_RATE_LIMIT_MAX_KEYS", &c.RateLimitMaxKeys)
 	integer("ZW_LIVE_STREAMS_PER_CLIENT", &c.LiveStreamsPerClient)
 	dur("ZW_LIVE_POLL_INTERVAL", &c.LivePollInterval)
 	integer("ZW_BACKUP_KEEP", &c.BackupKeep)

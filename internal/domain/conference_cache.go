@@ -7,40 +7,50 @@ import (
 	"github.com/zimmerwald/zimmerwald/models"
 )
 
-// conferenceCache keeps conferences by slug for a short time, so that the hot public routes
+// freshCache keeps copies of rows by key for a short time, so that the hot public routes
 // (registration, agenda) do not read the same row on every request.
-type conferenceCache struct {
+type freshCache[V any] struct {
 	mu    sync.Mutex
 	fresh time.Duration
-	m     map[string]cachedConference
+	m     map[string]cached[V]
 }
 
-type cachedConference struct {
-	at   time.Time
-	conf models.Conference
+type cached[V any] struct {
+	at time.Time
+	v  V
 }
+
+// conferenceCache keeps conferences by slug.
+type conferenceCache = freshCache[models.Conference]
+
+// organisationCache keeps organisations by conference and ID.
+type organisationCache = freshCache[models.Organisation]
 
 func newConferenceCache(fresh time.Duration) *conferenceCache {
-	return &conferenceCache{fresh: fresh, m: map[string]cachedConference{}}
+	return newFreshCache[models.Conference](fresh)
 }
 
-// get returns a copy of the conference read less than fresh ago, if any.
-func (cc *conferenceCache) get(slug string) (*models.Conference, bool) {
+func newFreshCache[V any](fresh time.Duration) *freshCache[V] {
+	return &freshCache[V]{fresh: fresh, m: map[string]cached[V]{}}
+}
+
+// get returns a copy of the value stored less than fresh ago under key, if any.
+func (cc *freshCache[V]) get(key string) (*V, bool) {
 	if cc.fresh <= 0 {
 		return nil, false
 	}
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	e, ok := cc.m[slug]
+	e, ok := cc.m[key]
 	if !ok || time.Since(e.at) >= cc.fresh {
 		return nil, false
 	}
-	conf := e.conf
-	return &conf, true
+	v := e.v
+	return &v, true
 }
 
-// put remembers a copy of conf as just read.
-func (cc *conferenceCache) put(conf *models.Conference) {
+// put remembers a copy of v as just read.
+func (cc *freshCache[V]) put(key string, v *V) {
 	if cc.fresh <= 0 {
 		return
 	}
@@ -49,11 +59,11 @@ func (cc *conferenceCache) put(conf *models.Conference) {
 	if len(cc.m) > 10000 {
 		clear(cc.m)
 	}
-	cc.m[conf.Slug] = cachedConference{at: time.Now(), conf: *conf}
+	cc.m[key] = cached[V]{at: time.Now(), v: *v}
 }
 
 // forget drops everything, after a change made through this process.
-func (cc *conferenceCache) forget() {
+func (cc *freshCache[V]) forget() {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	clear(cc.m)

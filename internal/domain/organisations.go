@@ -70,6 +70,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, a *Actor, slug, id str
 		}
 		return s.EnqueuePromotions(ctx, tx, a, &models.ReviewOutcome{Conference: conf, Promoted: ps})
 	})
+	s.organisations.forget() // a rejection applies to this process's next registration at once
 	if err != nil {
 		return nil, conflictOn(err, "name", "an organisation of this name exists already")
 	}

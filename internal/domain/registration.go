@@ -73,7 +73,7 @@ func (s *Service) Register(ctx context.Context, a *Actor, slug string, in Regist
 		NeedsVisaLetter: in.NeedsVisaLetter, MailLanguage: in.MailLanguage, NotifyAnnouncements: true, NotifyAgenda: true, ConsentAt: &now}
 	reg := &models.Registration{Delegate: d, Mail: s.registrationMail(conf, in.Email)}
 	if in.OrganisationID != nil {
-		o, err := s.store.Organisation(ctx, conf.ID, *in.OrganisationID)
+		o, err := s.registrationOrganisation(ctx, conf.ID, *in.OrganisationID)
 		if errors.Is(err, models.ErrNotFound) || err == nil && o.Status == models.OrgRejected {
 			return models.Invalid(models.FieldProblem("organisation_id", models.FieldUnknownOrg, "is not an organisation of this conference"))
 		}

@@ -33,6 +33,7 @@ type Service struct {
 	notify func()
 
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
+	organisations *organisationCache // organisations named by registrations, for ReadFreshness
 	agendas       *agendaCache       // the latest agenda release of each conference
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
@@ -55,17 +56,22 @@ func New(o Options) *Service {
 	if o.LoginPause == nil {
 		o.LoginPause = sleep
 	}
+	keys := o.Config.RateLimitMaxKeys
+	if keys <= 0 {
+		keys = ratelimit.DefaultMaxKeys
+	}
 	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:    newConferenceCache(o.ReadFreshness),
+		organisations:  newFreshCache[models.Organisation](o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
-		publicLimiter:  ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
-		loginLimiter:   ratelimit.New(10, 5),
-		accountLimiter: ratelimit.New(10, 5),
+		publicLimiter:  ratelimit.NewWithCapacity(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst, keys),
+		loginLimiter:   ratelimit.NewWithCapacity(10, 5, keys),
+		accountLimiter: ratelimit.NewWithCapacity(10, 5, keys),
 		pause:          o.LoginPause,
 		slowdown:       loginSlowdown,
 		// A desk checks in at most a few people a minute; a guesser needs billions of tries.
-		checkinLimiter: ratelimit.New(60, 20),
+		checkinLimiter: ratelimit.NewWithCapacity(60, 20, keys),
 	}
 }
 
@@ -104,9 +110,25 @@ func (s *Service) Conference(ctx context.Context, slug string) (*models.Conferen
 	if err != nil {
 		return nil, err
 	}
-	s.conferences.put(conf)
+	s.conferences.put(conf.Slug, conf)
 	return conf, nil
 }
 
 // ForgetConferences drops the conferences held in memory, after a change to one of them.
 func (s *Service) ForgetConferences() { s.conferences.forget() }
+
+// registrationOrganisation returns the organisation id of conference confID that a registration
+// names, from memory when read within ReadFreshness (only organisations found are kept, so a new
+// one is seen at once; a status change made elsewhere is seen within ReadFreshness).
+func (s *Service) registrationOrganisation(ctx context.Context, confID, id string) (*models.Organisation, error) {
+	key := confID + "/" + id
+	if o, ok := s.organisations.get(key); ok {
+		return o, nil
+	}
+	o, err := s.store.Organisation(ctx, confID, id)
+	if err != nil {
+		return nil, err
+	}
+	s.organisations.put(key, o)
+	return o, nil
+}
