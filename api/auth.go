@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 		switch {
 		case p == nil:
 			s.fail(c, errUnauthorized)
-		case p.Account == nil || !slices.Contains(roles, models.StaffRole(p.Role)):
+		case p.Account == nil || !p.IsStaff(roles...):
 			s.fail(c, errForbidden)
 		case p.MustEnrol:
 			s.fail(c, p.RequireStaff(roles...))

@@ -155,7 +155,7 @@ func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
 	pg, err := models.ParsePage(100, q.Get("cursor"))
 	var ds []models.Delegate
 	if err == nil {
-		ds, err = p.dom.ListDelegates(r.Context(), a, domain.DelegateQuery{Conference: c.Slug, Status: q.Get("status"),
+		ds, _, err = p.dom.ListDelegates(r.Context(), a, domain.DelegateQuery{Conference: c.Slug, Status: q.Get("status"),
 			OrganisationID: q.Get("organisation_id"), Role: q.Get("role"), Query: q.Get("q"), Page: pg})
 	}
 	switch e, _ := models.Classify(err); {

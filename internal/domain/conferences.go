@@ -65,6 +65,9 @@ func (s *Service) UpdateConference(ctx context.Context, a *Actor, slug string, i
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	if err := in.apply(conf, false); err != nil {
 		return nil, err
 	}
@@ -173,6 +176,9 @@ func (s *Service) CountRegistrations(ctx context.Context, a *Actor, slug string)
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
 		return nil, err
 	}
 	ds, err := s.store.ListDelegates(ctx, models.DelegateFilter{ConferenceID: conf.ID, Page: models.Page{Limit: countLimit}})
