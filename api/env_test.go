@@ -29,6 +29,9 @@ type testEnv struct {
 	cfg  config.Config
 	smtp *smtptest.Server
 	logs *bytes.Buffer
+	// scoped lists the accounts a test gave conference roles of its own (scopedToken): the
+	// others work on every conference of the test, as before roles per conference.
+	scoped map[string]bool
 }
 
 // newEnv builds a server on st with the default configuration and a test base URL.
@@ -141,7 +144,15 @@ func (e *testEnv) account(role models.StaffRole) *models.Account {
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
+	e.grantEverywhere()
 	return a
+}
+
+// grantEverywhere gives the test's organisers and reviewers (but the scoped ones) their role on
+// every conference.
+func (e *testEnv) grantEverywhere() {
+	e.t.Helper()
+	modelstest.GrantEverywhere(e.t, e.st, func(id string) bool { return e.scoped[id] })
 }
 
 // staffToken creates an account of role and logs it in through the API.
@@ -163,6 +174,7 @@ func (e *testEnv) conference() *models.Conference {
 	if err := e.st.CreateConference(context.Background(), c); err != nil {
 		e.t.Fatal(err)
 	}
+	e.grantEverywhere()
 	return c
 }
 
