@@ -70,7 +70,17 @@ func (p *Pages) staffConf(w http.ResponseWriter, r *http.Request) (*conference, 
 		redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path))
 		return nil, nil, false
 	}
-	return p.loadConference(w, r)
+	c, v, ok := p.loadConference(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	// Staff of another conference find nothing here (domain.Actor.RequireStaffIn); a delegate's
+	// session and enrolment are answered by the operations themselves.
+	if a := p.actor(r); a.Account != nil && !a.MustEnrol && a.RoleIn(c.ID) == "" {
+		p.failed(w, r, v, models.ErrNotFound)
+		return nil, nil, false
+	}
+	return c, v, true
 }
 
 func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
@@ -87,10 +97,14 @@ func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, v, err)
 		return
 	}
-	cs, err := p.conferences(r)
+	ms, err := p.dom.StaffConferences(r.Context(), p.actor(r))
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
+	}
+	cs := make([]conference, len(ms))
+	for i := range ms {
+		cs[i] = *conferenceOf(&ms[i], p.dom.Now())
 	}
 	v.Data = cs
 	p.render(w, http.StatusOK, "staff_home", v)

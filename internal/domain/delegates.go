@@ -26,8 +26,8 @@ var errNoExport = models.Fail(models.KindForbidden, models.CodeForbidden, "expor
 
 // ListDelegates is one page of a conference's registrations for review (staff of that
 // conference), oldest first, without personal fields (SightStaff), and for reviewers with only
-// what review needs (SightReview). A filter with an unknown value is a malformed request naming it. Every
-// read is an audit event ("delegates.list", without the filter or the data) committed before
+// what review needs (SightReview). A filter with an unknown value is a malformed request naming
+// it. Every read is an audit event ("delegates.list", without the filter or the data) committed before
 // the page is returned.
 func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery) ([]models.Delegate, Sight, error) {
 	if err := a.RequireStaff(StaffAll...); err != nil {
@@ -35,6 +35,9 @@ func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery)
 	}
 	conf, err := s.Conference(ctx, in.Conference)
 	if err != nil {
+		return nil, SightReview, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
 		return nil, SightReview, err
 	}
 	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(in.Status), OrganisationID: in.OrganisationID,
@@ -105,8 +108,8 @@ func (s *Service) GetDelegate(ctx context.Context, a *Actor, id string) (*models
 
 // ExportDelegates hands every (not erased) registration of the conference slug, personal fields
 // opened, to each with the name of its organisation, oldest first (organisers and admins of the
-// conference: reviewers never see personal fields, whatever their account allows). It needs the export
-// permission of the account (Account.CanExport), not just a staff role; the export is audited
+// conference: reviewers never see personal fields, whatever their account allows). It needs the
+// export permission of the account (Account.CanExport), not just a staff role; the export is audited
 // ("delegates.export") before any data leaves.
 func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, each func(d *models.Delegate, organisation string) error) (*models.Conference, error) {
 	if err := a.RequireStaff(Organisers...); err != nil {
@@ -117,9 +120,6 @@ func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, ea
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
