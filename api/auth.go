@@ -106,8 +106,11 @@ func (s *Server) anyone(c *gin.Context) {
 	c.Next()
 }
 
-// isStaff reports whether the caller is a staff member with one of roles.
-func isStaff(c *gin.Context, roles ...models.StaffRole) bool { return who(c).IsStaff(roles...) }
+// isStaffIn reports whether the caller holds one of roles on the conference (roles are per
+// conference: staff of another one read as the public).
+func isStaffIn(c *gin.Context, conferenceID string, roles ...models.StaffRole) bool {
+	return who(c).IsStaffIn(conferenceID, roles...)
+}
 
 type loginRequest struct {
 	Email    string `json:"email" binding:"required,max=254"`

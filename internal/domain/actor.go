@@ -82,9 +82,6 @@ func (a *Actor) IsStaffIn(conferenceID string, roles ...models.StaffRole) bool {
 	return r != "" && slices.Contains(roles, r)
 }
 
-// IsStaffAnywhere reports whether the actor is an admin or holds a role on some conference.
-func (a *Actor) IsStaffAnywhere() bool { return a.IsStaff(StaffAll...) }
-
 // IsDelegate reports whether the actor is a signed-in delegate.
 func (a *Actor) IsDelegate() bool { return a != nil && a.Delegate != nil }
 
