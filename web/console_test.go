@@ -161,7 +161,7 @@ func TestConsoleOrganisationsAndRegistrants(t *testing.T) {
 		}
 		exp0 := e.browser()
 		exp0.post("/staff/login", url.Values{"email": {"exporter@staff.test"}, "password": {testPassword}}).want(t, 200)
-		exp0.get(base + "/delegates.csv").want(t, 404)
+		exp0.get(base+"/delegates.csv").want(t, 404)
 		admin.post("/staff/accounts/"+acc.ID+"/roles", url.Values{"role_" + c.Slug: {"organiser"}}).want(t, 200).
 			has(t, `<option value="organiser" selected>`)
 		exp := e.browser()
