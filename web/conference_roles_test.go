@@ -32,11 +32,11 @@ func TestConsoleRolesPerConference(t *testing.T) {
 		org := e.browser()
 		org.post("/staff/login", url.Values{"email": {"scoped@staff.test"}, "password": {testPassword}}).want(t, 200)
 		org.get("/staff").want(t, 200).lacks(t, a.Title, b.Title)
-		org.get("/staff/c/" + a.Slug + "/registrations").want(t, 404)
+		org.get("/staff/c/"+a.Slug+"/registrations").want(t, 404)
 
 		admin.post("/staff/accounts/"+acc.ID+"/roles", url.Values{"role_" + a.Slug: {"organiser"}, "role_" + b.Slug: {""}}).want(t, 200)
 		org.get("/staff").want(t, 200).has(t, a.Title).lacks(t, b.Title)
-		org.get("/staff/c/" + a.Slug + "/registrations").want(t, 200)
+		org.get("/staff/c/"+a.Slug+"/registrations").want(t, 200)
 		for _, path := range []string{"", "/registrations", "/registrations/" + d.ID, "/organisations", "/agenda", "/announcements", "/outbox", "/statements", "/delegates.csv"} {
 			org.get("/staff/c/"+b.Slug+path).want(t, 404).lacks(t, "Visa Seeker")
 		}
@@ -51,6 +51,6 @@ func TestConsoleRolesPerConference(t *testing.T) {
 		org.get("/staff/c/"+b.Slug+"/registrations/"+d.ID+"?lang=en").want(t, 200).has(t, "Visa Seeker").lacks(t, "Attendance", "Remote", "BY")
 		full := e.browser() // an account made now gets no conference: the test scopes them all
 		full.post("/staff/login", url.Values{"email": {e.account(models.StaffOrganiser)}, "password": {testPassword}}).want(t, 200)
-		full.get("/staff/c/" + b.Slug + "/registrations").want(t, 404)
+		full.get("/staff/c/"+b.Slug+"/registrations").want(t, 404)
 	})
 }
