@@ -50,7 +50,7 @@ func (p *Pages) staffConfFor(w http.ResponseWriter, r *http.Request, roles []mod
 	if !ok {
 		return nil, nil, false
 	}
-	if err := p.actor(r).RequireStaff(roles...); err != nil {
+	if err := p.actor(r).RequireStaffIn(c.ID, roles...); err != nil {
 		p.failed(w, r, v, err)
 		return nil, nil, false
 	}

@@ -256,7 +256,7 @@ func backQuery(raw string) string {
 // and a rejection cannot be taken back by them): the same form with "confirmed" set.
 func (p *Pages) confirmDecision(w http.ResponseWriter, r *http.Request, c *conference, v *view, in domain.Decision, back string) {
 	a := p.actor(r)
-	err := a.RequireStaff(domain.Organisers...) // reviewers may not decide: no confirmation to offer
+	err := a.RequireStaffIn(c.ID, domain.Organisers...) // reviewers may not decide: no confirmation to offer
 	var d *models.Delegate
 	if err == nil {
 		d, _, err = p.dom.GetDelegate(r.Context(), a, in.DelegateID)
