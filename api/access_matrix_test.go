@@ -33,7 +33,8 @@ var accessTable = map[string]string{
 	"POST /api/v1/auth/totp": staffAny, "POST /api/v1/auth/totp/confirm": staffAny,
 	"GET /api/v1/settings": admins, "PATCH /api/v1/settings": admins,
 	"GET /api/v1/accounts": admins, "POST /api/v1/accounts": admins, "GET /api/v1/audit": admins,
-	"GET /api/v1/conferences": public, "POST /api/v1/conferences": admins,
+	"PUT /api/v1/accounts/:id/roles": admins,
+	"GET /api/v1/conferences":        public, "POST /api/v1/conferences": admins,
 	"GET /api/v1/conferences/:slug": public, "PATCH /api/v1/conferences/:slug": organise,
 	"GET /api/v1/conferences/:slug/organisations": public, "POST /api/v1/conferences/:slug/organisations": organise,
 	"GET /api/v1/conferences/:slug/organisations/:id": public, "PATCH /api/v1/conferences/:slug/organisations/:id": organise,
@@ -103,13 +104,17 @@ func allowed(level, role string) bool {
 
 // TestEveryRouteRoleMethod sends every route × role × method: anonymous callers of protected routes
 // get 401, principals of the wrong role 403, allowed ones neither, and nobody ever a 5xx. Unknown
-// record IDs are used so that record-level rules (tested per feature) do not interfere.
+// record IDs are used so that record-level rules (tested per feature) do not interfere. An
+// organiser and a reviewer of a second conference only (roles per conference) are refused like
+// their role elsewhere, and get 404 from every staff route of the first conference.
 func TestEveryRouteRoleMethod(t *testing.T) {
 	e := sqliteEnv(t)
 	c := e.conference()
+	other := e.conference()
 	org := e.organisation(c, "Matrix Org", true, 0)
 	tokens := map[string]string{"anonymous": "", "reviewer": e.staffToken("reviewer"),
-		"organiser": e.staffToken("organiser"), "admin": e.staffToken("admin")}
+		"organiser": e.staffToken("organiser"), "admin": e.staffToken("admin"),
+		"organiser elsewhere": e.scopedToken(models.StaffOrganiser, other), "reviewer elsewhere": e.scopedToken(models.StaffReviewer, other)}
 	param := regexp.MustCompile(`:[a-z]+`)
 	seen := map[string]bool{}
 	for _, r := range e.srv.engine.Routes() {
@@ -132,7 +137,7 @@ func TestEveryRouteRoleMethod(t *testing.T) {
 			}
 			return models.NewID()
 		})
-		for _, role := range []string{"anonymous", "delegate", "reviewer", "organiser", "admin"} {
+		for _, role := range []string{"anonymous", "delegate", "reviewer", "organiser", "admin", "organiser elsewhere", "reviewer elsewhere"} {
 			var body any
 			if r.Method != "GET" && r.Method != "DELETE" {
 				body = "{}"
@@ -151,6 +156,24 @@ func TestEveryRouteRoleMethod(t *testing.T) {
 				if len(p.Errors) != len(p.ErrorCodes) {
 					t.Errorf("%s as %s: errors %v but error_codes %v", key, role, p.Errors, p.ErrorCodes)
 				}
+			}
+			if base, elsewhere := strings.CutSuffix(role, " elsewhere"); elsewhere {
+				lv := level
+				if lv == exporting { // the accounts of another conference may export
+					lv = organise
+				}
+				switch {
+				case got >= 500:
+					t.Errorf("%s as %s: got %d", key, role, got)
+				case !allowed(lv, base) && got != 403:
+					t.Errorf("%s as %s: got %d, want 403 (level %s)", key, role, got, lv)
+				case allowed(lv, base) && lv != public && lv != anyone && lv != writers && strings.Contains(r.Path, ":slug") &&
+					got != 404 && !(r.Method != "GET" && (got == 400 || got == 422)):
+					t.Errorf("%s as %s: got %d, want 404: another conference's staff side does not exist for it", key, role, got)
+				case allowed(lv, base) && got >= 200 && got < 300 && strings.Contains(r.Path, ":slug") && lv != public && lv != anyone && lv != writers:
+					t.Errorf("%s as %s: got %d", key, role, got)
+				}
+				continue
 			}
 			switch {
 			case got >= 500:

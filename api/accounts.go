@@ -25,11 +25,50 @@ type accountResponse struct {
 	DisplayName string           `json:"display_name"`
 	CanExport   bool             `json:"can_export"`
 	CreatedAt   time.Time        `json:"created_at"`
+	// Conferences are the conferences an organiser or reviewer works on, with its role on each
+	// (empty for an admin, who works on every conference).
+	Conferences []accountRoleBody `json:"conferences"`
 }
 
-// accountView shows an account without its secrets.
-func accountView(a *models.Account) accountResponse {
-	return accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt}
+// accountRoleBody is an account's role on one conference, named by its slug.
+type accountRoleBody struct {
+	Conference string `json:"conference" binding:"required,max=100"`
+	Role       string `json:"role" binding:"required,oneof=organiser reviewer"`
+}
+
+// accountRolesRequest is the body of PUT /accounts/{id}/roles: every conference the account
+// keeps; one left out is taken away.
+type accountRolesRequest struct {
+	Roles []accountRoleBody `json:"roles" binding:"required,max=1000,dive"`
+}
+
+// accountView shows an account without its secrets, with its conference roles.
+func accountView(a *models.Account, roles []domain.AccountRole) accountResponse {
+	out := accountResponse{ID: a.ID, Email: a.Email, Role: a.Role, DisplayName: a.DisplayName, CanExport: a.CanExport, CreatedAt: a.CreatedAt,
+		Conferences: make([]accountRoleBody, 0, len(roles))}
+	for _, r := range roles {
+		out.Conferences = append(out.Conferences, accountRoleBody{Conference: r.Conference, Role: string(r.Role)})
+	}
+	return out
+}
+
+// setAccountRoles replaces the conferences an organiser or reviewer works on (admins;
+// domain.Service.SetAccountRoles).
+func (s *Server) setAccountRoles(c *gin.Context) error {
+	var req accountRolesRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	in := make([]domain.ConferenceRoleInput, len(req.Roles))
+	for i, r := range req.Roles {
+		in[i] = domain.ConferenceRoleInput{Conference: r.Conference, Role: r.Role}
+	}
+	a, err := s.dom.SetAccountRoles(c.Request.Context(), s.actor(c), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, accountView(&a.Account, a.Conferences))
+	return nil
 }
 
 // createAccount adds a staff account (domain.Service.CreateAccount).
@@ -43,19 +82,19 @@ func (s *Server) createAccount(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, accountView(a))
+	c.JSON(http.StatusCreated, accountView(a, nil))
 	return nil
 }
 
 // listAccounts lists staff accounts (domain.Service.ListAccounts).
 func (s *Server) listAccounts(c *gin.Context) error {
-	as, err := s.dom.ListAccounts(c.Request.Context(), s.actor(c))
+	as, err := s.dom.StaffAccounts(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return err
 	}
 	items := make([]accountResponse, 0, len(as))
 	for i := range as {
-		items = append(items, accountView(&as[i]))
+		items = append(items, accountView(&as[i].Account, as[i].Conferences))
 	}
 	c.JSON(http.StatusOK, listResponse[accountResponse]{Items: items})
 	return nil

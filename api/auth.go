@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (s *Server) staff(roles ...models.StaffRole) gin.HandlerFunc {
 		switch {
 		case p == nil:
 			s.fail(c, errUnauthorized)
-		case p.Account == nil || !slices.Contains(roles, models.StaffRole(p.Role)):
+		case p.Account == nil || !p.IsStaff(roles...):
 			s.fail(c, errForbidden)
 		case p.MustEnrol:
 			s.fail(c, p.RequireStaff(roles...))
@@ -107,8 +106,11 @@ func (s *Server) anyone(c *gin.Context) {
 	c.Next()
 }
 
-// isStaff reports whether the caller is a staff member with one of roles.
-func isStaff(c *gin.Context, roles ...models.StaffRole) bool { return who(c).IsStaff(roles...) }
+// isStaffIn reports whether the caller holds one of roles on the conference (roles are per
+// conference: staff of another one read as the public).
+func isStaffIn(c *gin.Context, conferenceID string, roles ...models.StaffRole) bool {
+	return who(c).IsStaffIn(conferenceID, roles...)
+}
 
 type loginRequest struct {
 	Email    string `json:"email" binding:"required,max=254"`

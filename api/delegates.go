@@ -14,9 +14,9 @@ import (
 // (domain.DelegateRecord: personal fields only where the domain allows them).
 type delegateResponse = domain.DelegateRecord
 
-// delegateView shows d; personal adds the personal fields.
-func delegateView(d *models.Delegate, personal bool) delegateResponse {
-	return domain.RecordOf(d, personal)
+// delegateView shows d as the domain's sight allows.
+func delegateView(d *models.Delegate, sight domain.Sight) delegateResponse {
+	return domain.RecordOf(d, sight)
 }
 
 // listDelegates lists a conference's registrations for review (domain.Service.ListDelegates),
@@ -27,7 +27,7 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, err := s.dom.ListDelegates(c.Request.Context(), s.actor(c), domain.DelegateQuery{Conference: c.Param("slug"),
+	ds, sight, err := s.dom.ListDelegates(c.Request.Context(), s.actor(c), domain.DelegateQuery{Conference: c.Param("slug"),
 		Status: c.Query("status"), OrganisationID: c.Query("organisation_id"), Role: c.Query("role"),
 		Attendance: c.Query("attendance"), Query: c.Query("q"), Page: pg})
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Server) listDelegates(c *gin.Context) error {
 	}
 	out := listResponse[delegateResponse]{Items: make([]delegateResponse, 0, len(ds))}
 	for i := range ds {
-		out.Items = append(out.Items, delegateView(&ds[i], false))
+		out.Items = append(out.Items, delegateView(&ds[i], sight))
 	}
 	if len(ds) == pg.Limit {
 		last := ds[len(ds)-1]
@@ -49,11 +49,11 @@ func (s *Server) listDelegates(c *gin.Context) error {
 // admins see the personal fields, and each such read is audited; reviewers see the record
 // without them.
 func (s *Server) getDelegate(c *gin.Context) error {
-	d, personal, err := s.dom.GetDelegate(c.Request.Context(), s.actor(c), c.Param("id"))
+	d, sight, err := s.dom.GetDelegate(c.Request.Context(), s.actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, delegateView(d, personal))
+	c.JSON(http.StatusOK, delegateView(d, sight))
 	return nil
 }
 
@@ -73,7 +73,7 @@ func (s *Server) decideDelegate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, delegateView(d, false))
+	c.JSON(http.StatusOK, delegateView(d, domain.SightStaff))
 	return nil
 }
 

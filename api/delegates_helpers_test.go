@@ -104,6 +104,7 @@ func (e *testEnv) exporterToken(role models.StaffRole) string {
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
+	e.grantEverywhere()
 	r := e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": a.Email, "password": testPassword}).want(e.t, 200)
 	return r.json(e.t)["token"].(string)
 }

@@ -29,6 +29,9 @@ type testEnv struct {
 	cfg  config.Config
 	smtp *smtptest.Server
 	logs *bytes.Buffer
+	// scoped lists the accounts a test gave conference roles of its own (scopedToken): the
+	// others work on every conference of the test, as before roles per conference.
+	scoped map[string]bool
 }
 
 // newEnv builds a server on st with the default configuration and a test base URL.
@@ -141,7 +144,40 @@ func (e *testEnv) account(role models.StaffRole) *models.Account {
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
+	e.grantEverywhere()
 	return a
+}
+
+// scopedToken creates an account of role that works only on confs (each with role), and logs
+// it in through the API.
+func (e *testEnv) scopedToken(role models.StaffRole, confs ...*models.Conference) string {
+	e.t.Helper()
+	hash, err := password.Hash(testPassword)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	a := &models.Account{Email: "scoped-" + models.NewID()[:8] + "@staff.test", PasswordHash: hash, Role: role, CanExport: true}
+	if err := e.st.CreateAccount(context.Background(), a); err != nil {
+		e.t.Fatal(err)
+	}
+	if e.scoped == nil {
+		e.scoped = map[string]bool{}
+	}
+	e.scoped[a.ID] = true
+	for _, c := range confs {
+		if err := e.st.GrantConferenceRole(context.Background(), a.ID, c.ID, role); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	r := e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": a.Email, "password": testPassword}).want(e.t, 200)
+	return r.json(e.t)["token"].(string)
+}
+
+// grantEverywhere gives the test's organisers and reviewers (but the scoped ones) their role on
+// every conference.
+func (e *testEnv) grantEverywhere() {
+	e.t.Helper()
+	modelstest.GrantEverywhere(e.t, e.st, func(id string) bool { return e.scoped[id] })
 }
 
 // staffToken creates an account of role and logs it in through the API.
@@ -163,6 +199,7 @@ func (e *testEnv) conference() *models.Conference {
 	if err := e.st.CreateConference(context.Background(), c); err != nil {
 		e.t.Fatal(err)
 	}
+	e.grantEverywhere()
 	return c
 }
 

@@ -79,7 +79,10 @@ func (s *Server) listOrganisations(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	staff := a.IsStaff(staffAll...)
+	staff := false
+	if len(os) > 0 {
+		staff = a.IsStaffIn(os[0].ConferenceID, staffAll...)
+	}
 	items := make([]organisationResponse, 0, len(os))
 	for i := range os {
 		items = append(items, organisationView(&os[i], staff))
@@ -95,6 +98,6 @@ func (s *Server) getOrganisation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, organisationView(o, a.IsStaff(staffAll...)))
+	c.JSON(http.StatusOK, organisationView(o, a.IsStaffIn(o.ConferenceID, staffAll...)))
 	return nil
 }

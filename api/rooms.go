@@ -47,7 +47,7 @@ func (s *Server) listRooms(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	staff := isStaff(c, staffAll...)
+	staff := isStaffIn(c, conf.ID, staffAll...)
 	items := make([]roomResponse, 0, len(rooms))
 	for i := range rooms {
 		items = append(items, roomView(&rooms[i], staff))

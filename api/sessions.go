@@ -145,7 +145,7 @@ func (s *Server) listSessions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	staff := isStaff(c, staffAll...)
+	staff := isStaffIn(c, conf.ID, staffAll...)
 	f := models.SessionFilter{ConferenceID: conf.ID, Statuses: []models.SessionStatus{models.SessionPublished}, Page: pg}
 	if staff {
 		f.Statuses = nil
@@ -179,7 +179,7 @@ func (s *Server) getSession(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.sessionViews(c.Request.Context(), []models.Session{*sess}, isStaff(c, staffAll...))
+	views, err := s.sessionViews(c.Request.Context(), []models.Session{*sess}, isStaffIn(c, sess.ConferenceID, staffAll...))
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ func (in *instance) staffToken() (string, error) {
 	if err := in.store.CreateAccount(ctx, a); err != nil {
 		return "", err
 	}
+	if err := in.store.GrantConferenceRole(ctx, a.ID, in.conf.ID, a.Role); err != nil { // roles are per conference
+		return "", err
+	}
 	return in.store.IssueToken(ctx, &models.AuthToken{Kind: models.TokenStaffSession, AccountID: &a.ID, ExpiresAt: time.Now().Add(time.Hour)})
 }
 

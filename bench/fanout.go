@@ -153,6 +153,9 @@ func fanoutOrganiser(ctx context.Context, in *instance) (string, error) {
 	if err := in.store.CreateAccount(ctx, a); err != nil {
 		return "", err
 	}
+	if err := in.store.GrantConferenceRole(ctx, a.ID, in.conf.ID, a.Role); err != nil { // roles are per conference
+		return "", err
+	}
 	body, _ := json.Marshal(map[string]string{"email": a.Email, "password": pw})
 	resp, err := http.Post(in.url("/api/v1/auth/login"), "application/json", bytes.NewReader(body))
 	if err != nil {

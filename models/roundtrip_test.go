@@ -26,7 +26,7 @@ func allModels() []any {
 		&models.StatementComment{}, &models.Cosignature{}, &models.Amendment{}, &models.Ballot{}, &models.BallotVote{}, &models.BallotTally{}, &models.DelegationMember{}, &models.Checkin{},
 		&models.OutboxMessage{}, &models.AuditEvent{}, &models.Announcement{},
 		&models.AgendaItem{}, &models.SpeakerRequest{}, &models.LiveState{},
-		&models.RegistrationDecoy{}, &models.Setting{},
+		&models.RegistrationDecoy{}, &models.Setting{}, &models.ConferenceRole{},
 	}
 }
 

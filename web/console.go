@@ -50,7 +50,7 @@ func (p *Pages) staffConfFor(w http.ResponseWriter, r *http.Request, roles []mod
 	if !ok {
 		return nil, nil, false
 	}
-	if err := p.actor(r).RequireStaff(roles...); err != nil {
+	if err := p.actor(r).RequireStaffIn(c.ID, roles...); err != nil {
 		p.failed(w, r, v, err)
 		return nil, nil, false
 	}
@@ -173,7 +173,7 @@ func (p *Pages) staffRegistrant(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, personal, err := p.dom.GetDelegate(r.Context(), p.actor(r), r.PathValue("id"))
+	d, sight, err := p.dom.GetDelegate(r.Context(), p.actor(r), r.PathValue("id"))
 	if err == nil && d.ConferenceID != c.ID {
 		err = models.ErrNotFound
 	}
@@ -187,7 +187,7 @@ func (p *Pages) staffRegistrant(w http.ResponseWriter, r *http.Request) {
 			org = o.Name
 		}
 	}
-	v.Data = map[string]any{"D": d, "Personal": personal, "Organisation": org}
+	v.Data = map[string]any{"D": d, "Personal": sight.Personal(), "Review": sight.Review(), "Organisation": org}
 	p.render(w, http.StatusOK, "staff_registrant", v)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
@@ -15,14 +16,54 @@ func (p *Pages) staffAccounts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	accs, err := p.dom.ListAccounts(r.Context(), p.actor(r))
+	accs, err := p.dom.StaffAccounts(r.Context(), p.actor(r))
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
 	}
+	confs, err := p.dom.StaffConferences(r.Context(), p.actor(r))
+	if err != nil {
+		p.failed(w, r, v, err)
+		return
+	}
+	rows := make([]accountRow, len(accs))
+	for i := range accs {
+		held := map[string]models.StaffRole{}
+		for _, cr := range accs[i].Conferences {
+			held[cr.ConferenceID] = cr.Role
+		}
+		rows[i] = accountRow{StaffAccount: &accs[i]}
+		for _, c := range confs {
+			rows[i].Roles = append(rows[i].Roles, confRole{Slug: c.Slug, Title: c.Title, Role: string(held[c.ID])})
+		}
+	}
 	doneNotice(r, v)
-	v.Data = map[string]any{"Accounts": accs, "Roles": models.Strings(models.StaffRoles)}
+	v.Data = map[string]any{"Accounts": rows, "Roles": models.Strings(models.StaffRoles), "ConferenceRoles": models.Strings(domain.ConferenceRoleChoices)}
 	p.render(w, http.StatusOK, "staff_accounts", v)
+}
+
+// accountRow is a staff account on the accounts page with its role on every conference ("" for
+// none), for the roles form.
+type accountRow struct {
+	*domain.StaffAccount
+	Roles []confRole
+}
+
+// confRole is an account's role on one conference.
+type confRole struct{ Slug, Title, Role string }
+
+// staffAccountRoles sets the conferences an organiser or reviewer works on: the form has one
+// role_<slug> field per conference, empty for none (domain.Service.SetAccountRoles).
+func (p *Pages) staffAccountRoles(r *http.Request, a *domain.Actor, _ *conference, f url.Values) error {
+	var in []domain.ConferenceRoleInput
+	for k := range f {
+		if slug, ok := strings.CutPrefix(k, "role_"); ok && f.Get(k) != "" {
+			in = append(in, domain.ConferenceRoleInput{Conference: slug, Role: f.Get(k)})
+		}
+	}
+	slices.SortFunc(in, func(x, y domain.ConferenceRoleInput) int { return strings.Compare(x.Conference, y.Conference) })
+	_, err := p.dom.SetAccountRoles(r.Context(), a, r.PathValue("id"), in)
+	return err
 }
 
 func (p *Pages) staffAccountCreate(r *http.Request, a *domain.Actor, _ *conference, f url.Values) error {

@@ -16,6 +16,7 @@ import (
 var consolePages = map[string]string{
 	"GET /api/v1/accounts":                                 "GET /staff/accounts",
 	"POST /api/v1/accounts":                                "POST /staff/accounts",
+	"PUT /api/v1/accounts/:id/roles":                       "POST /staff/accounts/{id}/roles",
 	"GET /api/v1/audit":                                    "GET /staff/audit",
 	"GET /api/v1/tokens":                                   "GET /staff/tokens",
 	"GET /api/v1/settings":                                 "GET /staff/totp",
@@ -153,6 +154,16 @@ func TestConsoleOrganisationsAndRegistrants(t *testing.T) {
 		admin := e.staff(models.StaffAdmin)
 		admin.post("/staff/accounts", url.Values{"email": {"exporter@staff.test"}, "password": {testPassword}, "role": {"organiser"}, "can_export": {"1"}}).
 			want(t, 200).has(t, "exporter@staff.test")
+		// A new organiser works on no conference until an admin gives it one (roles per conference).
+		acc, err := e.st.AccountByEmail(ctx, "exporter@staff.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp0 := e.browser()
+		exp0.post("/staff/login", url.Values{"email": {"exporter@staff.test"}, "password": {testPassword}}).want(t, 200)
+		exp0.get(base+"/delegates.csv").want(t, 404)
+		admin.post("/staff/accounts/"+acc.ID+"/roles", url.Values{"role_" + c.Slug: {"organiser"}}).want(t, 200).
+			has(t, `<option value="organiser" selected>`)
 		exp := e.browser()
 		exp.post("/staff/login", url.Values{"email": {"exporter@staff.test"}, "password": {testPassword}}).want(t, 200)
 		csv := exp.get(base+"/delegates.csv").want(t, 200).has(t, "display_name", "Olena Petrenko")

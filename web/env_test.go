@@ -34,6 +34,9 @@ type env struct {
 	URL  string
 	logs *syncBuffer
 	dom  *domain.Service
+	// scoped reports the accounts a test gave conference roles of its own; the others work on
+	// every conference of the test, as before roles per conference.
+	scoped func(accountID string) bool
 }
 
 // testPassword is the password of every staff account the tests create.
@@ -193,6 +196,7 @@ func (e *env) account(role models.StaffRole) string {
 	if err := e.st.CreateAccount(context.Background(), a); err != nil {
 		e.t.Fatal(err)
 	}
+	modelstest.GrantEverywhere(e.t, e.st, e.scoped)
 	return a.Email
 }
 
@@ -221,6 +225,7 @@ func (e *env) conference(langs ...string) *models.Conference {
 	if err := e.st.CreateConference(context.Background(), c); err != nil {
 		e.t.Fatal(err)
 	}
+	modelstest.GrantEverywhere(e.t, e.st, e.scoped)
 	return c
 }
 

@@ -98,7 +98,7 @@ func (p *Pages) staffChair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := p.actor(r)
-	if err := a.RequireStaff(domain.Organisers...); err != nil {
+	if err := a.RequireStaffIn(c.ID, domain.Organisers...); err != nil {
 		p.failed(w, r, v, err)
 		return
 	}

@@ -70,7 +70,17 @@ func (p *Pages) staffConf(w http.ResponseWriter, r *http.Request) (*conference, 
 		redirect(w, r, "/staff/login?next="+url.QueryEscape(r.URL.Path))
 		return nil, nil, false
 	}
-	return p.loadConference(w, r)
+	c, v, ok := p.loadConference(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	// Staff of another conference find nothing here (domain.Actor.RequireStaffIn); a delegate's
+	// session and enrolment are answered by the operations themselves.
+	if a := p.actor(r); a.Account != nil && !a.MustEnrol && a.RoleIn(c.ID) == "" {
+		p.failed(w, r, v, models.ErrNotFound)
+		return nil, nil, false
+	}
+	return c, v, true
 }
 
 func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
@@ -87,10 +97,14 @@ func (p *Pages) staffHome(w http.ResponseWriter, r *http.Request) {
 		p.failed(w, r, v, err)
 		return
 	}
-	cs, err := p.conferences(r)
+	ms, err := p.dom.StaffConferences(r.Context(), p.actor(r))
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
+	}
+	cs := make([]conference, len(ms))
+	for i := range ms {
+		cs[i] = *conferenceOf(&ms[i], p.dom.Now())
 	}
 	v.Data = cs
 	p.render(w, http.StatusOK, "staff_home", v)
@@ -155,7 +169,7 @@ func (p *Pages) staffRegistrations(w http.ResponseWriter, r *http.Request) {
 	pg, err := models.ParsePage(100, q.Get("cursor"))
 	var ds []models.Delegate
 	if err == nil {
-		ds, err = p.dom.ListDelegates(r.Context(), a, domain.DelegateQuery{Conference: c.Slug, Status: q.Get("status"),
+		ds, _, err = p.dom.ListDelegates(r.Context(), a, domain.DelegateQuery{Conference: c.Slug, Status: q.Get("status"),
 			OrganisationID: q.Get("organisation_id"), Role: q.Get("role"), Query: q.Get("q"), Page: pg})
 	}
 	switch e, _ := models.Classify(err); {
@@ -242,7 +256,7 @@ func backQuery(raw string) string {
 // and a rejection cannot be taken back by them): the same form with "confirmed" set.
 func (p *Pages) confirmDecision(w http.ResponseWriter, r *http.Request, c *conference, v *view, in domain.Decision, back string) {
 	a := p.actor(r)
-	err := a.RequireStaff(domain.Organisers...) // reviewers may not decide: no confirmation to offer
+	err := a.RequireStaffIn(c.ID, domain.Organisers...) // reviewers may not decide: no confirmation to offer
 	var d *models.Delegate
 	if err == nil {
 		d, _, err = p.dom.GetDelegate(r.Context(), a, in.DelegateID)

@@ -220,6 +220,7 @@ func (p *Pages) routes() {
 	m.HandleFunc("POST /staff/c/{slug}/statements/{id}/ballot/close", p.staffAction(true, backToStatement, p.staffBallotClose))
 	m.HandleFunc("GET /staff/accounts", p.staffAccounts)
 	m.HandleFunc("POST /staff/accounts", p.staffAction(false, staffBack("/staff/accounts"), p.staffAccountCreate))
+	m.HandleFunc("POST /staff/accounts/{id}/roles", p.staffAction(false, staffBack("/staff/accounts"), p.staffAccountRoles))
 	m.HandleFunc("GET /staff/audit", p.staffAudit)
 	m.HandleFunc("GET /staff/tokens", p.staffTokens)
 	m.HandleFunc("POST /staff/tokens", p.staffTokenCreate)

@@ -19,9 +19,11 @@ each conference's retention period.
 	"migrate": `usage: zimmerwald migrate
 
 Applies pending database migrations and prints the version. Several processes may migrate at once.`,
-	"user": `usage: zimmerwald user add --email E --role admin|organiser|reviewer
+	"user": `usage: zimmerwald user add --email E --role admin|organiser|reviewer [--conference SLUG[,SLUG...]]
 
-Creates a staff account. The password comes from ZW_NEW_PASSWORD or standard input.`,
+Creates a staff account. The password comes from ZW_NEW_PASSWORD or standard input. Roles are per
+conference: an organiser or reviewer works only on the conferences given with --conference (or
+later on the staff accounts page); an admin works on every conference.`,
 	"import": `usage: zimmerwald import --conference SLUG [--check] FILE.csv
 
 Imports delegates from a CSV file, all or nothing. --check validates without importing.`,

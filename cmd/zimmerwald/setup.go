@@ -53,11 +53,12 @@ func createAccount(ctx context.Context, st *models.Store, email, pw string, role
 // userCommand implements "zimmerwald user add".
 func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: zimmerwald user add --email E --role admin|organiser|reviewer (password from ZW_NEW_PASSWORD or standard input)")
+		return errors.New("usage: zimmerwald user add --email E --role admin|organiser|reviewer [--conference SLUG[,SLUG...]] (password from ZW_NEW_PASSWORD or standard input)")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "the staff member's email")
 	role := fs.String("role", string(models.StaffOrganiser), "admin, organiser or reviewer")
+	confs := fs.String("conference", "", "for an organiser or reviewer: the conferences (slugs, comma-separated) it works on")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -84,13 +85,42 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if !models.StaffRole(*role).Valid() {
 		return fmt.Errorf("--role must be admin, organiser or reviewer")
 	}
+	// Roles are per conference: an organiser or reviewer works only on the conferences given.
+	var confIDs []string
+	for _, slug := range strings.Split(*confs, ",") {
+		if slug = strings.TrimSpace(slug); slug == "" {
+			continue
+		}
+		if *role == string(models.StaffAdmin) {
+			return errors.New("--conference is for organisers and reviewers: an admin works on every conference")
+		}
+		c, err := st.ConferenceBySlug(ctx, slug)
+		if err != nil {
+			return fmt.Errorf("--conference %s: %w", slug, err)
+		}
+		confIDs = append(confIDs, c.ID)
+	}
 	if err := createAccount(ctx, st, *email, pw, models.StaffRole(*role)); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return errors.New("an account with this email exists already")
 		}
 		return err
 	}
+	if len(confIDs) > 0 {
+		acc, err := st.AccountByEmail(ctx, *email)
+		if err != nil {
+			return err
+		}
+		for _, id := range confIDs {
+			if err := st.GrantConferenceRole(ctx, acc.ID, id, acc.Role); err != nil {
+				return err
+			}
+		}
+	}
 	fmt.Println("account created")
+	if *role != string(models.StaffAdmin) && len(confIDs) == 0 {
+		fmt.Println("it works on no conference yet: an admin gives it conferences on the staff accounts page")
+	}
 	return nil
 }
 

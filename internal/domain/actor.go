@@ -32,6 +32,9 @@ type Actor struct {
 	// MustEnrol is true for a staff session while an admin requires a second factor that the
 	// account has not set up: only enrolment (StartTOTP, ConfirmTOTP) is allowed.
 	MustEnrol bool
+	// Roles maps each conference ID to the account's role there (models.ConferenceRole). An
+	// admin's role is instance-wide and needs none; anyone else is staff only where listed.
+	Roles map[string]models.StaffRole
 }
 
 // Anonymous is an actor who is not signed in.
@@ -42,9 +45,41 @@ func Anonymous(requestID, client string) *Actor {
 // SignedIn reports whether the actor has an account or a delegate session.
 func (a *Actor) SignedIn() bool { return a != nil && (a.Account != nil || a.Delegate != nil) }
 
-// IsStaff reports whether the actor is a staff member with one of roles.
+// IsStaff reports whether the actor is a staff account whose own role (Account.Role) or role on
+// some conference is one of roles. It is the coarse gate of a route (a delegate or a reviewer
+// asking for an organisers' operation is refused 403); what touches a conference asks
+// IsStaffIn or RequireStaffIn.
 func (a *Actor) IsStaff(roles ...models.StaffRole) bool {
-	return a != nil && a.Account != nil && slices.Contains(roles, a.Account.Role)
+	if a == nil || a.Account == nil {
+		return false
+	}
+	if slices.Contains(roles, a.Account.Role) {
+		return true
+	}
+	for _, r := range a.Roles {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleIn is the actor's staff role on the conference: an admin's everywhere, an organiser's or
+// reviewer's where the account holds one, "" for anyone else.
+func (a *Actor) RoleIn(conferenceID string) models.StaffRole {
+	switch {
+	case a == nil || a.Account == nil:
+		return ""
+	case a.Account.Role == models.StaffAdmin:
+		return models.StaffAdmin
+	}
+	return a.Roles[conferenceID]
+}
+
+// IsStaffIn reports whether the actor holds one of roles on the conference.
+func (a *Actor) IsStaffIn(conferenceID string, roles ...models.StaffRole) bool {
+	r := a.RoleIn(conferenceID)
+	return r != "" && slices.Contains(roles, r)
 }
 
 // IsDelegate reports whether the actor is a signed-in delegate.
@@ -92,6 +127,25 @@ func (a *Actor) RequireStaff(roles ...models.StaffRole) error {
 		return errForbidden
 	case a.MustEnrol:
 		return errMustEnrol
+	}
+	return nil
+}
+
+// RequireStaffIn is the one guard of every staff operation on a conference: it refuses actors
+// that do not hold one of roles on that conference. Anonymous is 401, a delegate or a staff
+// account without one of roles anywhere 403; a staff account with no role on this conference
+// gets 404 not_found (the conference's staff side, and every record in it, does not exist for
+// it: an organiser of one conference learns nothing of another), and one whose role there is
+// not among roles 403.
+func (a *Actor) RequireStaffIn(conferenceID string, roles ...models.StaffRole) error {
+	if err := a.RequireStaff(roles...); err != nil {
+		return err
+	}
+	switch r := a.RoleIn(conferenceID); {
+	case r == "":
+		return models.ErrNotFound
+	case !slices.Contains(roles, r):
+		return errForbidden
 	}
 	return nil
 }
@@ -147,7 +201,7 @@ func (s *Service) actorFor(ctx context.Context, secret string) (*Actor, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Actor{Role: string(a.Role), Account: a, Token: t, MustEnrol: must}, nil
+		return s.staffActor(ctx, a, t, must)
 	case t.DelegateID != nil:
 		d, err := s.store.Delegate(ctx, *t.DelegateID)
 		if err != nil {
@@ -159,6 +213,21 @@ func (s *Service) actorFor(ctx context.Context, secret string) (*Actor, error) {
 		return &Actor{Role: RoleDelegate, Delegate: d, Token: t}, nil
 	}
 	return nil, models.ErrNotFound
+}
+
+// staffActor is the actor of a staff account, with its conference roles (none for an admin,
+// whose role is instance-wide). API tokens and console sessions resolve through it alike, so a
+// token carries exactly the account's scope, as it is now.
+func (s *Service) staffActor(ctx context.Context, acc *models.Account, t *models.AuthToken, mustEnrol bool) (*Actor, error) {
+	a := &Actor{Role: string(acc.Role), Account: acc, Token: t, MustEnrol: mustEnrol}
+	if acc.Role != models.StaffAdmin {
+		roles, err := s.store.ConferenceRoles(ctx, acc.ID)
+		if err != nil {
+			return nil, err
+		}
+		a.Roles = roles
+	}
+	return a, nil
 }
 
 // Audit records what the actor did to a record, without the data itself, in st (a transaction

@@ -28,6 +28,9 @@ func (s *Service) AgendaConflicts(ctx context.Context, a *Actor, slug string, st
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	if len(statuses) == 0 {
 		statuses = []models.SessionStatus{models.SessionDraft, models.SessionPublished}
 	}
@@ -62,22 +65,23 @@ func (s *Service) StaffSessions(ctx context.Context, a *Actor, slug string) (*Ag
 	if err := a.RequireStaff(StaffAll...); err != nil {
 		return nil, err
 	}
+	conf, err := s.Conference(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
+		return nil, err
+	}
 	out := &AgendaBuilder{}
-	if a.IsStaff(Organisers...) {
+	if a.IsStaffIn(conf.ID, Organisers...) {
 		ag, err := s.AgendaConflicts(ctx, a, slug)
 		if err != nil {
 			return nil, err
 		}
 		out.StaffAgenda = *ag
 	} else {
-		conf, err := s.Conference(ctx, slug)
-		if err != nil {
-			return nil, err
-		}
 		out.Conference = conf
 	}
-	conf := out.Conference
-	var err error
 	if out.Sessions, err = s.store.ListSessions(ctx, models.SessionFilter{ConferenceID: conf.ID, Page: models.Page{Limit: 500}}); err != nil {
 		return nil, err
 	}
@@ -101,7 +105,7 @@ func (s *Service) VisibleSession(ctx context.Context, a *Actor, id string) (*mod
 	if err != nil {
 		return nil, err
 	}
-	if sess.Status != models.SessionPublished && !a.IsStaff(StaffAll...) {
+	if sess.Status != models.SessionPublished && !a.IsStaffIn(sess.ConferenceID, StaffAll...) {
 		return nil, models.ErrNotFound
 	}
 	return sess, nil

@@ -166,6 +166,9 @@ func (s *Service) DecideAmendment(ctx context.Context, a *Actor, in AmendmentDec
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Reviewers...); err != nil {
+		return nil, err
+	}
 	err = s.change(ctx, func(tx *models.Store) error {
 		if st, err = tx.StatementForUpdate(ctx, st.ID); err != nil {
 			return err

@@ -182,6 +182,9 @@ func (s *Service) ListAnnouncements(ctx context.Context, a *Actor, slug string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	return s.store.ListAnnouncements(ctx, conf.ID, pg)
 }
 
@@ -196,6 +199,9 @@ func (s *Service) checkAnnouncement(ctx context.Context, a *Actor, slug string, 
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, nil, err
 	}
 	if err := s.checkOrganisations(ctx, conf.ID, in.Audience.OrganisationIDs); err != nil {

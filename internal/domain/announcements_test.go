@@ -29,7 +29,7 @@ func testService(t *testing.T) (*Service, *models.Conference, *Actor) {
 	if err := st.CreateAccount(ctx, acc); err != nil {
 		t.Fatal(err)
 	}
-	return s, conf, &Actor{Role: string(acc.Role), Account: acc}
+	return s, conf, &Actor{Role: string(acc.Role), Account: acc, Roles: map[string]models.StaffRole{conf.ID: acc.Role}}
 }
 
 // codeOf is the field code of field in err ("" when err has none).

@@ -20,6 +20,9 @@ func (s *Service) OpenBallot(ctx context.Context, a *Actor, statementID string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	b, _ := ballotOf(conf, BallotInput{Kind: string(models.BallotStatement), Secret: &secret})
 	return s.openStatementBallot(ctx, a, conf, statementID, b)
 }
@@ -199,8 +202,11 @@ func (s *Service) CloseBallot(ctx context.Context, a *Actor, statementID string)
 	if err := a.RequireStaff(Organisers...); err != nil {
 		return nil, err
 	}
-	st, _, _, err := s.readableStatement(ctx, a, statementID)
+	st, conf, _, err := s.readableStatement(ctx, a, statementID)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	b, err := s.store.OpenBallotOf(ctx, st.ID)
@@ -226,6 +232,9 @@ func (s *Service) CloseBallotByID(ctx context.Context, a *Actor, id string) (*Cl
 	}
 	b, conf, err := s.ballotFor(ctx, a, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	err = s.change(ctx, func(tx *models.Store) error {

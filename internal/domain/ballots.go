@@ -44,6 +44,9 @@ func (s *Service) CreateBallot(ctx context.Context, a *Actor, slug string, in Ba
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	b, fe := ballotOf(conf, in)
 	if b.Kind == models.BallotStatement || b.Kind == models.BallotAmendment {
 		if uuid.Validate(in.SubjectID) != nil {
@@ -191,7 +194,7 @@ func (s *Service) ListBallots(ctx context.Context, a *Actor, slug string) ([]Bal
 	if err != nil {
 		return nil, err
 	}
-	if !a.IsStaff(StaffAll...) && !(a.IsDelegate() && a.Delegate.ConferenceID == conf.ID) {
+	if !a.IsStaffIn(conf.ID, StaffAll...) && !(a.IsDelegate() && a.Delegate.ConferenceID == conf.ID) {
 		return nil, a.RequireSignedIn()
 	}
 	bs, err := s.store.BallotsOf(ctx, conf.ID)
@@ -229,7 +232,7 @@ func (s *Service) ballotFor(ctx context.Context, a *Actor, id string) (*models.B
 	if err != nil {
 		return nil, nil, err
 	}
-	if a.IsDelegate() && a.Delegate.ConferenceID != b.ConferenceID {
+	if a.IsDelegate() && a.Delegate.ConferenceID != b.ConferenceID || a.Account != nil && a.RoleIn(b.ConferenceID) == "" {
 		return nil, nil, models.ErrNotFound
 	}
 	conf, err := s.store.ConferenceByID(ctx, b.ConferenceID)

@@ -131,6 +131,9 @@ func (s *Service) CheckIn(ctx context.Context, a *Actor, slug, code string) (*Ch
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
+		return nil, err
+	}
 	code = normaliseCode(code)
 	if code == "" {
 		return nil, models.ErrNotFound
@@ -195,6 +198,9 @@ func (s *Service) GetPresence(ctx context.Context, a *Actor, slug string) (*Pres
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
 		return nil, err
 	}
 	present, err := s.store.PresentDelegates(ctx, conf.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -63,6 +64,9 @@ func (s *Service) UpdateConference(ctx context.Context, a *Actor, slug string, i
 	}
 	conf, err := s.store.ConferenceBySlug(ctx, slug) // not the cache: the change starts from the stored row
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	if err := in.apply(conf, false); err != nil {
@@ -166,6 +170,19 @@ type RegistrationCounts struct {
 // countLimit bounds the registrations RegistrationCounts reads.
 const countLimit = 500
 
+// StaffConferences lists the conferences the actor works on as staff: every one for an admin,
+// those where the account holds a role for anyone else.
+func (s *Service) StaffConferences(ctx context.Context, a *Actor) ([]models.Conference, error) {
+	if err := a.RequireStaff(StaffAll...); err != nil {
+		return nil, err
+	}
+	cs, err := s.store.ListConferences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(cs, func(c models.Conference) bool { return a.RoleIn(c.ID) == "" }), nil
+}
+
 // CountRegistrations counts the registrations of the conference with slug by status (staff).
 func (s *Service) CountRegistrations(ctx context.Context, a *Actor, slug string) (*RegistrationCounts, error) {
 	if err := a.RequireStaff(StaffAll...); err != nil {
@@ -173,6 +190,9 @@ func (s *Service) CountRegistrations(ctx context.Context, a *Actor, slug string)
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
 		return nil, err
 	}
 	ds, err := s.store.ListDelegates(ctx, models.DelegateFilter{ConferenceID: conf.ID, Page: models.Page{Limit: countLimit}})

@@ -57,6 +57,9 @@ func (s *Service) GetDelegation(ctx context.Context, a *Actor, slug, id string) 
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(o.ConferenceID, Organisers...); err != nil {
+		return nil, err
+	}
 	out, err := s.delegation(ctx, o)
 	if err != nil {
 		return nil, err
@@ -105,6 +108,9 @@ func (s *Service) SetDelegation(ctx context.Context, a *Actor, slug, id string, 
 	}
 	conf, o, err := s.organisation(ctx, slug, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	if o.Status != models.OrgVerified {

@@ -34,17 +34,20 @@ func (s *Service) DecideDelegate(ctx context.Context, a *Actor, in Decision) (*m
 	if uuid.Validate(in.DelegateID) != nil {
 		return nil, models.ErrNotFound
 	}
+	d, err := s.store.Delegate(ctx, in.DelegateID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(d.ConferenceID, Organisers...); err != nil {
+		return nil, err
+	}
 	if in.Decision == "approve" {
-		d, err := s.store.Delegate(ctx, in.DelegateID)
-		if err != nil {
-			return nil, err
-		}
 		if err := s.RequireCredentialed(ctx, d); err != nil {
 			return nil, err
 		}
 	}
 	var out *models.ReviewOutcome
-	err := s.change(ctx, func(tx *models.Store) error {
+	err = s.change(ctx, func(tx *models.Store) error {
 		var err error
 		if out, err = tx.DecideDelegate(ctx, in.DelegateID, in.Decision, strings.TrimSpace(in.Reason)); err != nil {
 			return err

@@ -24,17 +24,21 @@ type DelegateQuery struct {
 // errNoExport refuses a personal-data export to an account without the export permission.
 var errNoExport = models.Fail(models.KindForbidden, models.CodeForbidden, "exporting personal data needs the export permission")
 
-// ListDelegates is one page of a conference's registrations for review (staff), oldest first,
-// without personal fields. A filter with an unknown value is a malformed request naming it. Every
-// read is an audit event ("delegates.list", without the filter or the data) committed before
+// ListDelegates is one page of a conference's registrations for review (staff of that
+// conference), oldest first, without personal fields (SightStaff), and for reviewers with only
+// what review needs (SightReview). A filter with an unknown value is a malformed request naming
+// it. Every read is an audit event ("delegates.list", without the filter or the data) committed before
 // the page is returned.
-func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery) ([]models.Delegate, error) {
+func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery) ([]models.Delegate, Sight, error) {
 	if err := a.RequireStaff(StaffAll...); err != nil {
-		return nil, err
+		return nil, SightReview, err
 	}
 	conf, err := s.Conference(ctx, in.Conference)
 	if err != nil {
-		return nil, err
+		return nil, SightReview, err
+	}
+	if err := a.RequireStaffIn(conf.ID, StaffAll...); err != nil {
+		return nil, SightReview, err
 	}
 	f := models.DelegateFilter{ConferenceID: conf.ID, Status: models.DelegateStatus(in.Status), OrganisationID: in.OrganisationID,
 		Role: models.DelegateRole(in.Role), Attendance: models.AttendanceMode(in.Attendance), Query: strings.TrimSpace(in.Query), Page: in.Page}
@@ -55,41 +59,60 @@ func (s *Service) ListDelegates(ctx context.Context, a *Actor, in DelegateQuery)
 		fe.Set("q", models.FieldTooLong, "must be at most 100 characters")
 	}
 	if len(fe) > 0 {
-		return nil, models.Malformed("invalid filter", models.FieldErrors(fe))
+		return nil, SightReview, models.Malformed("invalid filter", models.FieldErrors(fe))
 	}
 	if err := s.audit(ctx, s.store, a, conf.ID, "delegates.list", "conference", conf.ID); err != nil {
-		return nil, err
+		return nil, SightReview, err
 	}
-	return s.store.ListDelegates(ctx, f)
+	sight := SightReview
+	if a.IsStaffIn(conf.ID, Organisers...) {
+		sight = SightStaff
+	}
+	ds, err := s.store.ListDelegates(ctx, f)
+	if err != nil {
+		return nil, SightReview, err
+	}
+	for i := range ds {
+		ds[i] = *ForSight(&ds[i], sight)
+	}
+	return ds, sight, nil
 }
 
-// GetDelegate is one registration as staff see it. For organisers and admins personal is true:
-// they see the personal fields, and the read is an audit event ("delegate.read") committed
-// before the record is returned. Reviewers get the record with personal false, unaudited.
-func (s *Service) GetDelegate(ctx context.Context, a *Actor, id string) (d *models.Delegate, personal bool, err error) {
+// GetDelegate is one registration as staff of its conference see it. Organisers and admins see
+// it whole (SightPersonal), and the read is an audit event ("delegate.read") committed before
+// the record is returned. Reviewers get only what review needs (SightReview, see ForSight),
+// unaudited. Staff of another conference get not_found.
+func (s *Service) GetDelegate(ctx context.Context, a *Actor, id string) (*models.Delegate, Sight, error) {
 	if err := a.RequireStaff(StaffAll...); err != nil {
-		return nil, false, err
+		return nil, SightReview, err
 	}
 	if uuid.Validate(id) != nil {
-		return nil, false, models.ErrNotFound
+		return nil, SightReview, models.ErrNotFound
 	}
-	if d, err = s.store.Delegate(ctx, id); err != nil {
-		return nil, false, err
+	d, err := s.store.Delegate(ctx, id)
+	if err != nil {
+		return nil, SightReview, err
 	}
-	if personal = a.IsStaff(Organisers...); personal {
+	if err := a.RequireStaffIn(d.ConferenceID, StaffAll...); err != nil {
+		return nil, SightReview, err
+	}
+	sight := SightReview
+	if a.IsStaffIn(d.ConferenceID, Organisers...) {
+		sight = SightPersonal
 		if err := s.audit(ctx, s.store, a, d.ConferenceID, "delegate.read", "delegate", d.ID); err != nil {
-			return nil, false, err
+			return nil, SightReview, err
 		}
 	}
-	return d, personal, nil
+	return ForSight(d, sight), sight, nil
 }
 
 // ExportDelegates hands every (not erased) registration of the conference slug, personal fields
-// opened, to each with the name of its organisation, oldest first. It needs the export
-// permission of the account (Account.CanExport), not just a staff role; the export is audited
+// opened, to each with the name of its organisation, oldest first (organisers and admins of the
+// conference: reviewers never see personal fields, whatever their account allows). It needs the
+// export permission of the account (Account.CanExport), not just a staff role; the export is audited
 // ("delegates.export") before any data leaves.
 func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, each func(d *models.Delegate, organisation string) error) (*models.Conference, error) {
-	if err := a.RequireStaff(StaffAll...); err != nil {
+	if err := a.RequireStaff(Organisers...); err != nil {
 		return nil, err
 	}
 	if !a.Account.CanExport {
@@ -97,6 +120,9 @@ func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, ea
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	orgs, err := s.store.ListOrganisations(ctx, models.OrganisationFilter{ConferenceID: conf.ID})

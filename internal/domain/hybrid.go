@@ -46,7 +46,7 @@ func joinsOnline(d *models.Delegate, sess *models.Session, signedUp bool) bool {
 // joinsOnline says so, anyone else never ("").
 func (s *Service) OnlineLink(ctx context.Context, a *Actor, sess *models.Session) (string, error) {
 	switch {
-	case a.IsStaff(StaffAll...):
+	case a.IsStaffIn(sess.ConferenceID, StaffAll...):
 		return s.onlineURL(ctx, sess)
 	case !a.IsDelegate():
 		return "", nil

@@ -103,6 +103,9 @@ func (s *Service) CreateItem(ctx context.Context, a *Actor, sessionID string, in
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
+		return nil, err
+	}
 	it := &models.AgendaItem{SessionID: sess.ID, Kind: models.ItemDebate, SpeakingTimeSeconds: DefaultSpeakingTime}
 	in.Position = nil
 	if err := in.apply(it, true); err != nil {
@@ -130,6 +133,9 @@ func (s *Service) UpdateItem(ctx context.Context, a *Actor, itemID string, in It
 	}
 	it, sess, err := s.visibleItem(ctx, a, itemID)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
 		return nil, err
 	}
 	err = s.change(ctx, func(tx *models.Store) error {

@@ -12,24 +12,26 @@ import (
 // are pointers: present only on an audited staff read of one delegate and on the delegate's own
 // record, absent (not empty) everywhere else.
 type DelegateRecord struct {
-	ID                  string                `json:"id"`
-	ConferenceID        string                `json:"conference_id"`
-	OrganisationID      *string               `json:"organisation_id"`
-	Role                models.DelegateRole   `json:"role"`
-	Status              models.DelegateStatus `json:"status"`
-	DisplayName         string                `json:"display_name"`
-	Country             string                `json:"country"`
-	Languages           []string              `json:"languages"`
-	Attendance          models.AttendanceMode `json:"attendance"`
-	Visibility          models.Visibility     `json:"visibility"`
-	NeedsVisaLetter     bool                  `json:"needs_visa_letter"`
-	NotifyAnnouncements bool                  `json:"notify_announcements"`
-	NotifyAgenda        bool                  `json:"notify_agenda"`
-	MailLanguage        string                `json:"mail_language"`
-	WaitlistPosition    *int64                `json:"waitlist_position,omitempty"`
-	CreatedAt           time.Time             `json:"created_at"`
-	ConfirmedAt         *time.Time            `json:"confirmed_at"`
-	DecidedAt           *time.Time            `json:"decided_at"`
+	ID               string                `json:"id"`
+	ConferenceID     string                `json:"conference_id"`
+	OrganisationID   *string               `json:"organisation_id"`
+	Role             models.DelegateRole   `json:"role"`
+	Status           models.DelegateStatus `json:"status"`
+	DisplayName      string                `json:"display_name"`
+	Languages        []string              `json:"languages"`
+	WaitlistPosition *int64                `json:"waitlist_position,omitempty"`
+	CreatedAt        time.Time             `json:"created_at"`
+	ConfirmedAt      *time.Time            `json:"confirmed_at"`
+	DecidedAt        *time.Time            `json:"decided_at"`
+
+	// What organisers see beyond review (absent for reviewers, SightReview).
+	Country             *string                `json:"country,omitempty"`
+	Attendance          *models.AttendanceMode `json:"attendance,omitempty"`
+	Visibility          *models.Visibility     `json:"visibility,omitempty"`
+	NeedsVisaLetter     *bool                  `json:"needs_visa_letter,omitempty"`
+	NotifyAnnouncements *bool                  `json:"notify_announcements,omitempty"`
+	NotifyAgenda        *bool                  `json:"notify_agenda,omitempty"`
+	MailLanguage        *string                `json:"mail_language,omitempty"`
 
 	Email               *string `json:"email,omitempty"`
 	LegalName           *string `json:"legal_name,omitempty"`
@@ -39,17 +41,21 @@ type DelegateRecord struct {
 	OpenPGPKey          *string `json:"openpgp_key,omitempty"` // only in the delegate's own views
 }
 
-// RecordOf shows d; personal adds the personal fields (GetDelegate says when staff may see them).
-func RecordOf(d *models.Delegate, personal bool) DelegateRecord {
+// RecordOf shows d as sight allows (GetDelegate and ListDelegates say what staff may see).
+func RecordOf(d *models.Delegate, sight Sight) DelegateRecord {
 	langs := []string(d.Languages)
 	if langs == nil {
 		langs = []string{}
 	}
 	r := DelegateRecord{ID: d.ID, ConferenceID: d.ConferenceID, OrganisationID: d.OrganisationID, Role: d.Role, Status: d.Status,
-		DisplayName: d.DisplayName, Country: d.Country, Languages: langs, Attendance: d.Attendance, Visibility: d.Visibility,
-		NeedsVisaLetter: d.NeedsVisaLetter, NotifyAnnouncements: d.NotifyAnnouncements, NotifyAgenda: d.NotifyAgenda, MailLanguage: d.Lang(),
-		WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
-	if personal {
+		DisplayName: d.DisplayName, Languages: langs, WaitlistPosition: d.WaitlistSeq, CreatedAt: d.CreatedAt, ConfirmedAt: d.ConfirmedAt, DecidedAt: d.DecidedAt}
+	if sight.Review() {
+		return r
+	}
+	lang := d.Lang()
+	r.Country, r.Attendance, r.Visibility, r.NeedsVisaLetter = &d.Country, &d.Attendance, &d.Visibility, &d.NeedsVisaLetter
+	r.NotifyAnnouncements, r.NotifyAgenda, r.MailLanguage = &d.NotifyAnnouncements, &d.NotifyAgenda, &lang
+	if sight.Personal() {
 		r.Email, r.LegalName, r.InterpretationNeeds = &d.Email, &d.LegalName, &d.InterpretationNeeds
 		r.AccessibilityNeeds, r.DecisionReason = &d.AccessibilityNeeds, &d.DecisionReason
 	}
@@ -59,7 +65,7 @@ func RecordOf(d *models.Delegate, personal bool) DelegateRecord {
 // OwnRecordOf is d as the delegate themself sees it: every personal field, their OpenPGP key
 // included ("" when they gave none).
 func OwnRecordOf(d *models.Delegate) DelegateRecord {
-	r := RecordOf(d, true)
+	r := RecordOf(d, SightPersonal)
 	r.OpenPGPKey = &d.OpenPGPKey
 	return r
 }

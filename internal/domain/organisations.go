@@ -27,6 +27,9 @@ func (s *Service) CreateOrganisation(ctx context.Context, a *Actor, slug string,
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	o := &models.Organisation{ConferenceID: conf.ID, Status: models.OrgVerified}
 	if err := in.apply(o, true); err != nil {
 		return nil, err
@@ -52,6 +55,9 @@ func (s *Service) UpdateOrganisation(ctx context.Context, a *Actor, slug, id str
 	}
 	conf, o, err := s.organisation(ctx, slug, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return nil, err
 	}
 	if err := in.apply(o, false); err != nil {
@@ -85,7 +91,7 @@ func (s *Service) ListOrganisations(ctx context.Context, a *Actor, slug, status 
 	if err != nil {
 		return nil, err
 	}
-	f := models.OrganisationFilter{ConferenceID: conf.ID, PublicOnly: !a.IsStaff(StaffAll...)}
+	f := models.OrganisationFilter{ConferenceID: conf.ID, PublicOnly: !a.IsStaffIn(conf.ID, StaffAll...)}
 	if !f.PublicOnly {
 		f.Status = models.OrganisationStatus(status)
 	}
@@ -99,7 +105,7 @@ func (s *Service) Organisation(ctx context.Context, a *Actor, slug, id string) (
 	if err != nil {
 		return nil, err
 	}
-	if !a.IsStaff(StaffAll...) && (o.Status != models.OrgVerified || !o.Listed) {
+	if !a.IsStaffIn(o.ConferenceID, StaffAll...) && (o.Status != models.OrgVerified || !o.Listed) {
 		return nil, models.ErrNotFound
 	}
 	return o, nil

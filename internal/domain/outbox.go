@@ -36,6 +36,9 @@ func (s *Service) ListOutbox(ctx context.Context, a *Actor, slug string, state m
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	counts, err := s.store.OutboxCounts(ctx, conf.ID)
 	if err != nil {
 		return nil, err
@@ -67,6 +70,9 @@ func (s *Service) RetryOutbox(ctx context.Context, a *Actor, slug, id string) er
 	}
 	conf, err := s.Conference(ctx, slug)
 	if err != nil {
+		return err
+	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
 		return err
 	}
 	return s.change(ctx, func(tx *models.Store) error {

@@ -18,6 +18,9 @@ func (s *Service) PendingChanges(ctx context.Context, a *Actor, slug string) ([]
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	prev := models.AgendaSnapshot{Sessions: []models.SnapshotSession{}}
 	latest, err := s.store.LatestRelease(ctx, conf.ID)
 	switch {

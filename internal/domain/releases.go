@@ -30,6 +30,9 @@ func (s *Service) PublishRelease(ctx context.Context, a *Actor, slug string) (*R
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	by := a.ID()
 	out := &Release{}
 	err = s.change(ctx, func(tx *models.Store) error {

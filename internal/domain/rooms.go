@@ -64,6 +64,9 @@ func (s *Service) CreateRoom(ctx context.Context, a *Actor, slug string, in Room
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	room := &models.Room{ConferenceID: conf.ID}
 	if err := in.apply(room, true); err != nil {
 		return nil, err
@@ -94,6 +97,9 @@ func (s *Service) UpdateRoom(ctx context.Context, a *Actor, id string, in RoomIn
 		if room, err = tx.Room(ctx, id); err != nil {
 			return err
 		}
+		if err := a.RequireStaffIn(room.ConferenceID, Organisers...); err != nil {
+			return err
+		}
 		if err := in.apply(room, false); err != nil {
 			return err
 		}
@@ -119,6 +125,9 @@ func (s *Service) DeleteRoom(ctx context.Context, a *Actor, id string) error {
 	err := s.change(ctx, func(tx *models.Store) error {
 		room, err := tx.Room(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := a.RequireStaffIn(room.ConferenceID, Organisers...); err != nil {
 			return err
 		}
 		if err := tx.DeleteRoom(ctx, room.ID); err != nil {

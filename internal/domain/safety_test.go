@@ -117,7 +117,7 @@ func TestSecondFactorRecoveryReplayAndRequirement(t *testing.T) {
 	if !org.MustEnrol {
 		t.Fatal("with the requirement on, a session without a second factor is not limited to enrolment")
 	}
-	if _, err := s.ListDelegates(ctx, org, DelegateQuery{Conference: "x"}); !isCode(err, models.CodeTOTPEnrolment) {
+	if _, _, err := s.ListDelegates(ctx, org, DelegateQuery{Conference: "x"}); !isCode(err, models.CodeTOTPEnrolment) {
 		t.Fatalf("staff read while enrolment is required: got %v, want totp_enrolment_required", err)
 	}
 	enr, err := s.StartTOTP(ctx, org)

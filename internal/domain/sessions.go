@@ -198,6 +198,9 @@ func (s *Service) CreateSession(ctx context.Context, a *Actor, slug string, in S
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Organisers...); err != nil {
+		return nil, err
+	}
 	sess := &models.Session{ID: models.NewID(), ConferenceID: conf.ID, Status: models.SessionDraft, Kind: models.KindPlenary,
 		Languages: models.StringList{}, Interpretation: models.StringList{}}
 	if err := in.apply(sess, true); err != nil {
@@ -233,6 +236,9 @@ func (s *Service) UpdateSession(ctx context.Context, a *Actor, id string, in Ses
 	err := s.change(ctx, func(tx *models.Store) error {
 		sess, err := tx.LockSession(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
 			return err
 		}
 		out.Session = sess
@@ -296,6 +302,9 @@ func (s *Service) DeleteSession(ctx context.Context, a *Actor, id string) error 
 	return s.change(ctx, func(tx *models.Store) error {
 		sess, err := tx.LockSession(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
 			return err
 		}
 		released, err := tx.SessionAlreadyReleased(ctx, sess.ConferenceID, sess.ID)

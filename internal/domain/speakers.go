@@ -140,6 +140,9 @@ func (s *Service) Chair(ctx context.Context, a *Actor, itemID string, action Cha
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
+		return nil, err
+	}
 	if action == ChairExtend && (seconds < 1 || seconds > maxSpeakingTime) {
 		return nil, models.Invalid(models.FieldProblem("seconds", models.FieldBadRange, "must be between 1 and 3600"))
 	}

@@ -17,10 +17,10 @@ func readerOf(a *Actor, conf *models.Conference) reader {
 	var r reader
 	switch {
 	case a == nil:
-	case a.Account != nil:
+	case a.Account != nil && a.RoleIn(conf.ID) != "": // staff of another conference read as the public
 		r.staff = true
-		r.editor = a.IsStaff(models.StaffAdmin, models.StaffOrganiser)
-		r.blind = conf.BlindReview && a.IsStaff(models.StaffReviewer)
+		r.editor = a.IsStaffIn(conf.ID, models.StaffAdmin, models.StaffOrganiser)
+		r.blind = conf.BlindReview && a.RoleIn(conf.ID) == models.StaffReviewer
 	case a.Delegate != nil && a.Delegate.ConferenceID == conf.ID && activeDelegate(a.Delegate):
 		r.delegate = a.Delegate
 	}

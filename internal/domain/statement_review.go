@@ -34,6 +34,9 @@ func (s *Service) DecideStatement(ctx context.Context, a *Actor, in StatementDec
 	if err != nil {
 		return nil, err
 	}
+	if err := a.RequireStaffIn(conf.ID, Reviewers...); err != nil {
+		return nil, err
+	}
 	if _, ok := decisionMail[in.Decision]; !ok {
 		return nil, models.Invalid(models.FieldProblem("decision", models.FieldOneOf, "must be one of: accept, reject, request_changes"))
 	}
@@ -103,6 +106,9 @@ func (s *Service) AddComment(ctx context.Context, a *Actor, statementID, body st
 	}
 	st, conf, _, err := s.readableStatement(ctx, a, statementID)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.RequireStaffIn(conf.ID, Reviewers...); err != nil {
 		return nil, err
 	}
 	cm := &models.StatementComment{StatementID: st.ID, AccountID: &a.Account.ID, Body: body}

@@ -37,7 +37,8 @@ func TestStatementRulesWithoutTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := domain.New(domain.Options{Store: st})
-	org := &domain.Actor{Role: string(models.StaffOrganiser), Account: &models.Account{ID: models.NewID(), Role: models.StaffOrganiser}}
+	org := &domain.Actor{Role: string(models.StaffOrganiser), Account: &models.Account{ID: models.NewID(), Role: models.StaffOrganiser},
+		Roles: map[string]models.StaffRole{c.ID: models.StaffOrganiser}}
 	text := func(title, body string) domain.StatementText {
 		return domain.StatementText{Title: &title, Body: &body, OrganisationID: &o.ID}
 	}
