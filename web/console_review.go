@@ -20,6 +20,7 @@ type reviewData struct {
 	// Untranslated and Translated split Languages: the form lists the languages still missing
 	// above those a translation would replace.
 	Untranslated, Translated []string
+	Versions                 []versionView // newest first, each with its diff against the one before
 }
 
 // staffStatementReview is one statement in the console.
@@ -41,6 +42,9 @@ func (p *Pages) staffStatementReview(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		d.Comments, err = p.dom.ListComments(r.Context(), a, id)
+	}
+	if err == nil {
+		d.Versions, err = p.statementVersions(r.Context(), a, id)
 	}
 	if err != nil {
 		p.failed(w, r, v, err)

@@ -36,6 +36,7 @@ type builderData struct {
 	Kinds      []string
 	Statuses   []string
 	People     []domain.PersonChoice
+	Statements []domain.StatementChoice // statements a session may debate
 	Editing    *models.Session
 	Released   string
 	Pending    []models.AgendaChange // what publishing a release now would announce
@@ -53,6 +54,9 @@ func sessionFromForm(f url.Values, c *conference, errs map[string]string, tr tra
 	kind, status := f.Get("kind"), f.Get("status")
 	in := domain.SessionInput{Title: text("title"), Kind: &kind, Description: text("description"), Room: text("room"), Track: text("track"),
 		Languages: nonNil(f["languages"]), Interpretation: nonNil(f["interpretation"]), SpeakerIDs: nonNil(f["speaker_ids"]), ChairIDs: nonNil(f["chair_ids"])}
+	if f.Get("statements_shown") != "" { // the form offered statements: its choice replaces the links
+		in.StatementIDs = nonNil(f["statement_ids"])
+	}
 	if status != "" {
 		in.Status = &status
 	}
@@ -93,7 +97,8 @@ func nonNil(l []string) []string {
 func sessionForm(s *models.Session, loc *time.Location) url.Values {
 	f := url.Values{"title": {s.Title}, "kind": {string(s.Kind)}, "description": {s.Description}, "room": {s.RoomName},
 		"starts_at": {s.StartsAt.In(loc).Format(localLayout)}, "ends_at": {s.EndsAt.In(loc).Format(localLayout)},
-		"track": {s.Track}, "status": {string(s.Status)}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
+		"track": {s.Track}, "status": {string(s.Status)}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs,
+		"statement_ids": s.StatementIDs}
 	if s.Capacity > 0 {
 		f.Set("capacity", strconv.Itoa(s.Capacity))
 	}
@@ -112,7 +117,7 @@ func (p *Pages) loadBuilder(w http.ResponseWriter, r *http.Request, c *conferenc
 		return nil, false
 	}
 	d := &builderData{Sessions: b.Sessions, Conflicts: map[string][]conflict{}, Titles: map[string]string{}, Location: c.Location(),
-		Kinds: sessionKinds, Statuses: sessionStatuses, People: b.People, NConflicts: len(b.Conflicts)}
+		Kinds: sessionKinds, Statuses: sessionStatuses, People: b.People, Statements: b.Statements, NConflicts: len(b.Conflicts)}
 	for _, s := range b.Sessions {
 		d.Titles[s.ID] = s.Title
 	}

@@ -16,10 +16,11 @@ import (
 )
 
 // TestBrowserContentInEveryLanguage (issue 13), at desktop and phone width with axe-core: an
-// organiser gives a session its Ukrainian title and description on the session's console
-// page, and after the release the public session page shows them to a Ukrainian reader and
+// organiser gives a session its Ukrainian title and description (and the statement it debates)
+// on the session's console page, and after the release the public session page shows them to a Ukrainian reader and
 // the default to others; a statement's page lists its languages, switches between them and
-// says when the reader's language is missing.
+// says when the reader's language is missing; the console shows a statement's versions with
+// their diffs.
 func TestBrowserContentInEveryLanguage(t *testing.T) {
 	raw, err := os.ReadFile("testdata/axe/axe.min.js")
 	if err != nil {
@@ -49,6 +50,7 @@ func TestBrowserContentInEveryLanguage(t *testing.T) {
 	sess := ss[0]
 	org := e.staff(models.StaffOrganiser)
 	token := e.staffToken(models.StaffOrganiser)
+	amended := acceptDemoAmendment(t, e, c, org)
 
 	for _, w := range widths {
 		t.Run(w.name, func(t *testing.T) {
@@ -60,12 +62,16 @@ func TestBrowserContentInEveryLanguage(t *testing.T) {
 			do(t, ctx, chromedp.Navigate(edit+"?lang=uk"), waitFor(`#f-translations`),
 				chromedp.Click(css(`#f-translations summary[lang=uk]`)), waitFor(`#title_uk`))
 			checkPage(t, ctx, axe, w.name+" session edit", w.width)
-			do(t, ctx, chromedp.SetValue(css(`#title_uk`), title), chromedp.SetValue(css(`#description_uk`), desc))
+			do(t, ctx, chromedp.SetValue(css(`#title_uk`), title), chromedp.SetValue(css(`#description_uk`), desc),
+				chromedp.SetValue(css(`#statement_ids`), st.ID))
 			submit(t, ctx, chromedp.Click(css(`form[action$="/sessions/`+sess.ID+`"] button[type=submit]`)))
 			waitPath(t, ctx, "/staff/c/"+c.Slug+"/agenda")
 			got, err := e.st.Session(bg, sess.ID)
 			if err != nil || got.Translations["uk"].Title != title || got.Translations["uk"].Description != desc || got.Title != sess.Title {
 				t.Fatalf("saved session: %+v, %v", got, err)
+			}
+			if !slices.Equal(got.StatementIDs, []string{st.ID}) {
+				t.Errorf("statements debated: %v, want the one chosen (%s)", got.StatementIDs, st.ID)
 			}
 			// The form shows the saved translation again, its language open.
 			do(t, ctx, chromedp.Navigate(edit+"?lang=en"), waitFor(`#title_uk`))
@@ -107,6 +113,12 @@ func TestBrowserContentInEveryLanguage(t *testing.T) {
 				t.Error("the missing-language notice stays on a translated text")
 			}
 			checkPage(t, ctx, axe, w.name+" statement "+to, w.width)
+
+			// The review page's versions, the diff opened, and the statement picked for a session.
+			signIn(t, ctx, e, org)
+			do(t, ctx, chromedp.Navigate(e.URL+"/staff/c/"+c.Slug+"/statements/"+amended.ID+"?lang=uk"), waitFor(`#v-2 summary`),
+				chromedp.Click(css(`#v-2 summary`)), waitFor(`#v-2 pre.diff`))
+			checkPage(t, ctx, axe, w.name+" statement versions", w.width)
 		})
 	}
 }
