@@ -64,3 +64,26 @@ func TestConsoleStatementVersionsAndTranslations(t *testing.T) {
 		t.Fatal("the demo has no translated statement")
 	})
 }
+
+// TestRollCallOnStatementPages: after an open (not secret) ballot adopts a statement, its public
+// page and its review page name how each listed organisation voted.
+func TestRollCallOnStatementPages(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		c := e.demo()
+		org := e.staff(models.StaffOrganiser)
+		union := e.organisation(c, "Roll Call Union", true)
+		voter := e.delegateBrowser(e.delegate(c, union, "Voter", models.DelegateApproved, models.VisibilityPublic))
+		sts, err := e.st.ListStatements(context.Background(), models.StatementFilter{ConferenceID: c.ID, Status: models.StatementAccepted, Page: models.Page{Limit: 50}})
+		if err != nil || len(sts) == 0 {
+			t.Fatalf("demo: %d accepted statements, %v", len(sts), err)
+		}
+		st := sts[0]
+		review := "/staff/c/" + c.Slug + "/statements/" + st.ID
+		org.post(review+"/ballot", url.Values{}).want(t, 200)
+		voter.post("/statements/"+st.ID+"/vote", url.Values{"choice": {"yes"}}).want(t, 200)
+		e.browser().get("/statements/"+st.ID+"?lang=en").want(t, 200).lacks(t, "Roll call")
+		org.post(review+"/ballot/close", url.Values{}).want(t, 200)
+		e.browser().get("/statements/"+st.ID+"?lang=en").want(t, 200).has(t, "Roll call", "Roll Call Union: Yes")
+		org.get(review+"?lang=uk").want(t, 200).has(t, "Поіменне голосування", "Roll Call Union: За")
+	})
+}
