@@ -3,7 +3,6 @@ package models
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 )
@@ -28,25 +27,13 @@ func (t SessionTranslations) Value() (driver.Value, error) {
 	return string(b), err
 }
 
-// Scan decodes a JSON object from the database; NULL and "" are no translations.
+// Scan decodes a JSON object from the database; NULL is no translations.
 func (t *SessionTranslations) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*t = nil
-		return nil
-	default:
-		return fmt.Errorf("session translations: cannot scan %T", src)
-	}
-	if len(b) == 0 {
+	if src == nil {
 		*t = nil
 		return nil
 	}
-	return json.Unmarshal(b, (*map[string]SessionText)(t))
+	return scanJSON("session translations", src, (*map[string]SessionText)(t))
 }
 
 // Languages returns the languages the session is translated into, sorted.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -22,11 +21,7 @@ import (
 // says when the reader's language is missing; the console shows a statement's versions with
 // their diffs.
 func TestBrowserContentInEveryLanguage(t *testing.T) {
-	raw, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(raw)
+	axe := axeScript(t)
 	e := sqliteEnv(t)
 	c := e.demo()
 	bg := context.Background()
