@@ -69,6 +69,9 @@ type changeResponse struct {
 	PreviousEndsAt   *time.Time        `json:"previous_ends_at,omitempty"`
 	PreviousRoom     string            `json:"previous_room,omitempty"`
 	PreviousTitle    string            `json:"previous_title,omitempty"`
+	// Titles and PreviousTitles are the translated titles by language (issue 13).
+	Titles         map[string]string `json:"titles,omitempty"`
+	PreviousTitles map[string]string `json:"previous_titles,omitempty"`
 }
 
 // releaseResponse is an agenda release with its changelog.

@@ -57,6 +57,8 @@ type agendaSession struct {
 	Speakers       []personResponse   `json:"speakers"`
 	Chairs         []personResponse   `json:"chairs"`
 	StatementIDs   []string           `json:"statement_ids"`
+	// Translations are the title and description in other languages, by language code.
+	Translations map[string]sessionTranslation `json:"translations"`
 }
 
 // getAgenda serves the latest release as JSON (public, cached per release, ETag and 304).
@@ -80,7 +82,7 @@ func renderAgendaJSON(doc *releaseDoc, people map[string]models.AgendaPerson) ([
 			StartsAt: ss.StartsAt.In(loc).Format(time.RFC3339), EndsAt: ss.EndsAt.In(loc).Format(time.RFC3339),
 			Capacity: ss.Capacity, Languages: listOrEmpty(ss.Languages), Interpretation: listOrEmpty(ss.Interpretation), Track: ss.Track,
 			Speakers: peopleView(ss.Speakers, people, false), Chairs: peopleView(ss.Chairs, people, false),
-			StatementIDs: listOrEmpty(ss.Statements)}
+			StatementIDs: listOrEmpty(ss.Statements), Translations: translationsView(ss.Translations)}
 		if ss.RoomID != "" {
 			room, id := ss.Room, ss.RoomID
 			as.Room, as.RoomID = &room, &id

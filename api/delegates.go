@@ -82,11 +82,15 @@ type participantResponse struct {
 	DisplayName  string `json:"display_name"`
 	Country      string `json:"country,omitempty"`
 	Organisation string `json:"organisation,omitempty"`
+	// Visibility is "public", or "participants" for a delegate shown to approved delegates only.
+	Visibility models.Visibility `json:"visibility"`
 }
 
-// listParticipants is the public list: approved delegates with visibility public only, by display
-// name; the organisation is named only if it is verified and listed. Nothing in it depends on any
-// other delegate.
+// listParticipants lists approved delegates by display name: those with visibility public to
+// everyone, and also those with visibility participants when the caller is an approved delegate
+// of the conference (domain.Service.ParticipantsFor); such an answer is private. The
+// organisation is named only if it is verified and listed. Nothing in it depends on any other
+// delegate.
 func (s *Server) listParticipants(c *gin.Context) error {
 	limit := 0
 	if v := c.Query("limit"); v != "" {
@@ -99,13 +103,20 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.dom.ListParticipants(c.Request.Context(), c.Param("slug"), pg)
+	ps, tier, err := s.dom.ParticipantsFor(c.Request.Context(), s.actor(c), c.Param("slug"), pg)
 	if err != nil {
 		return err
 	}
+	if tier {
+		c.Header("Cache-Control", "private, no-store")
+	}
 	out := listResponse[participantResponse]{Items: make([]participantResponse, 0, len(ps))}
 	for _, p := range ps {
-		out.Items = append(out.Items, participantResponse{DisplayName: p.DisplayName, Country: p.Country, Organisation: p.Organisation})
+		vis := p.Visibility
+		if vis == "" {
+			vis = models.VisibilityPublic
+		}
+		out.Items = append(out.Items, participantResponse{DisplayName: p.DisplayName, Country: p.Country, Organisation: p.Organisation, Visibility: vis})
 	}
 	if len(ps) == pg.Limit {
 		out.NextCursor = models.EncodeParticipantCursor(ps[len(ps)-1])

@@ -19,6 +19,7 @@ type icsFilter struct {
 	delegateID string
 	signedUp   map[string]string // session ID → attendance status
 	online     map[string]string // session ID → online link the delegate may have
+	lang       string            // the delegate's mail language: titles and descriptions in it where translated
 }
 
 func (f *icsFilter) keep(ss *models.SnapshotSession) bool {
@@ -99,11 +100,15 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 		w.Raw("SEQUENCE", strconv.Itoa(h.Sequence))
 		w.Raw("DTSTART", ical.LocalTime(ss.StartsAt.In(loc)), tzid)
 		w.Raw("DTEND", ical.LocalTime(ss.EndsAt.In(loc)), tzid)
-		w.Text("SUMMARY", ss.Title)
+		title, desc := ss.Title, icsDescription(ss, ss.Description, people)
+		if f != nil {
+			title, desc = ss.TitleIn(f.lang), icsDescription(ss, ss.DescriptionIn(f.lang), people)
+		}
+		w.Text("SUMMARY", title)
 		if ss.Room != "" {
 			w.Text("LOCATION", ss.Room)
 		}
-		if desc := icsDescription(ss, people); desc != "" {
+		if desc != "" {
 			w.Text("DESCRIPTION", desc)
 		}
 		w.Text("CATEGORIES", string(ss.Kind))
@@ -126,11 +131,11 @@ func (s *Server) renderICS(doc *releaseDoc, people map[string]models.AgendaPerso
 	return w.Bytes()
 }
 
-// icsDescription is the session's description followed by who speaks and chairs, by the public
-// rules.
-func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaPerson) string {
+// icsDescription is the session's description (given, in the feed's language) followed by who
+// speaks and chairs, by the public rules.
+func icsDescription(ss *models.SnapshotSession, description string, people map[string]models.AgendaPerson) string {
 	parts := []string{}
-	if d := strings.TrimSpace(ss.Description); d != "" {
+	if d := strings.TrimSpace(description); d != "" {
 		parts = append(parts, d)
 	}
 	for _, line := range []struct {
@@ -149,14 +154,14 @@ func icsDescription(ss *models.SnapshotSession, people map[string]models.AgendaP
 }
 
 // feedICS serves a delegate's personal calendar at their secret address: the sessions of the
-// latest release they speak in, chair or signed up for. Before the first release the calendar is
+// latest release they speak in, chair or signed up for, titled in the delegate's language. Before the first release the calendar is
 // empty. An unknown or revoked address is a 404.
 func (s *Server) feedICS(c *gin.Context) error {
 	feed, err := s.dom.FeedBySecret(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
-	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp, online: feed.Online}
+	f := &icsFilter{delegateID: feed.Delegate.ID, signedUp: feed.SignedUp, online: feed.Online, lang: feed.Delegate.Lang()}
 	doc := docOf(feed.Agenda)
 	hist, err := s.dom.AgendaHistory(c.Request.Context(), doc.conf.ID, doc.number)
 	if err != nil {

@@ -30,6 +30,25 @@ type sessionRequest struct {
 	StatementIDs   []string `json:"statement_ids" binding:"omitempty,max=20"`
 	Status         *string  `json:"status" binding:"omitempty,oneof=draft published cancelled"`
 	OnlineURL      *string  `json:"online_url" binding:"omitempty,max=500,nocrlf"`
+	// Translations are the title and description in the conference's other languages (issue
+	// 13); given, they replace the old ones ({} removes them all).
+	Translations map[string]sessionTranslation `json:"translations" binding:"omitempty,max=20,dive"`
+}
+
+// sessionTranslation is a session's title and description in one more language; an empty field
+// falls back to the session's own.
+type sessionTranslation struct {
+	Title       string `json:"title" binding:"max=300,nocrlf"`
+	Description string `json:"description" binding:"max=20000"`
+}
+
+// translationsView answers a session's translations, {} when none.
+func translationsView(t models.SessionTranslations) map[string]sessionTranslation {
+	out := make(map[string]sessionTranslation, len(t))
+	for lang, tr := range t {
+		out[lang] = sessionTranslation(tr)
+	}
+	return out
 }
 
 // personResponse names a speaker or chair: staff see everyone with their ID; the public sees a
@@ -72,6 +91,8 @@ type sessionResponse struct {
 	Speakers       []personResponse     `json:"speakers"`
 	Chairs         []personResponse     `json:"chairs"`
 	Attendance     attendanceSummary    `json:"attendance"`
+	// Translations are the title and description in other languages, by language code.
+	Translations map[string]sessionTranslation `json:"translations"`
 	// OnlineURL is the online link, only for those who may join online (domain.Service.OnlineLink).
 	OnlineURL string `json:"online_url,omitempty"`
 	*sessionStaffFields
@@ -110,7 +131,8 @@ func sessionView(sess *models.Session, views map[string]models.AgendaPerson, n m
 		StartsAt: sess.StartsAt.UTC(), EndsAt: sess.EndsAt.UTC(), Capacity: sess.Capacity, Languages: listOrEmpty(sess.Languages),
 		Interpretation: listOrEmpty(sess.Interpretation), Track: sess.Track, Status: sess.Status, StatementIDs: listOrEmpty(sess.StatementIDs),
 		Speakers: peopleView(sess.SpeakerIDs, views, staff), Chairs: peopleView(sess.ChairIDs, views, staff),
-		Attendance: attendanceSummary{Capacity: sess.EffectiveCapacity(), Confirmed: n.Confirmed, Waitlisted: n.Waitlisted}}
+		Attendance:   attendanceSummary{Capacity: sess.EffectiveCapacity(), Confirmed: n.Confirmed, Waitlisted: n.Waitlisted},
+		Translations: translationsView(sess.Translations)}
 	if sess.RoomID != nil {
 		name := sess.RoomName
 		r.Room = &name

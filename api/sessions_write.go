@@ -13,7 +13,20 @@ import (
 func (r *sessionRequest) input(strict bool) domain.SessionInput {
 	return domain.SessionInput{Title: r.Title, Kind: r.Kind, Description: r.Description, Room: r.Room, Track: r.Track,
 		StartsAt: r.StartsAt, EndsAt: r.EndsAt, Capacity: r.Capacity, Languages: r.Languages, Interpretation: r.Interpretation,
-		SpeakerIDs: r.SpeakerIDs, ChairIDs: r.ChairIDs, StatementIDs: r.StatementIDs, Status: r.Status, OnlineURL: r.OnlineURL, Strict: strict}
+		SpeakerIDs: r.SpeakerIDs, ChairIDs: r.ChairIDs, StatementIDs: r.StatementIDs, Status: r.Status, OnlineURL: r.OnlineURL, Strict: strict,
+		Translations: r.translations()}
+}
+
+// translations are the request's translations for the domain, nil when none were sent.
+func (r *sessionRequest) translations() map[string]models.SessionText {
+	if r.Translations == nil {
+		return nil
+	}
+	out := make(map[string]models.SessionText, len(r.Translations))
+	for lang, t := range r.Translations {
+		out[lang] = models.SessionText(t)
+	}
+	return out
 }
 
 // createSession adds a draft session and answers with it and the conflicts it causes; with

@@ -32,6 +32,8 @@ type SnapshotSession struct {
 	Speakers       []string    `json:"speakers"`
 	Chairs         []string    `json:"chairs"`
 	Statements     []string    `json:"statements"`
+	// Translations are the title and description in other languages (absent when none).
+	Translations SessionTranslations `json:"translations,omitempty"`
 }
 
 // People returns the session's speakers and chairs, each once.
@@ -64,6 +66,10 @@ type AgendaChange struct {
 	PreviousEndsAt   *time.Time `json:"previous_ends_at,omitempty"`
 	PreviousRoom     string     `json:"previous_room,omitempty"`
 	PreviousTitle    string     `json:"previous_title,omitempty"` // set when the session was renamed
+	// Titles and PreviousTitles are the translated titles by language (absent when none), so
+	// that each person is told of a change in their language.
+	Titles         map[string]string `json:"titles,omitempty"`
+	PreviousTitles map[string]string `json:"previous_titles,omitempty"`
 }
 
 // BuildSnapshot freezes the published sessions (with links and rooms loaded) in start order.
@@ -78,6 +84,9 @@ func BuildSnapshot(sessions []Session) AgendaSnapshot {
 			Room: s.RoomName, RoomCapacity: s.RoomCapacity, StartsAt: s.StartsAt.UTC(), EndsAt: s.EndsAt.UTC(), Capacity: s.Capacity,
 			Languages: listNonNil(s.Languages), Interpretation: listNonNil(s.Interpretation), Track: s.Track,
 			Speakers: sortedCopy(s.SpeakerIDs), Chairs: sortedCopy(s.ChairIDs), Statements: sortedCopy(s.StatementIDs)}
+		if len(s.Translations) > 0 {
+			ss.Translations = s.Translations
+		}
 		if s.RoomID != nil {
 			ss.RoomID = *s.RoomID
 		}
@@ -107,25 +116,26 @@ func DiffSnapshots(prev, next AgendaSnapshot) []AgendaChange {
 			continue
 		}
 		renamed := ""
+		var renamedIn map[string]string
 		if o.Title != n.Title {
-			renamed = o.Title // every change of a renamed session shows the old title
+			renamed, renamedIn = o.Title, o.Translations.Titles() // every change of a renamed session shows the old title
 		}
 		moved := !o.StartsAt.Equal(n.StartsAt) || !o.EndsAt.Equal(n.EndsAt) || o.RoomID != n.RoomID
 		speakers := !slices.Equal(o.Speakers, n.Speakers) || !slices.Equal(o.Chairs, n.Chairs)
 		if moved {
 			c := changeOf(ChangeMoved, n)
 			ps, pe := o.StartsAt, o.EndsAt
-			c.PreviousStartsAt, c.PreviousEndsAt, c.PreviousRoom, c.PreviousTitle = &ps, &pe, o.Room, renamed
+			c.PreviousStartsAt, c.PreviousEndsAt, c.PreviousRoom, c.PreviousTitle, c.PreviousTitles = &ps, &pe, o.Room, renamed, renamedIn
 			out = append(out, c)
 		}
 		if speakers {
 			c := changeOf(ChangeSpeakersChanged, n)
-			c.PreviousTitle = renamed
+			c.PreviousTitle, c.PreviousTitles = renamed, renamedIn
 			out = append(out, c)
 		}
 		if renamed != "" && !moved && !speakers {
 			c := changeOf(ChangeUpdated, n)
-			c.PreviousTitle = renamed
+			c.PreviousTitle, c.PreviousTitles = renamed, renamedIn
 			out = append(out, c)
 		}
 	}
@@ -144,7 +154,7 @@ func DiffSnapshots(prev, next AgendaSnapshot) []AgendaChange {
 }
 
 func changeOf(kind ChangeKind, s SnapshotSession) AgendaChange {
-	return AgendaChange{Kind: kind, SessionID: s.ID, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Room: s.Room}
+	return AgendaChange{Kind: kind, SessionID: s.ID, Title: s.Title, Titles: s.Translations.Titles(), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Room: s.Room}
 }
 
 // ReleaseRecipient is a delegate concerned by some changes of a release. Presenter is true when they
@@ -169,7 +179,7 @@ func ReleaseRecipients(prev, next AgendaSnapshot, changes []AgendaChange, attend
 			r = &ReleaseRecipient{DelegateID: id}
 			byDelegate[id] = r
 		}
-		if n := len(r.Changes); n == 0 || r.Changes[n-1] != c {
+		if n := len(r.Changes); n == 0 || r.Changes[n-1].Kind != c.Kind || r.Changes[n-1].SessionID != c.SessionID {
 			r.Changes = append(r.Changes, c)
 		}
 		r.Presenter = r.Presenter || presenter

@@ -112,6 +112,8 @@ func fill(v any, refs map[string]string) {
 			val = reflect.ValueOf(b)
 		case models.StringList:
 			val = reflect.ValueOf(models.StringList{"en", "uk"})
+		case models.SessionTranslations:
+			val = reflect.ValueOf(models.SessionTranslations{"uk": {Title: "Відкриття", Description: "Про відкриття"}})
 		case models.Candidates:
 			val = reflect.ValueOf(models.Candidates{{ID: "c1", Name: "Rosa"}})
 		case models.Audience:

@@ -58,8 +58,10 @@ type Session struct {
 	Track          string
 	Status         SessionStatus
 	OnlineURL      string // its own online link (else the room's); never in a public output
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Translations are the title and description in the conference's other languages.
+	Translations SessionTranslations
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 
 	SpeakerIDs   []string `gorm:"-"`
 	ChairIDs     []string `gorm:"-"`

@@ -55,15 +55,21 @@ func (l *StringList) Scan(src any) error { return scanJSONList("string list", sr
 
 // scanJSONList decodes a JSON array column (text or bytes) into dst; NULL is a nil list.
 func scanJSONList[T any](what string, src any, dst *[]T) error {
+	if src == nil {
+		*dst = nil
+		return nil
+	}
+	return scanJSON(what, src, dst)
+}
+
+// scanJSON decodes a JSON column (text or bytes, not NULL) into dst.
+func scanJSON(what string, src any, dst any) error {
 	var b []byte
 	switch v := src.(type) {
 	case string:
 		b = []byte(v)
 	case []byte:
 		b = v
-	case nil:
-		*dst = nil
-		return nil
 	default:
 		return fmt.Errorf("%s: cannot scan %T", what, src)
 	}

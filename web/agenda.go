@@ -100,7 +100,8 @@ type agendaData struct {
 }
 
 // groupAgenda sorts the release's sessions into days (in loc) and, within a day, rooms in name
-// order, with every text the page shows already made.
+// order, with every text the page shows already made (titles and descriptions in the page's
+// language where the session is translated).
 func groupAgenda(ag *domain.Agenda, loc *time.Location, tr translator) []agendaDay {
 	confLoc := ag.Conference.Location()
 	sessions := slices.Clone(ag.Snapshot.Sessions)
@@ -124,8 +125,8 @@ func groupAgenda(ag *domain.Agenda, loc *time.Location, tr translator) []agendaD
 		if _, ok := kinds[string(s.Kind)]; !ok && s.Kind != "" {
 			kinds[string(s.Kind)] = tr.T(fmt.Sprintf("kind_%s", s.Kind))
 		}
-		item := agendaItem{ID: s.ID, Title: s.Title, Kind: string(s.Kind), KindLabel: kinds[string(s.Kind)], Room: s.Room,
-			Description: s.Description, StartISO: s.StartsAt.In(confLoc).Format(time.RFC3339), EndISO: s.EndsAt.In(confLoc).Format(time.RFC3339),
+		item := agendaItem{ID: s.ID, Title: s.TitleIn(tr.Lang()), Kind: string(s.Kind), KindLabel: kinds[string(s.Kind)], Room: s.Room,
+			Description: s.DescriptionIn(tr.Lang()), StartISO: s.StartsAt.In(confLoc).Format(time.RFC3339), EndISO: s.EndsAt.In(confLoc).Format(time.RFC3339),
 			Start: start.Format("15:04"), End: end.Format("15:04"), Speakers: publicNames(s.Speakers, ag.People), Chairs: publicNames(s.Chairs, ag.People),
 			Languages: langNames(s.Languages), Interpretation: langNames(s.Interpretation), start: start, end: end}
 		d.Sessions = append(d.Sessions, item)

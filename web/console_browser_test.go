@@ -44,6 +44,16 @@ func signIn(t *testing.T, ctx context.Context, e *env, b *browser) {
 		chromedp.Evaluate[chromedp.Void](`document.cookie = "zw_session=`+b.cookie("zw_session")+`; path=/"; document.cookie = "zw_kind=`+b.cookie("zw_kind")+`; path=/";`))
 }
 
+// axeScript is axe-core's script, to run in a page.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
 // checkPage opens path and fails the test when the page is wider than the viewport (a phone
 // must not scroll sideways) or axe-core reports a serious or critical violation.
 func checkPage(t *testing.T, ctx context.Context, axe, label string, width int64) {
@@ -71,11 +81,7 @@ func checkPage(t *testing.T, ctx context.Context, axe, label string, width int64
 // (the announcement preview and the staff agenda fit a phone; unapproved delegates see no
 // sign-up; approval asks for confirmation).
 func TestBrowserConsoleAndDelegatePages(t *testing.T) {
-	raw, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(raw)
+	axe := axeScript(t)
 	e := sqliteEnv(t)
 	c := e.demo()
 	bg := context.Background()

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/zimmerwald/zimmerwald/internal/domain"
@@ -16,6 +17,10 @@ type reviewData struct {
 	Amendments []amendment
 	Comments   []models.StatementComment
 	Languages  []string // the conference's languages a translation may be written in
+	// Untranslated and Translated split Languages: the form lists the languages still missing
+	// above those a translation would replace.
+	Untranslated, Translated []string
+	Versions                 []versionView // newest first, each with its diff against the one before
 }
 
 // staffStatementReview is one statement in the console.
@@ -38,6 +43,9 @@ func (p *Pages) staffStatementReview(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		d.Comments, err = p.dom.ListComments(r.Context(), a, id)
 	}
+	if err == nil {
+		d.Versions, err = p.statementVersions(r.Context(), a, id)
+	}
 	if err != nil {
 		p.failed(w, r, v, err)
 		return
@@ -47,8 +55,14 @@ func (p *Pages) staffStatementReview(w http.ResponseWriter, r *http.Request) {
 		d.Amendments = append(d.Amendments, amendment{am})
 	}
 	for _, l := range c.Languages {
-		if l != sv.OriginalLanguage {
-			d.Languages = append(d.Languages, l)
+		if l == sv.OriginalLanguage {
+			continue
+		}
+		d.Languages = append(d.Languages, l)
+		if slices.Contains(sv.Languages, l) {
+			d.Translated = append(d.Translated, l)
+		} else {
+			d.Untranslated = append(d.Untranslated, l)
 		}
 	}
 	doneNotice(r, v)

@@ -18,8 +18,9 @@ type mySession struct {
 	Place                       string
 }
 
-// mySessions lists the visitor's sign-ups for their page (domain.Service.MySessions).
-func (p *Pages) mySessions(r *http.Request) []mySession {
+// mySessions lists the visitor's sign-ups for their page (domain.Service.MySessions), titles in
+// lang where the session is translated.
+func (p *Pages) mySessions(r *http.Request, lang string) []mySession {
 	ms, err := p.dom.MySessions(r.Context(), p.actor(r))
 	if err != nil {
 		p.log.Warn("my sessions", "err", err)
@@ -28,7 +29,7 @@ func (p *Pages) mySessions(r *http.Request) []mySession {
 	out := make([]mySession, 0, len(ms))
 	for _, m := range ms {
 		s := m.Session
-		out = append(out, mySession{ID: s.ID, Title: s.Title, RoomName: s.RoomName, Status: string(s.Status), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: string(m.Place)})
+		out = append(out, mySession{ID: s.ID, Title: s.TitleIn(lang), RoomName: s.RoomName, Status: string(s.Status), StartsAt: s.StartsAt, EndsAt: s.EndsAt, Place: string(m.Place)})
 	}
 	return out
 }
@@ -68,7 +69,7 @@ func (p *Pages) loadMe(w http.ResponseWriter, r *http.Request) (*view, *meData, 
 	if d.Conference != nil {
 		d.Location = p.readerLocation(r, d.Conference)
 	}
-	d.Sessions = p.mySessions(r)
+	d.Sessions = p.mySessions(r, v.Lang())
 	d.Plenary = p.loadPlenary(r, d.Me, d.Conference)
 	if online, err := p.dom.MyOnlineSessions(r.Context(), p.actor(r)); err == nil {
 		d.Online = online

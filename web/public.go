@@ -89,7 +89,7 @@ type participantsData struct {
 	Tier       bool // the reader is an approved delegate: those who show to participants are listed too
 }
 
-// participants is the public list (domain.Service.ListParticipants): only what each delegate
+// participants is the public list (domain.Service.ParticipantsFor): only what each delegate
 // chose to show.
 func (p *Pages) participants(w http.ResponseWriter, r *http.Request) {
 	c, v, ok := p.loadConference(w, r)

@@ -36,6 +36,7 @@ type builderData struct {
 	Kinds      []string
 	Statuses   []string
 	People     []domain.PersonChoice
+	Statements []domain.StatementChoice // statements a session may debate
 	Editing    *models.Session
 	Released   string
 	Pending    []models.AgendaChange // what publishing a release now would announce
@@ -45,14 +46,25 @@ type builderData struct {
 const localLayout = "2006-01-02T15:04"
 
 // sessionFromForm builds the operation's input from the builder form; times are read in the
-// conference's time zone. Unreadable times and capacities become field errors.
-func sessionFromForm(f url.Values, loc *time.Location, errs map[string]string, tr translator) domain.SessionInput {
+// conference's time zone, and the title_<lang>/description_<lang> fields of the conference's
+// languages replace the translations. Unreadable times and capacities become field errors.
+func sessionFromForm(f url.Values, c *conference, errs map[string]string, tr translator) domain.SessionInput {
+	loc := c.Location()
 	text := func(name string) *string { s := strings.TrimSpace(f.Get(name)); return &s }
 	kind, status := f.Get("kind"), f.Get("status")
 	in := domain.SessionInput{Title: text("title"), Kind: &kind, Description: text("description"), Room: text("room"), Track: text("track"),
 		Languages: nonNil(f["languages"]), Interpretation: nonNil(f["interpretation"]), SpeakerIDs: nonNil(f["speaker_ids"]), ChairIDs: nonNil(f["chair_ids"])}
+	if f.Get("statements_shown") != "" { // the form offered statements: its choice replaces the links
+		in.StatementIDs = nonNil(f["statement_ids"])
+	}
 	if status != "" {
 		in.Status = &status
+	}
+	in.Translations = map[string]models.SessionText{}
+	for _, l := range c.Languages {
+		if t, d := strings.TrimSpace(f.Get("title_"+l)), strings.TrimSpace(f.Get("description_"+l)); t != "" || d != "" {
+			in.Translations[l] = models.SessionText{Title: t, Description: d}
+		}
 	}
 	for name, dst := range map[string]**string{"starts_at": &in.StartsAt, "ends_at": &in.EndsAt} {
 		t, err := time.ParseInLocation(localLayout, f.Get(name), loc)
@@ -85,9 +97,14 @@ func nonNil(l []string) []string {
 func sessionForm(s *models.Session, loc *time.Location) url.Values {
 	f := url.Values{"title": {s.Title}, "kind": {string(s.Kind)}, "description": {s.Description}, "room": {s.RoomName},
 		"starts_at": {s.StartsAt.In(loc).Format(localLayout)}, "ends_at": {s.EndsAt.In(loc).Format(localLayout)},
-		"track": {s.Track}, "status": {string(s.Status)}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs}
+		"track": {s.Track}, "status": {string(s.Status)}, "languages": s.Languages, "interpretation": s.Interpretation, "speaker_ids": s.SpeakerIDs, "chair_ids": s.ChairIDs,
+		"statement_ids": s.StatementIDs}
 	if s.Capacity > 0 {
 		f.Set("capacity", strconv.Itoa(s.Capacity))
+	}
+	for l, t := range s.Translations {
+		f.Set("title_"+l, t.Title)
+		f.Set("description_"+l, t.Description)
 	}
 	return f
 }
@@ -100,7 +117,7 @@ func (p *Pages) loadBuilder(w http.ResponseWriter, r *http.Request, c *conferenc
 		return nil, false
 	}
 	d := &builderData{Sessions: b.Sessions, Conflicts: map[string][]conflict{}, Titles: map[string]string{}, Location: c.Location(),
-		Kinds: sessionKinds, Statuses: sessionStatuses, People: b.People, NConflicts: len(b.Conflicts)}
+		Kinds: sessionKinds, Statuses: sessionStatuses, People: b.People, Statements: b.Statements, NConflicts: len(b.Conflicts)}
 	for _, s := range b.Sessions {
 		d.Titles[s.ID] = s.Title
 	}
@@ -156,7 +173,7 @@ func (p *Pages) saveSession(w http.ResponseWriter, r *http.Request, id string) {
 	if !ok || !p.parseForm(w, r, v) {
 		return
 	}
-	in := sessionFromForm(v.Form, c.Location(), v.Errors, v.translator)
+	in := sessionFromForm(v.Form, c, v.Errors, v.translator)
 	page := "staff_agenda"
 	if id != "" {
 		page = "staff_session"

@@ -34,6 +34,7 @@ type statementData struct {
 	Failed     string
 	Amendments []amendment
 	Standing   domain.Standing // what the delegate has done already (co-signed, voted)
+	Texts      statementTexts  // the languages it can be read in
 
 	actor *domain.Actor // the visitor, for the form's operation
 }
@@ -191,6 +192,7 @@ func (p *Pages) statementCreate(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) loadStatement(w http.ResponseWriter, r *http.Request) (*view, *statementData, bool) {
 	ctx, id := r.Context(), r.PathValue("id")
 	lang, _ := chooseLanguage(r, nil)
+	lang = textLanguage(r, lang)
 	d := &statementData{actor: p.actor(r)}
 	sv, err := p.dom.GetStatement(ctx, d.actor, id, lang)
 	if err != nil {
@@ -203,6 +205,7 @@ func (p *Pages) loadStatement(w http.ResponseWriter, r *http.Request) (*view, *s
 	if conf != nil {
 		d.Me = delegateIn(d.actor, conf.ID)
 	}
+	d.Texts = textsOf(sv, lang, v)
 	if d.Me != nil {
 		private(w)
 		d.Own = ownOrganisation(d.Me, &d.Statement)

@@ -52,12 +52,19 @@ type PersonChoice struct {
 	ID, DisplayName string
 }
 
+// StatementChoice is a statement that may be linked to the session that debates it.
+type StatementChoice struct {
+	ID, Title string
+}
+
 // AgendaBuilder is what the agenda builder shows staff: every session of the conference (up to
-// 500, in start order), the conflicts among the draft and published ones (organisers only) and
-// the approved delegates who may speak or chair.
+// 500, in start order), the conflicts among the draft and published ones (organisers only), the
+// approved delegates who may speak or chair and the accepted statements (and those already put
+// to the vote) that a session may debate.
 type AgendaBuilder struct {
 	StaffAgenda
-	People []PersonChoice
+	People     []PersonChoice
+	Statements []StatementChoice
 }
 
 // StaffSessions reads the agenda builder of the conference with slug (staff).
@@ -91,6 +98,14 @@ func (s *Service) StaffSessions(ctx context.Context, a *Actor, slug string) (*Ag
 	}
 	for _, d := range ds {
 		out.People = append(out.People, PersonChoice{ID: d.ID, DisplayName: d.DisplayName})
+	}
+	sts, err := s.store.ListStatements(ctx, models.StatementFilter{ConferenceID: conf.ID, Page: models.Page{Limit: 500},
+		Statuses: []models.StatementStatus{models.StatementAccepted, models.StatementAdopted, models.StatementNotAdopted}})
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range sts {
+		out.Statements = append(out.Statements, StatementChoice{ID: st.ID, Title: st.Title})
 	}
 	return out, nil
 }

@@ -55,7 +55,7 @@ func (s *Service) AttendSession(ctx context.Context, a *Actor, sessionID string)
 		if out.Attendance, out.Created, err = tx.SignUp(ctx, sess, d.ID); err != nil || !out.Created {
 			return err
 		}
-		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
+		data := &mail.SessionSignupData{Conference: conf.Title, Name: d.DisplayName, Session: sess.TitleIn(d.Lang()),
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName, Status: string(out.Attendance.Status)}
 		m, err := NewMail(EnvelopeOf(d), "session-signup:"+out.Attendance.ID, data)
 		if err != nil {
@@ -128,7 +128,7 @@ func (s *Service) promoteAndMail(ctx context.Context, tx *models.Store, conf *mo
 		if d == nil || d.Email == "" || d.ErasedAt != nil {
 			continue
 		}
-		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.Title,
+		data := &mail.SessionPromotedData{Conference: conf.Title, Name: d.DisplayName, Session: sess.TitleIn(d.Lang()),
 			When: formatWhen(d.Lang(), conf.Location(), sess.StartsAt, sess.EndsAt), Room: sess.RoomName}
 		m, err := NewMail(EnvelopeOf(d), "session-promoted:"+a.ID, data)
 		if err != nil {

@@ -148,16 +148,6 @@ func (s *Service) ExportDelegates(ctx context.Context, a *Actor, slug string, ea
 	})
 }
 
-// ListParticipants is the public list of a conference: approved delegates with visibility public
-// only, by display name; the organisation is named only if it is verified and listed.
-func (s *Service) ListParticipants(ctx context.Context, slug string, pg models.ParticipantPage) ([]models.Participant, error) {
-	conf, err := s.Conference(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListParticipants(ctx, conf.ID, pg)
-}
-
 // ParticipantsFor is the participants list as actor a may see it: the public list, plus the
 // delegates who show themselves to participants when a is an approved delegate of the
 // conference (the "participants" visibility tier); the second answer says whether it is that.

@@ -102,12 +102,13 @@ func (s *Service) releaseMails(ctx context.Context, tx *models.Store, conf *mode
 	return msgs, nil
 }
 
-// mailChanges writes changes for a mail in lang, times in the conference's time zone.
+// mailChanges writes changes for a mail in lang (titles translated where they are), times in the
+// conference's time zone.
 func mailChanges(changes []models.AgendaChange, lang string, loc *time.Location) []mail.AgendaChange {
 	out := make([]mail.AgendaChange, 0, len(changes))
 	for _, ch := range changes {
-		mc := mail.AgendaChange{Kind: string(ch.Kind), Session: ch.Title, When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room,
-			PreviousSession: ch.PreviousTitle}
+		mc := mail.AgendaChange{Kind: string(ch.Kind), Session: ch.TitleIn(lang), When: formatWhen(lang, loc, ch.StartsAt, ch.EndsAt), Room: ch.Room,
+			PreviousSession: ch.PreviousTitleIn(lang)}
 		if ch.PreviousStartsAt != nil && ch.PreviousEndsAt != nil {
 			mc.PreviousWhen, mc.PreviousRoom = formatWhen(lang, loc, *ch.PreviousStartsAt, *ch.PreviousEndsAt), ch.PreviousRoom
 		}

@@ -24,7 +24,10 @@ type SessionInput struct {
 	SpeakerIDs, ChairIDs, StatementIDs    []string
 	Status                                *string
 	OnlineURL                             *string // its own online link ("" falls back to the room's)
-	Strict                                bool
+	// Translations replace the title and description in the conference's other languages (nil
+	// leaves them as they are; see applyTranslations).
+	Translations map[string]models.SessionText
+	Strict       bool
 }
 
 // SessionChange is a created or changed session and the conflicts it causes.
@@ -206,6 +209,9 @@ func (s *Service) CreateSession(ctx context.Context, a *Actor, slug string, in S
 	if err := in.apply(sess, true); err != nil {
 		return nil, err
 	}
+	if err := in.applyTranslations(conf, sess); err != nil {
+		return nil, err
+	}
 	out := &SessionChange{Session: sess}
 	err = s.change(ctx, func(tx *models.Store) error {
 		var err error
@@ -247,6 +253,9 @@ func (s *Service) UpdateSession(ctx context.Context, a *Actor, id string, in Ses
 			return err
 		}
 		if err := in.apply(sess, false); err != nil {
+			return err
+		}
+		if err := in.applyTranslations(conf, sess); err != nil {
 			return err
 		}
 		if in.Status != nil && models.SessionStatus(*in.Status) != sess.Status {
