@@ -201,7 +201,9 @@ func (s *Store) LatestBallots(ctx context.Context, statementIDs []string) (map[s
 // only the tallies know the choice. The caller checks that choices are among b.Choosable().
 // SubmitVote does the same in groups.
 func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choices ...string) error {
-	return s.Tx(ctx, func(tx *Store) error { return tx.castBatch(ctx, []*VoteCast{{Ballot: b, Vote: v, Choices: choices}})[0] })
+	return s.Tx(ctx, func(tx *Store) error {
+		return tx.castBatch(ctx, []*VoteCast{{Ballot: b, Vote: v, Choices: choices}})[0]
+	})
 }
 
 // LockBallot returns the open ballot id locked for closing (FOR UPDATE on PostgreSQL), with its
