@@ -15,13 +15,18 @@ import (
 // maxVoteBatch bounds the votes committed in one transaction.
 const maxVoteBatch = 500
 
+// ErrNotVerified refuses a vote whose organisation is not verified when the vote is written.
+var ErrNotVerified = errors.New("the organisation is not verified")
+
 // VoteCast is one vote to record: Vote's VoterKey voted Choices in Ballot; Audit, when set, is
-// written with it.
+// written with it. When Verified is set, the vote is written only if that organisation is
+// verified at that moment (else ErrNotVerified).
 type VoteCast struct {
-	Ballot  *Ballot
-	Vote    *BallotVote
-	Choices []string
-	Audit   *AuditEvent
+	Ballot   *Ballot
+	Vote     *BallotVote
+	Choices  []string
+	Audit    *AuditEvent
+	Verified *string
 }
 
 // newVoteGroup returns the group-commit queue of votes: while a batch commits, new votes queue,
@@ -64,14 +69,16 @@ func (s *Store) commitVotes(votes []*VoteCast) []error {
 	return errs
 }
 
-// refusal reports whether err refuses one vote (a second vote, a closed ballot) rather than
-// failing the batch.
-func refusal(err error) bool { return errors.Is(err, ErrConflict) || errors.Is(err, ErrBallotClosed) }
+// refusal reports whether err refuses one vote (a second vote, a closed ballot, an organisation
+// not verified) rather than failing the batch.
+func refusal(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrBallotClosed) || errors.Is(err, ErrNotVerified)
+}
 
 // castBatch records votes inside the current transaction and returns each one's error: a refused
 // vote changes nothing. It costs a few statements per ballot, whatever the number of votes: lock
 // the ballot row (which queues concurrent writers, in this process or another, behind it), read
-// which voters already voted, then one UPDATE of the tallies, one of votes_cast, one multi-row
+// which of the organisations to check are verified and which voters already voted, then one UPDATE of the tallies, one of votes_cast, one multi-row
 // INSERT of the votes and one of the audit events. On the first failure that is not a refusal,
 // every vote not refused gets that error (the caller rolls back and retries them one by one).
 func (s *Store) castBatch(ctx context.Context, votes []*VoteCast) []error {
@@ -119,21 +126,30 @@ func (s *Store) castInBallot(ctx context.Context, votes []*VoteCast, at []int, e
 		}
 		return nil
 	}
+	verified, err := s.verifiedAmong(ctx, votes, at)
+	if err != nil {
+		return err
+	}
 	keys := make([]string, len(at))
 	for j, i := range at {
 		keys[j] = votes[i].Vote.VoterKey
 	}
-	var voted []string
-	if err := s.write(ctx).Model(&BallotVote{}).Where("ballot_id = ? AND voter_key IN ?", b.ID, keys).Pluck("voter_key", &voted).Error; err != nil {
+	var in []string
+	if err := s.write(ctx).Model(&BallotVote{}).Where("ballot_id = ? AND voter_key IN ?", b.ID, keys).Pluck("voter_key", &in).Error; err != nil {
 		return err
 	}
+	voted := setOf(in)
 	var rows []*BallotVote
 	var events []*AuditEvent
 	tally := map[string]int{}
 	now := s.now()
 	for _, i := range at {
 		v := votes[i]
-		if slices.Contains(voted, v.Vote.VoterKey) {
+		if v.Verified != nil && !verified[*v.Verified] {
+			errs[i] = ErrNotVerified
+			continue
+		}
+		if voted[v.Vote.VoterKey] {
 			errs[i] = fmt.Errorf("%w: already voted", ErrConflict)
 			continue
 		}
@@ -167,6 +183,31 @@ func (s *Store) castInBallot(ctx context.Context, votes []*VoteCast, at []int, e
 		return s.write(ctx).Create(events).Error
 	}
 	return nil
+}
+
+// verifiedAmong returns which of the organisations that votes[at...] need verified are.
+func (s *Store) verifiedAmong(ctx context.Context, votes []*VoteCast, at []int) (map[string]bool, error) {
+	var ids []string
+	for _, i := range at {
+		if id := votes[i].Verified; id != nil && !slices.Contains(ids, *id) {
+			ids = append(ids, *id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var verified []string
+	err := s.write(ctx).Model(&Organisation{}).Where("id IN ? AND status = ?", ids, OrgVerified).Pluck("id", &verified).Error
+	return setOf(verified), err
+}
+
+// setOf returns the set of ss.
+func setOf(ss []string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
 }
 
 // lockOpenBallot locks the row of ballot id until the transaction ends (FOR UPDATE on

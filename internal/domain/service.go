@@ -34,6 +34,7 @@ type Service struct {
 
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
 	agendas       *agendaCache       // the latest agenda release of each conference
+	ballots       *ballotCache       // the open ballots, for votes
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
 	// accountLimiter counts staff logins per account (slowed down beyond, never refused).
@@ -59,6 +60,7 @@ func New(o Options) *Service {
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:    newConferenceCache(o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
+		ballots:        newBallotCache(),
 		publicLimiter:  ratelimit.New(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
 		loginLimiter:   ratelimit.New(10, 5),
 		accountLimiter: ratelimit.New(10, 5),
