@@ -194,13 +194,16 @@ func (s *Store) LatestBallots(ctx context.Context, statementIDs []string) (map[s
 }
 
 // CastVote records that v.VoterKey voted in the open ballot b for choices, in one transaction:
-// the ballot's votes_cast first (which, on PostgreSQL, also queues concurrent voters on the
-// ballot row), then each chosen tally, then the vote row, whose unique index (ballot_id,
-// voter_key) turns a second vote into ErrConflict and rolls the counts back. On a secret ballot
-// the row records who voted, never how: Choice stays nil and only the tallies know the choice.
-// The caller checks that choices are among b.Choosable(). SubmitVote does the same in groups.
+// the ballot row is locked first (on PostgreSQL this queues concurrent voters on it), then a
+// second vote under the same key is ErrConflict and a closed ballot ErrBallotClosed, else the
+// tallies, votes_cast and the vote row are written; the unique index (ballot_id, voter_key)
+// backs the check. On a secret ballot the row records who voted, never how: Choice stays nil and
+// only the tallies know the choice. The caller checks that choices are among b.Choosable().
+// SubmitVote does the same in groups.
 func (s *Store) CastVote(ctx context.Context, b *Ballot, v *BallotVote, choices ...string) error {
-	return s.Tx(ctx, func(tx *Store) error { return tx.castOne(ctx, &VoteCast{Ballot: b, Vote: v, Choices: choices}) })
+	return s.Tx(ctx, func(tx *Store) error {
+		return tx.castBatch(ctx, []*VoteCast{{Ballot: b, Vote: v, Choices: choices}})[0]
+	})
 }
 
 // LockBallot returns the open ballot id locked for closing (FOR UPDATE on PostgreSQL), with its

@@ -84,11 +84,16 @@ func (s *Service) CastVote(ctx context.Context, a *Actor, statementID, choice st
 // when none of them is present; any of its approved delegates while it has no delegation set);
 // under delegate, each approved delegate once. A second vote is already_voted, a delegate of an
 // organisation that is not verified organisation_not_verified.
+//
+// Votes cast at the same moment are written together (group commit), and what they have in
+// common is read once: the ballot from a cache while it is open, the organisation's status once
+// per batch, inside the transaction that writes the votes. That transaction also checks, under
+// the ballot's row lock, that the ballot is still open and that the voter has not voted.
 func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices []string) error {
 	if err := a.RequireDelegate(); err != nil {
 		return err
 	}
-	b, conf, err := s.ballotFor(ctx, a, ballotID)
+	b, err := s.ballotToVote(ctx, a, ballotID)
 	if err != nil {
 		return err
 	}
@@ -99,15 +104,25 @@ func (s *Service) Vote(ctx context.Context, a *Actor, ballotID string, choices [
 	if err := checkChoices(b, choices); err != nil {
 		return err
 	}
-	key, err := s.voterKey(ctx, d, b)
+	if !activeDelegate(d) || d.ConferenceID != b.ConferenceID {
+		return errVoterNotActive
+	}
+	if b.Weighting == models.VotePerOrganisation {
+		// Before the delegation's rules, as everywhere; checked again when the vote is written.
+		if err := s.RequireCredentialed(ctx, d); err != nil {
+			return err
+		}
+	}
+	key, err := s.votingRight(ctx, d, b)
 	if err != nil {
 		return err
 	}
 	vote := &models.BallotVote{VoterKey: key, DelegateID: &d.ID, OrganisationID: d.OrganisationID}
-	// Votes cast at the same moment are committed together (group commit).
-	err = s.store.SubmitVote(ctx, &models.VoteCast{Ballot: b, Vote: vote, Choices: choices,
-		Audit: auditEvent(a, conf.ID, "ballot.vote", "ballot", b.ID)})
+	err = s.store.SubmitVote(ctx, &models.VoteCast{Ballot: b, Vote: vote, Choices: choices, Verified: d.OrganisationID,
+		Audit: auditEvent(a, b.ConferenceID, "ballot.vote", "ballot", b.ID)})
 	switch {
+	case errors.Is(err, models.ErrNotVerified):
+		return errOrgNotVerified
 	case errors.Is(err, models.ErrConflict) && b.Weighting == models.VotePerOrganisation:
 		return errOrgVoted
 	case errors.Is(err, models.ErrConflict):
@@ -126,6 +141,12 @@ func (s *Service) voterKey(ctx context.Context, d *models.Delegate, b *models.Ba
 	if err := s.RequireCredentialed(ctx, d); err != nil {
 		return "", err
 	}
+	return s.votingRight(ctx, d, b)
+}
+
+// votingRight returns the key an active delegate d of a verified organisation (or of none) votes
+// under on b, or errNoVotingRight.
+func (s *Service) votingRight(ctx context.Context, d *models.Delegate, b *models.Ballot) (string, error) {
 	key, err := models.VoterKey(b.Weighting, d)
 	if errors.Is(err, models.ErrNoVote) {
 		return "", errNoVotingRight
@@ -263,6 +284,7 @@ func (s *Service) CloseBallotByID(ctx context.Context, a *Actor, id string) (*Cl
 	} else if err != nil {
 		return nil, err
 	}
+	s.ballots.forget(b.ID)
 	s.touchLive(ctx, conf.ID) // the live view shows the result
 	out := &ClosedBallot{}
 	if b.Secret {

@@ -35,6 +35,7 @@ type Service struct {
 	conferences   *conferenceCache   // conferences by slug, for ReadFreshness
 	organisations *organisationCache // organisations named by registrations, for ReadFreshness
 	agendas       *agendaCache       // the latest agenda release of each conference
+	ballots       *ballotCache       // the open ballots, for votes
 	publicLimiter *ratelimit.Limiter // public POSTs (registration, sign-in links) per client
 	loginLimiter  *ratelimit.Limiter // staff logins per client (refused beyond)
 	// accountLimiter counts staff logins per account (slowed down beyond, never refused).
@@ -65,6 +66,7 @@ func New(o Options) *Service {
 		conferences:    newConferenceCache(o.ReadFreshness),
 		organisations:  newFreshCache[models.Organisation](o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
+		ballots:        newBallotCache(),
 		publicLimiter:  ratelimit.NewWithCapacity(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst, keys),
 		loginLimiter:   ratelimit.NewWithCapacity(10, 5, keys),
 		accountLimiter: ratelimit.NewWithCapacity(10, 5, keys),
