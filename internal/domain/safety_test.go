@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/zimmerwald/zimmerwald/internal/config"
+	"github.com/zimmerwald/zimmerwald/internal/fakeclock"
 	"github.com/zimmerwald/zimmerwald/internal/password"
 	"github.com/zimmerwald/zimmerwald/models"
 	"github.com/zimmerwald/zimmerwald/models/modelstest"
@@ -21,6 +22,8 @@ import (
 // its own limit is refused.
 func TestLoginLimiterNormalisesAndNeverLocksTheOwnerOut(t *testing.T) {
 	st := modelstest.SQLite(t)
+	// A still clock: no bucket refills while the slow password checks run.
+	st.SetClock(fakeclock.New(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)).Now)
 	var mu sync.Mutex
 	var pauses []time.Duration
 	s := New(Options{Store: st, Config: config.Defaults(), LoginPause: func(_ context.Context, d time.Duration) error {

@@ -61,19 +61,27 @@ func New(o Options) *Service {
 	if keys <= 0 {
 		keys = ratelimit.DefaultMaxKeys
 	}
+	// The limiters count on the store's clock, so a test's fake clock decides when buckets refill.
+	limiter := func(perMinute float64, burst int) *ratelimit.Limiter {
+		l := ratelimit.NewWithCapacity(perMinute, burst, keys)
+		if o.Store != nil {
+			l.WithClock(o.Store.Now)
+		}
+		return l
+	}
 	return &Service{live: o.Live,
 		store: o.Store, cfg: o.Config, notify: o.NotifyMail,
 		conferences:    newConferenceCache(o.ReadFreshness),
 		organisations:  newFreshCache[models.Organisation](o.ReadFreshness),
 		agendas:        newAgendaCache(o.ReadFreshness),
 		ballots:        newBallotCache(),
-		publicLimiter:  ratelimit.NewWithCapacity(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst, keys),
-		loginLimiter:   ratelimit.NewWithCapacity(10, 5, keys),
-		accountLimiter: ratelimit.NewWithCapacity(10, 5, keys),
+		publicLimiter:  limiter(o.Config.RegistrationRatePerMin, o.Config.RegistrationRateBurst),
+		loginLimiter:   limiter(10, 5),
+		accountLimiter: limiter(10, 5),
 		pause:          o.LoginPause,
 		slowdown:       loginSlowdown,
 		// A desk checks in at most a few people a minute; a guesser needs billions of tries.
-		checkinLimiter: ratelimit.NewWithCapacity(60, 20, keys),
+		checkinLimiter: limiter(60, 20),
 	}
 }
 

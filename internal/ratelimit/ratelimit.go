@@ -106,6 +106,13 @@ func NewWithCapacity(perMinute float64, burst, maxKeys int) *Limiter {
 	return &Limiter{interval: interval, tau: tau, perShard: perShard, maxSlots: maxSlots, now: time.Now}
 }
 
+// WithClock makes l read the time from now instead of time.Now (the store's clock, so tests
+// that move a fake clock move the limiter with it) and returns l. Call it before first use.
+func (l *Limiter) WithClock(now func() time.Time) *Limiter {
+	l.now = now
+	return l
+}
+
 // Allow reports whether one more event for key is allowed now. The key (an IP address, an email)
 // is hashed at once and never kept.
 func (l *Limiter) Allow(key string) bool {
