@@ -137,15 +137,45 @@ func (p *Pages) staffItemCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := "/staff/c/" + url.PathEscape(c.Slug) + "/sessions/" + url.PathEscape(r.PathValue("id")) + "/chair"
-	title, kind := r.PostFormValue("title"), r.PostFormValue("kind")
-	in := domain.ItemInput{Title: &title, Kind: &kind}
+	it, err := p.dom.CreateItem(r.Context(), p.actor(r), r.PathValue("id"), itemForm(r))
+	p.itemSaved(w, r, v, back, it, err)
+}
+
+// staffItemUpdate changes an agenda item's title, kind or speaking time from the chair's console
+// (domain.Service.UpdateItem, as PATCH /api/v1/items/{id}).
+func (p *Pages) staffItemUpdate(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := p.staffConf(w, r)
+	if !ok {
+		return
+	}
+	it, err := p.dom.UpdateItem(r.Context(), p.actor(r), r.PathValue("id"), itemForm(r))
+	p.itemSaved(w, r, v, "/staff/c/"+url.PathEscape(c.Slug)+"/agenda", it, err)
+}
+
+// itemForm reads an agenda item's fields from a form; a field the form does not carry is left
+// as it is.
+func itemForm(r *http.Request) domain.ItemInput {
+	var in domain.ItemInput
+	_ = r.ParseForm() // a body that does not parse leaves every field as it is
+	if _, ok := r.PostForm["title"]; ok {
+		title := r.PostFormValue("title")
+		in.Title = &title
+	}
+	if _, ok := r.PostForm["kind"]; ok {
+		kind := r.PostFormValue("kind")
+		in.Kind = &kind
+	}
 	if s := r.PostFormValue("speaking_time_seconds"); s != "" {
 		n, _ := strconv.Atoi(s)
 		in.SpeakingTimeSeconds = &n
 	}
-	it, err := p.dom.CreateItem(r.Context(), p.actor(r), r.PathValue("id"), in)
+	return in
+}
+
+// itemSaved shows the chair's console on the saved item, or the problem with a way back.
+func (p *Pages) itemSaved(w http.ResponseWriter, r *http.Request, v *view, back string, it *models.AgendaItem, err error) {
 	if err == nil {
-		redirect(w, r, back+"?item="+url.QueryEscape(it.ID))
+		redirect(w, r, "/staff/c/"+url.PathEscape(v.Conf.Slug)+"/sessions/"+url.PathEscape(it.SessionID)+"/chair?item="+url.QueryEscape(it.ID))
 		return
 	}
 	if status, ok := p.formError(w, r, v, err); ok {

@@ -66,6 +66,27 @@ func TestProjectorWithoutScript(t *testing.T) {
 	})
 }
 
+// TestChairEditsAnItem changes an agenda item's title and speaking time from the chair's console,
+// and refuses a speaking time out of bounds, changing nothing.
+func TestChairEditsAnItem(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		d := e.debate(t)
+		chairPage := "/staff/c/" + d.conf.Slug + "/sessions/" + d.item.SessionID + "/chair?item=" + d.item.ID
+		d.chair.get(chairPage).want(t, 200).has(t, `action="/staff/c/`+d.conf.Slug+`/items/`+d.item.ID+`"`, `value="120"`)
+		edit := "/staff/c/" + d.conf.Slug + "/items/" + d.item.ID
+		d.chair.post(edit, url.Values{"title": {"Debate on the appeal"}, "kind": {"debate"}, "speaking_time_seconds": {"240"}}).
+			want(t, 200).has(t, "Debate on the appeal", `value="240"`)
+		it, err := e.st.Item(context.Background(), d.item.ID)
+		if err != nil || it.Title != "Debate on the appeal" || it.SpeakingTimeSeconds != 240 {
+			t.Fatalf("after the edit: got %+v %v, want the new title and 240 s", it, err)
+		}
+		d.chair.post(edit, url.Values{"speaking_time_seconds": {"5"}}).want(t, 422)
+		if it, _ := e.st.Item(context.Background(), d.item.ID); it.SpeakingTimeSeconds != 240 {
+			t.Errorf("a refused edit changed the speaking time to %d", it.SpeakingTimeSeconds)
+		}
+	})
+}
+
 // TestProjectorFollowsDebate opens the projector in Chromium and follows a debate while the
 // chair gives the floor from the console: the page changes without reloading.
 func TestProjectorFollowsDebate(t *testing.T) {

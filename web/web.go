@@ -237,6 +237,7 @@ func (p *Pages) routes() {
 	// The plenary II: the chair's console (live.go).
 	m.HandleFunc("GET /staff/c/{slug}/sessions/{id}/chair", p.staffChair)
 	m.HandleFunc("POST /staff/c/{slug}/sessions/{id}/items", p.staffItemCreate)
+	m.HandleFunc("POST /staff/c/{slug}/items/{id}", p.staffItemUpdate)
 	m.HandleFunc("POST /staff/c/{slug}/items/{id}/chair/{action}", p.staffChairAction)
 }
 
