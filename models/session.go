@@ -300,6 +300,12 @@ type SessionFilter struct {
 	// From and To, when both set, keep only sessions that overlap [From, To).
 	From, To time.Time
 	Page     Page // keyset on (starts_at, id); Limit 0 means no limit
+	// Involving, when set, keeps only the sessions this delegate speaks in or chairs, those in
+	// AlsoIDs (their sign-ups) and, with AndPlenaries, every plenary: what a delegate's own
+	// pages need, without reading the whole programme.
+	Involving    string
+	AlsoIDs      []string
+	AndPlenaries bool
 }
 
 // ListSessions returns sessions ordered by start time, with their links and rooms.
@@ -313,6 +319,16 @@ func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]Session, e
 	}
 	if !f.From.IsZero() && !f.To.IsZero() {
 		q = q.Where("starts_at < ? AND ends_at > ?", f.To, f.From)
+	}
+	if f.Involving != "" {
+		cond, args := "id IN (SELECT session_id FROM session_people WHERE delegate_id = ?)", []any{f.Involving}
+		if len(f.AlsoIDs) > 0 {
+			cond, args = cond+" OR id IN ?", append(args, f.AlsoIDs)
+		}
+		if f.AndPlenaries {
+			cond, args = cond+" OR kind = ?", append(args, KindPlenary)
+		}
+		q = q.Where("("+cond+")", args...)
 	}
 	if f.Page.AfterID != "" {
 		q = q.Where("(starts_at > ?) OR (starts_at = ? AND id > ?)", f.Page.AfterTime, f.Page.AfterTime, f.Page.AfterID)

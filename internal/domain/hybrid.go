@@ -77,17 +77,22 @@ func (s *Service) onlineSessionsOf(ctx context.Context, d *models.Delegate) ([]O
 	if d.Status != models.DelegateApproved {
 		return nil, nil
 	}
-	sessions, err := s.store.ListSessions(ctx, models.SessionFilter{ConferenceID: d.ConferenceID, Statuses: []models.SessionStatus{models.SessionPublished}})
-	if err != nil {
-		return nil, err
-	}
 	atts, err := s.store.DelegateAttendances(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
 	confirmed := map[string]bool{}
+	var signedUp []string
 	for _, at := range atts {
 		confirmed[at.SessionID] = at.Status == models.AttendanceConfirmed
+		if confirmed[at.SessionID] {
+			signedUp = append(signedUp, at.SessionID)
+		}
+	}
+	sessions, err := s.store.ListSessions(ctx, models.SessionFilter{ConferenceID: d.ConferenceID, Statuses: []models.SessionStatus{models.SessionPublished},
+		Involving: d.ID, AlsoIDs: signedUp, AndPlenaries: d.Attendance == models.AttendRemote})
+	if err != nil {
+		return nil, err
 	}
 	var out []OnlineSession
 	for i := range sessions {
