@@ -138,7 +138,7 @@ func (s *Service) UpdateItem(ctx context.Context, a *Actor, itemID string, in It
 	if err := a.RequireStaffIn(sess.ConferenceID, Organisers...); err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, func(tx *models.Store) error {
+	err = s.changeLive(ctx, a, sess, it.ID, "item.update", false, func(tx *models.Store) error {
 		if it, err = tx.LockItem(ctx, it.ID); err != nil {
 			return err
 		}
@@ -148,18 +148,11 @@ func (s *Service) UpdateItem(ctx context.Context, a *Actor, itemID string, in It
 		if err := checkStatement(ctx, tx, sess.ConferenceID, it); err != nil {
 			return err
 		}
-		if err := tx.UpdateItem(ctx, it); err != nil {
-			return err
-		}
-		if _, err := tx.BumpLive(ctx, sess.ConferenceID, nil, nil); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, sess.ConferenceID, "item.update", "agenda_item", it.ID)
+		return tx.UpdateItem(ctx, it)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.liveChanged(ctx, sess.ConferenceID)
 	return it, nil
 }
 

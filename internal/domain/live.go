@@ -169,6 +169,30 @@ func (s *Service) WatchLive(ctx context.Context, interval time.Duration) {
 	s.live.Watch(ctx, interval, s.store.LiveVersions)
 }
 
+// changeLive is change for an operation on an agenda item that alters the conference's live
+// view: after fn, in the same transaction, it counts the change (live_states.version; with show,
+// the item and its session become what the view shows) and audits action on the item; after the
+// commit it tells the broadcaster.
+func (s *Service) changeLive(ctx context.Context, a *Actor, sess *models.Session, itemID, action string, show bool, fn func(tx *models.Store) error) error {
+	err := s.change(ctx, func(tx *models.Store) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var shownSession, shownItem *string
+		if show {
+			shownSession, shownItem = &sess.ID, &itemID
+		}
+		if _, err := tx.BumpLive(ctx, sess.ConferenceID, shownSession, shownItem); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, sess.ConferenceID, action, "agenda_item", itemID)
+	})
+	if err == nil {
+		s.liveChanged(ctx, sess.ConferenceID)
+	}
+	return err
+}
+
 // liveChanged tells the broadcaster that a conference's live view changed (after the commit).
 func (s *Service) liveChanged(ctx context.Context, conferenceID string) {
 	_ = s.live.Changed(context.WithoutCancel(ctx), conferenceID)

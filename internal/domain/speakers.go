@@ -46,7 +46,7 @@ func (s *Service) RequestToSpeak(ctx context.Context, a *Actor, itemID string, p
 		return nil, err
 	}
 	out := &SpeakerRequested{Request: &models.SpeakerRequest{DelegateID: a.Delegate.ID, PointOfOrder: pointOfOrder}}
-	err = s.change(ctx, func(tx *models.Store) error {
+	err = s.changeLive(ctx, a, sess, it.ID, "speaker.request", false, func(tx *models.Store) error {
 		if it, err = tx.LockItem(ctx, it.ID); err != nil {
 			return err
 		}
@@ -68,15 +68,11 @@ func (s *Service) RequestToSpeak(ctx context.Context, a *Actor, itemID string, p
 				out.Position = i + 1
 			}
 		}
-		if _, err := tx.BumpLive(ctx, sess.ConferenceID, nil, nil); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, sess.ConferenceID, "speaker.request", "agenda_item", it.ID)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.liveChanged(ctx, sess.ConferenceID)
 	return out, nil
 }
 
@@ -90,7 +86,7 @@ func (s *Service) WithdrawRequest(ctx context.Context, a *Actor, itemID string) 
 	if err != nil {
 		return err
 	}
-	err = s.change(ctx, func(tx *models.Store) error {
+	return s.changeLive(ctx, a, sess, it.ID, "speaker.withdraw", false, func(tx *models.Store) error {
 		if _, err := tx.LockItem(ctx, it.ID); err != nil {
 			return err
 		}
@@ -100,19 +96,8 @@ func (s *Service) WithdrawRequest(ctx context.Context, a *Actor, itemID string) 
 		}
 		now := tx.Now()
 		r.Status, r.FinishedAt = models.SpeakerWithdrawn, &now
-		if err := tx.SaveSpeaker(ctx, r); err != nil {
-			return err
-		}
-		if _, err := tx.BumpLive(ctx, sess.ConferenceID, nil, nil); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, sess.ConferenceID, "speaker.withdraw", "agenda_item", it.ID)
+		return tx.SaveSpeaker(ctx, r)
 	})
-	if err != nil {
-		return err
-	}
-	s.liveChanged(ctx, sess.ConferenceID)
-	return nil
 }
 
 // ChairAction is what the chair does to an item's list of speakers.
@@ -146,7 +131,7 @@ func (s *Service) Chair(ctx context.Context, a *Actor, itemID string, action Cha
 	if action == ChairExtend && (seconds < 1 || seconds > maxSpeakingTime) {
 		return nil, models.Invalid(models.FieldProblem("seconds", models.FieldBadRange, "must be between 1 and 3600"))
 	}
-	err = s.change(ctx, func(tx *models.Store) error {
+	err = s.changeLive(ctx, a, sess, it.ID, "speaker."+string(action), true, func(tx *models.Store) error {
 		if it, err = tx.LockItem(ctx, it.ID); err != nil {
 			return err
 		}
@@ -154,18 +139,11 @@ func (s *Service) Chair(ctx context.Context, a *Actor, itemID string, action Cha
 		if err != nil {
 			return err
 		}
-		if err := chairApply(ctx, tx, it, list, action, seconds); err != nil {
-			return err
-		}
-		if _, err := tx.BumpLive(ctx, sess.ConferenceID, &sess.ID, &it.ID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, sess.ConferenceID, "speaker."+string(action), "agenda_item", it.ID)
+		return chairApply(ctx, tx, it, list, action, seconds)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.liveChanged(ctx, sess.ConferenceID)
 	return s.SpeakerList(ctx, a, it.ID)
 }
 
