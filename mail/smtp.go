@@ -20,17 +20,35 @@ import (
 const (
 	DefaultSMTPTimeout = 10 * time.Second
 	DefaultSMTPIdle    = 30 * time.Second
+	// DefaultSMTPConns is how many connections a sender opens at most: enough for the worker's
+	// concurrent senders to overlap their SMTP round trips on two cores, few enough for any relay.
+	DefaultSMTPConns = 4
+	// maxSMTPConns bounds the conns option.
+	maxSMTPConns = 64
 )
 
-// SMTPSender delivers messages over one reused SMTP connection. Send calls
-// are serialised by a mutex; the connection is dialled lazily, dropped after
-// any error (so the next Send re-dials) and closed after an idle period.
-// It is safe for concurrent use.
+// SMTPSender delivers messages over a small pool of reused SMTP connections
+// (the conns option). Each Send uses one connection at a time; a connection is
+// dialled lazily, dropped after any error (so its next Send re-dials) and
+// closed after an idle period. Sends go to the most recently used free
+// connection, so that sequential sends reuse one connection and the others
+// are only opened under concurrency. It is safe for concurrent use.
 type SMTPSender struct {
 	dialer *gomail.Dialer
 	idle   time.Duration
 	log    *slog.Logger
 
+	slots  chan struct{} // one token per connection in use
+	mu     sync.Mutex    // guards free and closed
+	free   []*smtpConn   // connections not in use, most recently used last
+	all    []*smtpConn
+	closed bool
+}
+
+// smtpConn is one connection of the pool. Its mutex is held by the Send using
+// it, by its idle timer and by Close.
+type smtpConn struct {
+	s        *SMTPSender
 	mu       sync.Mutex
 	conn     gomail.SendCloser
 	lastUsed time.Time
@@ -48,6 +66,8 @@ type SMTPSender struct {
 //   - timeout: dial and per-command I/O timeout (default 10s).
 //   - idle: close the connection after this long unused (default 30s).
 //   - helo: the name sent with EHLO (default "localhost").
+//   - conns: how many connections concurrent Sends may open at most
+//     (default 4, at most 64); conns=1 serialises every Send on one connection.
 //
 // The port defaults to 465 for smtps and 587 otherwise. Unknown options are
 // an error, and so is "from": the sender address is not configured here.
@@ -56,25 +76,38 @@ func NewSMTPSender(rawURL string, log *slog.Logger) (*SMTPSender, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	d, idle, err := parseSMTPURL(rawURL)
+	d, o, err := parseSMTPURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	return &SMTPSender{dialer: d, idle: idle, log: log}, nil
+	s := &SMTPSender{dialer: d, idle: o.idle, log: log, slots: make(chan struct{}, o.conns)}
+	for range o.conns {
+		c := &smtpConn{s: s}
+		s.all = append(s.all, c)
+		s.free = append(s.free, c)
+	}
+	return s, nil
 }
 
-// parseSMTPURL turns the URL into a go-mail Dialer and an idle period.
-func parseSMTPURL(rawURL string) (*gomail.Dialer, time.Duration, error) {
+// smtpOptions are the URL options that are not the Dialer's.
+type smtpOptions struct {
+	idle  time.Duration
+	conns int
+}
+
+// parseSMTPURL turns the URL into a go-mail Dialer and the pool's options.
+func parseSMTPURL(rawURL string) (*gomail.Dialer, smtpOptions, error) {
+	o := smtpOptions{idle: DefaultSMTPIdle, conns: DefaultSMTPConns}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, 0, errors.New("mail: smtp url: cannot parse") // the error would echo the password
+		return nil, smtpOptions{}, errors.New("mail: smtp url: cannot parse") // the error would echo the password
 	}
 	if u.Scheme != "smtp" && u.Scheme != "smtps" {
-		return nil, 0, fmt.Errorf("mail: smtp url: scheme %q, want smtp or smtps", u.Scheme)
+		return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: scheme %q, want smtp or smtps", u.Scheme)
 	}
 	host := u.Hostname()
 	if host == "" {
-		return nil, 0, errors.New("mail: smtp url: host is missing")
+		return nil, smtpOptions{}, errors.New("mail: smtp url: host is missing")
 	}
 	port := 587
 	if u.Scheme == "smtps" {
@@ -82,7 +115,7 @@ func parseSMTPURL(rawURL string) (*gomail.Dialer, time.Duration, error) {
 	}
 	if p := u.Port(); p != "" {
 		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
-			return nil, 0, fmt.Errorf("mail: smtp url: bad port %q", p)
+			return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: bad port %q", p)
 		}
 	}
 	d := &gomail.Dialer{Host: host, Port: port, Timeout: DefaultSMTPTimeout}
@@ -91,7 +124,6 @@ func parseSMTPURL(rawURL string) (*gomail.Dialer, time.Duration, error) {
 		d.Password, _ = u.User.Password()
 	}
 	mode := defaultTLSMode(u.Scheme, host, port)
-	idle := DefaultSMTPIdle
 	for key, values := range u.Query() {
 		v := values[len(values)-1]
 		switch key {
@@ -100,17 +132,23 @@ func parseSMTPURL(rawURL string) (*gomail.Dialer, time.Duration, error) {
 		case "timeout", "idle":
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur <= 0 {
-				return nil, 0, fmt.Errorf("mail: smtp url: %s=%q is not a positive duration", key, v)
+				return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: %s=%q is not a positive duration", key, v)
 			}
 			if key == "timeout" {
 				d.Timeout = dur
 			} else {
-				idle = dur
+				o.idle = dur
 			}
+		case "conns":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > maxSMTPConns {
+				return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: conns=%q, want 1 to %d", v, maxSMTPConns)
+			}
+			o.conns = n
 		case "helo":
 			d.LocalName = v
 		default:
-			return nil, 0, fmt.Errorf("mail: smtp url: unknown option %q", key)
+			return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: unknown option %q", key)
 		}
 	}
 	d.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
@@ -122,9 +160,9 @@ func parseSMTPURL(rawURL string) (*gomail.Dialer, time.Duration, error) {
 	case "none":
 		d.StartTLSPolicy = gomail.NoStartTLS
 	default:
-		return nil, 0, fmt.Errorf("mail: smtp url: tls=%q, want starttls, tls or none", mode)
+		return nil, smtpOptions{}, fmt.Errorf("mail: smtp url: tls=%q, want starttls, tls or none", mode)
 	}
-	return d, idle, nil
+	return d, o, nil
 }
 
 // defaultTLSMode picks the tls option when the URL does not say.
@@ -148,8 +186,9 @@ func isLoopback(host string) bool {
 }
 
 // Send delivers m to its one recipient: MAIL FROM, exactly one RCPT TO, DATA.
-// It reuses the open connection when there is one. Errors are *SendError
-// (permanent for 5xx answers and malformed messages). The context is checked
+// It takes a free connection of the pool, waiting for one while all are in
+// use, and reuses it when it is open. Errors are *SendError (permanent for
+// 5xx answers and malformed messages). The context is checked while waiting,
 // before dialling and before sending; once the SMTP exchange has started it
 // is bounded by the timeout option rather than by ctx, because go-mail has
 // no context support.
@@ -161,18 +200,55 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	c, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.release(c)
+	return c.send(ctx, g, env)
+}
+
+// acquire waits for a free connection and takes the most recently used one.
+func (s *SMTPSender) acquire(ctx context.Context) (*smtpConn, error) {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
+		<-s.slots
+		return nil, ErrClosed
+	}
+	c := s.free[len(s.free)-1]
+	s.free = s.free[:len(s.free)-1]
+	return c, nil
+}
+
+// release gives c back to the pool.
+func (s *SMTPSender) release(c *smtpConn) {
+	s.mu.Lock()
+	s.free = append(s.free, c)
+	s.mu.Unlock()
+	<-s.slots
+}
+
+// send delivers one built message over c, dialling first if c is not open.
+func (c *smtpConn) send(ctx context.Context, g *gomail.Message, env envelope) error {
+	s := c.s
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
 		return ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.conn != nil && time.Since(s.lastUsed) >= s.idle {
-		s.drop(nil)
+	if c.conn != nil && time.Since(c.lastUsed) >= s.idle {
+		c.drop(nil)
 	}
-	if s.conn == nil {
+	if c.conn == nil {
 		conn, err := s.dial(ctx)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
@@ -183,14 +259,14 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 			s.log.Warn("smtp connect failed; the mail will be retried", "host", s.dialer.Host, "port", s.dialer.Port, "err", se.Reason)
 			return se
 		}
-		s.conn = conn
+		c.conn = conn
 	}
-	if err := s.conn.Send(env.from.Address, []string{env.to.Address}, g); err != nil {
-		s.drop(err)
+	if err := c.conn.Send(env.from.Address, []string{env.to.Address}, g); err != nil {
+		c.drop(err)
 		return classify("send", err)
 	}
-	s.lastUsed = time.Now()
-	s.armIdleTimer()
+	c.lastUsed = time.Now()
+	c.armIdleTimer()
 	return nil
 }
 
@@ -242,64 +318,79 @@ func dialWithDeadline(network, address string, timeout time.Duration) (net.Conn,
 	return conn, nil
 }
 
-// drop forgets the current connection. After an SMTP answer the connection
-// is healthy and is closed with QUIT at once; after a network error QUIT
-// would block until the I/O timeout, so it is done in the background.
-// The caller holds s.mu.
-func (s *SMTPSender) drop(cause error) {
-	conn := s.conn
-	s.conn = nil
+// drop forgets the connection. After an SMTP answer the connection is
+// healthy and is closed with QUIT at once; after a network error QUIT would
+// block until the I/O timeout, so it is done in the background. The caller
+// holds c.mu.
+func (c *smtpConn) drop(cause error) {
+	conn := c.conn
+	c.conn = nil
 	if conn == nil {
 		return
 	}
 	var tp *textproto.Error
 	if cause == nil || errors.As(cause, &tp) {
 		if err := conn.Close(); err != nil {
-			s.log.Debug("smtp connection close", "err", err)
+			c.s.log.Debug("smtp connection close", "err", err)
 		}
 		return
 	}
 	go func() { _ = conn.Close() }()
 }
 
-// armIdleTimer (re)starts the timer that closes an unused connection.
-// The caller holds s.mu.
-func (s *SMTPSender) armIdleTimer() {
-	if s.timer == nil {
-		s.timer = time.AfterFunc(s.idle, s.closeIdle)
+// armIdleTimer (re)starts the timer that closes c when unused. The caller
+// holds c.mu.
+func (c *smtpConn) armIdleTimer() {
+	if c.timer == nil {
+		c.timer = time.AfterFunc(c.s.idle, c.closeIdle)
 		return
 	}
-	s.timer.Reset(s.idle)
+	c.timer.Reset(c.s.idle)
 }
 
 // closeIdle closes the connection if it has not been used for the idle
 // period.
-func (s *SMTPSender) closeIdle() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn != nil && time.Since(s.lastUsed) >= s.idle {
-		s.drop(nil)
+func (c *smtpConn) closeIdle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn != nil && time.Since(c.lastUsed) >= c.s.idle {
+		c.drop(nil)
 	}
 }
 
-// Close closes the open connection, if any, and makes later Sends fail with
-// ErrClosed.
+// open reports whether c holds a connection now.
+func (c *smtpConn) open() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conn != nil
+}
+
+// Close closes the open connections, waiting for the Sends using them, and
+// makes later Sends fail with ErrClosed.
 func (s *SMTPSender) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
-	if s.timer != nil {
-		s.timer.Stop()
+	s.mu.Unlock()
+	var errs []error
+	for _, c := range s.all {
+		c.mu.Lock()
+		c.closed = true
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		if c.conn != nil {
+			if err := c.conn.Close(); err != nil {
+				errs = append(errs, err)
+			}
+			c.conn = nil
+		}
+		c.mu.Unlock()
 	}
-	if s.conn == nil {
-		return nil
-	}
-	err := s.conn.Close()
-	s.conn = nil
-	if err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("mail: close smtp connection: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,10 +74,56 @@ func TestSMTPSenderReusesOneConnection(t *testing.T) {
 }
 
 func TestSMTPSenderConcurrentSends(t *testing.T) {
+	for _, tt := range []struct {
+		opts     string
+		maxConns int
+	}{{"&conns=1", 1}, {"", DefaultSMTPConns}, {"&conns=2", 2}} {
+		srv := smtptest.NewServer(t)
+		s := newTestSMTP(t, srv, tt.opts)
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				if err := s.Send(context.Background(), testMessage(t, i)); err != nil {
+					t.Errorf("%q: Send %d: %v", tt.opts, i, err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := len(srv.Messages()); got != 40 {
+			t.Errorf("%q: messages: got %d, want 40", tt.opts, got)
+		}
+		if got := srv.Connections(); got < 1 || got > tt.maxConns {
+			t.Errorf("%q: connections: got %d, want 1 to %d", tt.opts, got, tt.maxConns)
+		}
+	}
+}
+
+// TestSMTPSenderPoolSendsInParallel holds every accepted message at the server until conns of
+// them are held at once: that happens only if the sender uses conns connections concurrently.
+func TestSMTPSenderPoolSendsInParallel(t *testing.T) {
+	const conns = 3
 	srv := smtptest.NewServer(t)
-	s := newTestSMTP(t, srv, "")
+	s := newTestSMTP(t, srv, fmt.Sprintf("&conns=%d", conns))
+	var (
+		mu      sync.Mutex
+		inside  int
+		allIn   = make(chan struct{})
+		timeout = time.After(20 * time.Second) // a bound on failure only
+	)
+	srv.AfterAccept(func(smtptest.Received) {
+		mu.Lock()
+		inside++
+		if inside == conns {
+			close(allIn)
+		}
+		mu.Unlock()
+		select {
+		case <-allIn:
+		case <-timeout:
+		}
+	})
 	var wg sync.WaitGroup
-	for i := range 40 {
+	for i := range 2 * conns {
 		wg.Go(func() {
 			if err := s.Send(context.Background(), testMessage(t, i)); err != nil {
 				t.Errorf("Send %d: %v", i, err)
@@ -84,11 +131,13 @@ func TestSMTPSenderConcurrentSends(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := len(srv.Messages()); got != 40 {
-		t.Errorf("messages: got %d, want 40", got)
+	select {
+	case <-allIn:
+	default:
+		t.Fatalf("the server never held %d messages at once: the sends did not run in parallel", conns)
 	}
-	if got := srv.Connections(); got != 1 {
-		t.Errorf("connections: got %d, want 1", got)
+	if got := srv.Connections(); got != conns {
+		t.Errorf("connections: got %d, want %d", got, conns)
 	}
 }
 
@@ -152,9 +201,10 @@ func TestSMTPSenderRedialsAfterIdle(t *testing.T) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		s.mu.Lock()
-		open := s.conn != nil
-		s.mu.Unlock()
+		open := false
+		for _, c := range s.all {
+			open = open || c.open()
+		}
 		if !open {
 			break
 		}
@@ -213,6 +263,7 @@ func TestParseSMTPURL(t *testing.T) {
 		user     string
 		timeout  time.Duration
 		idle     time.Duration
+		conns    int
 		wantFail bool
 	}{
 		{url: "smtp://user:pa%40ss@mail.example.org:587", host: "mail.example.org", port: 587, policy: gomail.MandatoryStartTLS, user: "user", timeout: DefaultSMTPTimeout, idle: DefaultSMTPIdle},
@@ -223,6 +274,10 @@ func TestParseSMTPURL(t *testing.T) {
 		{url: "smtp://127.0.0.1:25", host: "127.0.0.1", port: 25, policy: gomail.NoStartTLS, timeout: DefaultSMTPTimeout, idle: DefaultSMTPIdle},
 		{url: "smtp://mail.example.org:25?tls=none&timeout=3s&idle=1m", host: "mail.example.org", port: 25, policy: gomail.NoStartTLS, timeout: 3 * time.Second, idle: time.Minute},
 		{url: "smtp://localhost:2525?tls=starttls", host: "localhost", port: 2525, policy: gomail.MandatoryStartTLS, timeout: DefaultSMTPTimeout, idle: DefaultSMTPIdle},
+		{url: "smtp://localhost:2525?conns=8", host: "localhost", port: 2525, policy: gomail.NoStartTLS, timeout: DefaultSMTPTimeout, idle: DefaultSMTPIdle, conns: 8},
+		{url: "smtp://localhost:2525?conns=0", wantFail: true},
+		{url: "smtp://localhost:2525?conns=65", wantFail: true},
+		{url: "smtp://localhost:2525?conns=two", wantFail: true},
 		{url: "http://mail.example.org", wantFail: true},
 		{url: "smtp://:25", wantFail: true},
 		{url: "smtp://mail.example.org:99999", wantFail: true},
@@ -231,7 +286,8 @@ func TestParseSMTPURL(t *testing.T) {
 		{url: "smtp://mail.example.org?from=noreply@example.org", wantFail: true},
 	}
 	for _, tt := range tests {
-		d, idle, err := parseSMTPURL(tt.url)
+		d, o, err := parseSMTPURL(tt.url)
+		idle := o.idle
 		if tt.wantFail {
 			if err == nil {
 				t.Errorf("%s: got no error, want one", tt.url)
@@ -245,6 +301,9 @@ func TestParseSMTPURL(t *testing.T) {
 		if d.Host != tt.host || d.Port != tt.port || d.SSL != tt.ssl || d.Username != tt.user || d.Timeout != tt.timeout || idle != tt.idle {
 			t.Errorf("%s: got host %q port %d ssl %v user %q timeout %v idle %v, want %q %d %v %q %v %v",
 				tt.url, d.Host, d.Port, d.SSL, d.Username, d.Timeout, idle, tt.host, tt.port, tt.ssl, tt.user, tt.timeout, tt.idle)
+		}
+		if want := cmp.Or(tt.conns, DefaultSMTPConns); o.conns != want {
+			t.Errorf("%s: got conns %d, want %d", tt.url, o.conns, want)
 		}
 		if !tt.ssl && d.StartTLSPolicy != tt.policy {
 			t.Errorf("%s: got policy %v, want %v", tt.url, d.StartTLSPolicy, tt.policy)
