@@ -53,6 +53,26 @@ type Queue interface {
 	MarkDead(ctx context.Context, id, owner string, reason string) error
 }
 
+// Outcome is the result of one attempt at a job, as a BatchQueue records it.
+type Outcome struct {
+	ID    string
+	State string // "sent", "retry" (again at Next) or "dead"
+	// Next is when a retried job is due again.
+	Next time.Time
+	// Reason is the SMTP answer or other cause of a failure, without any address.
+	Reason string
+}
+
+// BatchQueue is a Queue that can record many outcomes in one call. The worker records its
+// outcomes in groups through MarkAll when its Queue has it, and one by one through the Mark
+// methods otherwise.
+type BatchQueue interface {
+	Queue
+	// MarkAll records outs for owner and returns one error per outcome (nil when it was
+	// recorded; like the Mark methods' errors otherwise), or nil when all were recorded.
+	MarkAll(ctx context.Context, owner string, outs []Outcome) []error
+}
+
 // WorkerConfig configures a Worker. Zero values take the documented defaults.
 type WorkerConfig struct {
 	From          string        // envelope/header From, e.g. "Conference secretariat <noreply@example.org>"
@@ -169,20 +189,15 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-w.wake:
 		case <-timer.C:
 		}
-		for {
-			claimed, _, err := w.runOnce(ctx)
-			if ctx.Err() != nil {
-				return nil
-			}
-			if err != nil {
-				failures++
-				w.log.Error("mail worker batch failed", "err", err)
-				break
-			}
+		err := w.drain(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			failures++
+			w.log.Error("mail worker batch failed", "err", err)
+		} else {
 			failures = 0
-			if claimed < w.cfg.Batch {
-				break
-			}
 		}
 		wait := w.cfg.PollInterval
 		for i := 0; i < failures && wait < maxIdleWait; i++ {
@@ -192,75 +207,91 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
+// claimed is one claimed batch: its jobs and the time the claim started.
+type claimed struct {
+	jobs  []Job
+	start time.Time
+	err   error
+}
+
+// claim leases one batch.
+func (w *Worker) claim(ctx context.Context) claimed {
+	start := w.cfg.Now()
+	jobs, err := w.q.Claim(ctx, w.cfg.Owner, w.cfg.Batch, w.cfg.Lease)
+	if err != nil {
+		return claimed{err: fmt.Errorf("mail: claim: %w", err)}
+	}
+	return claimed{jobs: jobs, start: start}
+}
+
+// drain claims and processes batches until a claim comes back short of a full batch, ctx ends or
+// something fails. While the senders work through the last quarter of a full batch, the next
+// batch is claimed, so that claiming does not leave the senders idle; and outcomes are recorded
+// while the next batches are sent. It returns once every outcome is recorded.
+func (w *Worker) drain(ctx context.Context) error {
+	rec := w.newRecorder(ctx)
+	c := w.claim(ctx)
+	for c.err == nil && len(c.jobs) > 0 && ctx.Err() == nil {
+		var next chan claimed
+		prefetch := func() {
+			next = make(chan claimed, 1)
+			go func() { next <- w.claim(ctx) }()
+		}
+		if len(c.jobs) < w.cfg.Batch {
+			prefetch = nil // nothing more is due now
+		}
+		w.sendBatch(ctx, c, rec, prefetch)
+		if next == nil {
+			break
+		}
+		c = <-next
+	}
+	return errors.Join(c.err, rec.wait())
+}
+
 // RunOnce claims one batch, processes it and returns how many jobs were
 // processed (sent, retried or dead-lettered). Jobs not started before ctx
 // ends, or too close to the end of their lease, are left for a later claim.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	_, n, err := w.runOnce(ctx)
-	return n, err
+	c := w.claim(ctx)
+	if c.err != nil || len(c.jobs) == 0 {
+		return 0, c.err
+	}
+	rec := w.newRecorder(ctx)
+	n := w.sendBatch(ctx, c, rec, nil)
+	return n, rec.wait()
 }
 
-// runOnce is RunOnce that also reports how many jobs were claimed.
-func (w *Worker) runOnce(ctx context.Context) (claimed, processed int, err error) {
-	start := w.cfg.Now()
-	jobs, err := w.q.Claim(ctx, w.cfg.Owner, w.cfg.Batch, w.cfg.Lease)
-	if err != nil {
-		return 0, 0, fmt.Errorf("mail: claim: %w", err)
-	}
-	if len(jobs) == 0 {
-		return 0, 0, nil
-	}
+// sendBatch processes the jobs of c with the configured number of senders and hands their
+// outcomes to rec; it returns once every job is processed (not yet recorded), with how many
+// were. When prefetch is not nil it is called once, when the last quarter of the jobs is
+// being handed out.
+func (w *Worker) sendBatch(ctx context.Context, c claimed, rec *recorder, prefetch func()) int {
 	// Stop starting jobs well before the lease ends, so that no other
 	// worker can claim a job this one is still sending.
-	cutoff := start.Add(w.cfg.Lease * 3 / 4)
+	cutoff := c.start.Add(w.cfg.Lease * 3 / 4)
 	var (
 		count atomic.Int64
-		mu    sync.Mutex
-		errs  []error
 		wg    sync.WaitGroup
 	)
-	// Outcomes are recorded in groups of markGroup, all at once, while the senders go on: the
-	// queue can then record a group in one transaction. The batch is over when every outcome
-	// is recorded.
-	var (
-		marks   sync.WaitGroup
-		pending []func() error
-	)
-	flush := func(group []func() error) {
-		for _, mark := range group {
-			w.marking <- struct{}{}
-			marks.Go(func() {
-				defer func() { <-w.marking }()
-				if err := mark(); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	record := func(mark func() error) {
-		mu.Lock()
-		pending = append(pending, mark)
-		var group []func() error
-		if len(pending) >= markGroup {
-			group, pending = pending, nil
-		}
-		mu.Unlock()
-		flush(group)
-	}
 	ch := make(chan Job)
-	for range min(w.cfg.Concurrency, len(jobs)) {
+	for range min(w.cfg.Concurrency, len(c.jobs)) {
 		wg.Go(func() {
 			for j := range ch {
-				if w.process(ctx, j, cutoff, record) {
+				if o, ok := w.process(ctx, j, cutoff); ok {
+					rec.add(o)
 					count.Add(1)
 				}
 			}
 		})
 	}
+	rest := len(c.jobs) / 4
 feed:
-	for _, j := range jobs {
+	for i, j := range c.jobs {
+		if prefetch != nil && len(c.jobs)-i <= rest {
+			prefetch()
+			prefetch = nil
+		}
 		select {
 		case ch <- j:
 		case <-ctx.Done():
@@ -269,37 +300,115 @@ feed:
 	}
 	close(ch)
 	wg.Wait()
-	flush(pending)
-	marks.Wait()
-	return len(jobs), int(count.Load()), errors.Join(errs...)
+	return int(count.Load())
 }
 
-// process handles one job and hands the recording of its outcome to record.
-// It returns false when the job was left untouched for its lease to expire.
-func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time, record func(mark func() error)) bool {
-	if ctx.Err() != nil || w.cfg.Now().After(cutoff) {
-		return false
+// outcome is a processed job whose result waits to be recorded.
+type outcome struct {
+	job     Job
+	attempt int
+	state   string // sent, retry or dead
+	code    int    // the SMTP code of a failure, or 0
+	reason  string
+}
+
+// recorder collects outcomes and records them in groups of markGroup, each group by one
+// goroutine while the senders go on, at most maxMarking outcomes at a time. The Mark calls run
+// even after ctx is cancelled, so that a shutdown right after a send does not cause a duplicate.
+type recorder struct {
+	w       *Worker
+	ctx     context.Context
+	mu      sync.Mutex
+	pending []outcome
+	errs    []error // the first maxMarkErrors errors
+	failed  int     // how many groups failed
+	groups  sync.WaitGroup
+}
+
+// maxMarkErrors bounds the errors a recorder keeps to report.
+const maxMarkErrors = 4
+
+func (w *Worker) newRecorder(ctx context.Context) *recorder {
+	return &recorder{w: w, ctx: ctx}
+}
+
+// add queues o and starts recording a group when one is full.
+func (r *recorder) add(o outcome) {
+	r.mu.Lock()
+	r.pending = append(r.pending, o)
+	var group []outcome
+	if len(r.pending) >= markGroup {
+		group, r.pending = r.pending, nil
 	}
-	finish := func(attempt int, outcome string, code int, reason string) bool {
-		record(func() error { return w.finish(ctx, j, attempt, outcome, code, reason) })
-		return true
+	r.mu.Unlock()
+	r.flush(group)
+}
+
+// flush starts recording group, after waiting for room among the outcomes being recorded.
+func (r *recorder) flush(group []outcome) {
+	if len(group) == 0 {
+		return
+	}
+	for range group {
+		r.w.marking <- struct{}{}
+	}
+	r.groups.Go(func() {
+		defer func() {
+			for range group {
+				<-r.w.marking
+			}
+		}()
+		if err := r.w.record(r.ctx, group); err != nil {
+			r.mu.Lock()
+			if r.failed++; len(r.errs) < maxMarkErrors {
+				r.errs = append(r.errs, err)
+			}
+			r.mu.Unlock()
+		}
+	})
+}
+
+// wait records what is pending and returns once every outcome is recorded, with their errors.
+func (r *recorder) wait() error {
+	r.mu.Lock()
+	group := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	r.flush(group)
+	r.groups.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed > len(r.errs) {
+		return errors.Join(append(r.errs, fmt.Errorf("mail: and %d more groups of outcomes failed", r.failed-len(r.errs)))...)
+	}
+	return errors.Join(r.errs...)
+}
+
+// process handles one job and returns its outcome, or false when the job
+// was left untouched for its lease to expire.
+func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time) (outcome, bool) {
+	if ctx.Err() != nil || w.cfg.Now().After(cutoff) {
+		return outcome{}, false
 	}
 	attempt := j.Attempts + 1
+	finish := func(state string, code int, reason string) (outcome, bool) {
+		return outcome{job: j, attempt: attempt, state: state, code: code, reason: reason}, true
+	}
 	msg, reason := w.prepare(j)
 	if msg == nil {
-		return finish(attempt, "dead", 0, reason)
+		return finish("dead", 0, reason)
 	}
 	if w.limiter != nil {
 		if err := w.limiter.Wait(ctx); err != nil {
-			return false
+			return outcome{}, false
 		}
 	}
 	sendErr := w.s.Send(ctx, msg)
 	if sendErr == nil {
-		return finish(attempt, "sent", 0, "")
+		return finish("sent", 0, "")
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(sendErr, ctxErr) {
-		return false // not attempted; the lease will expire
+		return outcome{}, false // not attempted; the lease will expire
 	}
 	code := 0
 	var se *SendError
@@ -312,13 +421,13 @@ func (w *Worker) process(ctx context.Context, j Job, cutoff time.Time, record fu
 	reason = scrub(reason, j.To)
 	switch {
 	case IsPermanent(sendErr):
-		return finish(attempt, "dead", code, reason)
+		return finish("dead", code, reason)
 	case attempt >= w.cfg.MaxAttempts:
-		return finish(attempt, "dead", code, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason))
+		return finish("dead", code, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason))
 	case !j.EnqueuedAt.IsZero() && w.cfg.Now().Sub(j.EnqueuedAt) >= w.cfg.MaxAge:
-		return finish(attempt, "dead", code, fmt.Sprintf("gave up after %s: %s", w.cfg.MaxAge, reason))
+		return finish("dead", code, fmt.Sprintf("gave up after %s: %s", w.cfg.MaxAge, reason))
 	default:
-		return finish(attempt, "retry", code, reason)
+		return finish("retry", code, reason)
 	}
 }
 
@@ -372,33 +481,63 @@ func scrub(reason, to string) string {
 	return redact(reason)
 }
 
-// finish records the outcome of a job and logs it without any address,
-// subject or body.
-func (w *Worker) finish(ctx context.Context, j Job, attempt int, outcome string, code int, reason string) error {
+// record records a group of outcomes — in one call when the queue is a BatchQueue — and logs
+// each without any address, subject or body.
+func (w *Worker) record(ctx context.Context, group []outcome) error {
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer cancel()
-	var err error
+	errs := make([]error, len(group))
+	if bq, ok := w.q.(BatchQueue); ok {
+		outs := make([]Outcome, len(group))
+		for i, o := range group {
+			outs[i] = Outcome{ID: o.job.ID, State: o.state, Reason: o.reason}
+			if o.state == "retry" {
+				outs[i].Next = w.cfg.Now().Add(w.cfg.BackoffFunc(o.attempt))
+			}
+		}
+		if res := bq.MarkAll(mctx, w.cfg.Owner, outs); res != nil {
+			if len(res) != len(group) {
+				return fmt.Errorf("mail: mark: %d results for %d outcomes", len(res), len(group))
+			}
+			errs = res
+		}
+	} else {
+		for i, o := range group {
+			switch o.state {
+			case "sent":
+				errs[i] = w.q.MarkSent(mctx, o.job.ID, w.cfg.Owner)
+			case "retry":
+				errs[i] = w.q.MarkRetry(mctx, o.job.ID, w.cfg.Owner, w.cfg.Now().Add(w.cfg.BackoffFunc(o.attempt)), o.reason)
+			default:
+				errs[i] = w.q.MarkDead(mctx, o.job.ID, w.cfg.Owner, o.reason)
+			}
+		}
+	}
+	var failed []error
+	for i, o := range group {
+		w.logOutcome(ctx, o)
+		if errs[i] != nil {
+			failed = append(failed, fmt.Errorf("mail: mark job %s %s: %w", o.job.ID, o.state, errs[i]))
+		}
+	}
+	return errors.Join(failed...)
+}
+
+// logOutcome logs one outcome without any address, subject or body, and counts it.
+func (w *Worker) logOutcome(ctx context.Context, o outcome) {
 	level := slog.LevelInfo
-	switch outcome {
-	case "sent":
-		err = w.q.MarkSent(mctx, j.ID, w.cfg.Owner)
-	case "retry":
-		err = w.q.MarkRetry(mctx, j.ID, w.cfg.Owner, w.cfg.Now().Add(w.cfg.BackoffFunc(attempt)), reason)
-	default:
+	if o.state == "dead" {
 		level = slog.LevelWarn
-		err = w.q.MarkDead(mctx, j.ID, w.cfg.Owner, reason)
 	}
-	attrs := []slog.Attr{
-		slog.String("job", j.ID), slog.String("template", string(j.Template)),
-		slog.Int("attempt", attempt), slog.String("outcome", outcome),
+	if w.log.Enabled(ctx, level) {
+		attrs := []slog.Attr{
+			slog.String("job", o.job.ID), slog.String("template", string(o.job.Template)),
+			slog.Int("attempt", o.attempt), slog.String("outcome", o.state),
+		}
+		if o.code != 0 {
+			attrs = append(attrs, slog.Int("smtp_code", o.code))
+		}
+		w.log.LogAttrs(ctx, level, "mail job", attrs...)
 	}
-	if code != 0 {
-		attrs = append(attrs, slog.Int("smtp_code", code))
-	}
-	w.log.LogAttrs(ctx, level, "mail job", attrs...)
-	metrics.MailAttempt(outcome, j.EnqueuedAt, w.cfg.Now())
-	if err != nil {
-		return fmt.Errorf("mail: mark job %s %s: %w", j.ID, outcome, err)
-	}
-	return nil
+	metrics.MailAttempt(o.state, o.job.EnqueuedAt, w.cfg.Now())
 }

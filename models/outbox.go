@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -101,35 +103,39 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 // each other's rows (FOR UPDATE SKIP LOCKED); on SQLite the single writer serialises claims.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	now := s.now()
-	lock := ""
-	if s.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	var rows []OutboxMessage
 	err := s.relaxedTx(ctx, func(tx *Store) error {
-		var ids []string
-		err := tx.write(ctx).Raw(`SELECT id FROM outbox_messages
-			WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until < ?)
-			ORDER BY next_attempt_at LIMIT ?`+lock, OutboxPending, now, OutboxSending, now, limit).Scan(&ids).Error
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		until := now.Add(lease)
-		if err := tx.write(ctx).Model(&OutboxMessage{}).Where("id IN ?", ids).
-			Updates(map[string]any{"state": OutboxSending, "lease_owner": owner, "lease_until": until, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		return tx.write(ctx).Where("id IN ?", ids).Order("next_attempt_at").Find(&rows).Error
+		// One statement of fixed text: it selects the due rows, leases them and returns them.
+		query, args := tx.claimSQL(owner, now, now.Add(lease), limit)
+		return tx.write(ctx).Raw(query, args...).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
+	slices.SortStableFunc(rows, func(a, b OutboxMessage) int { return a.NextAttemptAt.Compare(b.NextAttemptAt) }) // RETURNING has no order
 	for i := range rows {
 		if err := s.openOutbox(&rows[i]); err != nil {
 			return nil, err
 		}
 	}
 	return rows, nil
+}
+
+// claimSQL is the statement of ClaimOutbox and its arguments. On PostgreSQL the due rows are
+// locked and picked in a CTE, which runs once, so concurrent workers skip each other's rows.
+func (s *Store) claimSQL(owner string, now, until time.Time, limit int) (string, []any) {
+	set := []any{OutboxSending, owner, until, now}
+	due := []any{OutboxPending, now, OutboxSending, now, limit}
+	const dueSQL = `SELECT id FROM outbox_messages
+		WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until < ?)
+		ORDER BY next_attempt_at LIMIT ?`
+	if s.dialect == Postgres {
+		return `WITH due AS (` + dueSQL + ` FOR UPDATE SKIP LOCKED)
+		UPDATE outbox_messages AS m SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
+		FROM due WHERE m.id = due.id RETURNING m.*`, append(due, set...)
+	}
+	return `UPDATE outbox_messages SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
+		WHERE id IN (` + dueSQL + `) RETURNING *`, append(set, due...)
 }
 
 func (s *Store) openOutbox(m *OutboxMessage) error {
@@ -280,11 +286,12 @@ func (s *Store) MarkOutbox(ctx context.Context, outs []OutboxOutcome) ([]error, 
 func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[string]bool, error) {
 	now := s.now()
 	var held []string
+	in, list := s.idList(ids)
 	// Sign-in mails keep coarse times (see SignInGrain).
 	if err := s.write(ctx).Raw(`UPDATE outbox_messages SET state = ?, sent_at = `+s.mailTimeSQL()+`,
 		attempts = attempts + 1, last_error = '', lease_owner = NULL, lease_until = NULL,
-		updated_at = `+s.mailTimeSQL()+` WHERE id IN ? AND state = ? AND lease_owner = ? RETURNING id`,
-		OutboxSent, signInTemplates, coarse(now), now, signInTemplates, coarse(now), now, ids, OutboxSending, owner).Scan(&held).Error; err != nil {
+		updated_at = `+s.mailTimeSQL()+` WHERE id IN `+in+` AND state = ? AND lease_owner = ? RETURNING id`,
+		OutboxSent, signInTemplates, coarse(now), now, signInTemplates, coarse(now), now, list, OutboxSending, owner).Scan(&held).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[string]bool, len(held))
@@ -292,6 +299,17 @@ func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[s
 		out[id] = true
 	}
 	return out, nil
+}
+
+// idList returns the SQL of "IN <list of ids>" and its one argument. On SQLite the IDs go as one
+// JSON array, so that the statement's text is the same for any number of IDs: SQLite prepares
+// every statement anew, and a list of hundreds of placeholders costs more to prepare than to run.
+func (s *Store) idList(ids []string) (string, any) {
+	if s.dialect != SQLite {
+		return "?", ids
+	}
+	list, _ := json.Marshal(ids) // strings always marshal
+	return "(SELECT value FROM json_each(?))", string(list)
 }
 
 // OutboxCounts returns the number of messages per state for a conference ("" for all).

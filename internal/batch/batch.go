@@ -62,6 +62,47 @@ func (g *Group[T]) Submit(ctx context.Context, item T) error {
 	}
 }
 
+// SubmitAll queues items together, so that they go into the same batch when the limit allows,
+// and waits until all of them have been flushed. It returns one error per item, in order, or nil
+// when every item succeeded. If ctx ends first, the items not flushed yet get ctx's error, but
+// they stay queued and are flushed all the same (see Submit).
+func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
+	if len(items) == 0 {
+		return nil
+	}
+	calls := make([]*call[T], len(items))
+	g.mu.Lock()
+	for i, item := range items {
+		calls[i] = &call[T]{item: item, done: make(chan error, 1)}
+		g.queue = append(g.queue, calls[i])
+	}
+	start := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if start {
+		go g.run()
+	}
+	if g.queued != nil {
+		g.queued()
+	}
+	var errs []error
+	for i, c := range calls {
+		var err error
+		select {
+		case err = <-c.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(items))
+			}
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
 // run flushes batches until the queue is empty.
 func (g *Group[T]) run() {
 	for {

@@ -232,3 +232,45 @@ func TestManyCallersEachGetTheirOwnResult(t *testing.T) {
 		t.Errorf("a batch held %d items, want at most %d", biggest, limit)
 	}
 }
+
+func TestSubmitAllPutsItsItemsInOneBatch(t *testing.T) {
+	var batches [][]int
+	g := New(0, func(items []int) []error { // only one flush runs at a time
+		batches = append(batches, slices.Clone(items))
+		errs := make([]error, len(items))
+		for i, it := range items {
+			errs[i] = failOdd(it)
+		}
+		return errs
+	})
+	items := []int{2, 3, 4, 5, 6}
+	errs := g.SubmitAll(context.Background(), items)
+	if len(batches) != 1 || !slices.Equal(batches[0], items) {
+		t.Fatalf("batches %v, want the items in one batch", batches)
+	}
+	if len(errs) != len(items) {
+		t.Fatalf("got %d results, want %d", len(errs), len(items))
+	}
+	for i, it := range items {
+		if want := failOdd(it); fmt.Sprint(errs[i]) != fmt.Sprint(want) {
+			t.Errorf("item %d: got %v, want %v", it, errs[i], want)
+		}
+	}
+	if errs := g.SubmitAll(context.Background(), []int{2, 4}); errs != nil {
+		t.Errorf("all succeeded: got %v, want nil", errs)
+	}
+}
+
+func TestSubmitAllRespectsTheLimit(t *testing.T) {
+	var sizes []int
+	g := New(3, func(items []int) []error {
+		sizes = append(sizes, len(items))
+		return nil
+	})
+	if errs := g.SubmitAll(context.Background(), []int{0, 2, 4, 6, 8, 10, 12}); errs != nil {
+		t.Fatalf("got %v, want nil", errs)
+	}
+	if !slices.Equal(sizes, []int{3, 3, 1}) {
+		t.Errorf("batch sizes %v, want [3 3 1]", sizes)
+	}
+}

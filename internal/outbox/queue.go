@@ -41,7 +41,7 @@ type Queue struct {
 	marks  *batch.Group[models.OutboxOutcome]
 }
 
-var _ mail.Queue = (*Queue)(nil)
+var _ mail.BatchQueue = (*Queue)(nil)
 
 // New returns the mail worker's view of st's outbox.
 func New(st *models.Store, opts Options) *Queue {
@@ -147,6 +147,26 @@ func (q *Queue) MarkRetry(ctx context.Context, id, owner string, next time.Time,
 // MarkDead gives up on a message.
 func (q *Queue) MarkDead(ctx context.Context, id, owner string, reason string) error {
 	return q.marks.Submit(ctx, models.OutboxOutcome{ID: id, Owner: owner, State: models.OutboxDead, Reason: reason})
+}
+
+// MarkAll records outcomes of owner together: they go into one transaction unless they
+// exceed its bound.
+func (q *Queue) MarkAll(ctx context.Context, owner string, outs []mail.Outcome) []error {
+	items := make([]models.OutboxOutcome, len(outs))
+	for i, o := range outs {
+		items[i] = models.OutboxOutcome{ID: o.ID, Owner: owner, Reason: o.Reason}
+		switch o.State {
+		case "sent":
+			items[i].State = models.OutboxSent
+		case "retry":
+			items[i].State, items[i].NextAttemptAt = models.OutboxPending, o.Next
+		case "dead":
+			items[i].State = models.OutboxDead
+		default:
+			items[i].State = models.OutboxState(o.State) // MarkOutbox refuses it
+		}
+	}
+	return q.marks.SubmitAll(ctx, items)
 }
 
 // record writes one batch of outcomes in one transaction. A failed transaction fails every
