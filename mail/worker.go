@@ -25,6 +25,10 @@ type Job struct {
 	// Data is the template data as JSON, decoded into the template's data
 	// struct (see NewData) before rendering.
 	Data json.RawMessage
+	// Values, when not nil, is the template data already decoded by the queue (a pointer of
+	// the template's data type, as NewData returns); the worker then uses it instead of Data.
+	// The worker sets its Discretion.
+	Values Data
 	// Attempts counts the attempts already made before this one.
 	Attempts int
 	// EnqueuedAt is when the job was written; optional. When set, a job
@@ -438,7 +442,9 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	if !ok {
 		return nil, "unknown template"
 	}
-	if len(j.Data) > 0 { // no data at all leaves the zero struct, which Validate judges
+	if j.Values != nil && j.Values.Template() == j.Template {
+		data = j.Values
+	} else if len(j.Data) > 0 { // no data at all leaves the zero struct, which Validate judges
 		if err := json.Unmarshal(j.Data, data); err != nil {
 			return nil, scrub("undecodable data: "+err.Error(), j.To)
 		}

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,12 +29,12 @@ func DelegateOfMailKey(key string) string {
 }
 
 // MailPrivacyOf returns the MailPrivacy of each message (in order), reading each conference and
-// delegate once.
+// delegate once; the delegates in one query, with their IDs as one argument on SQLite (see idList).
 func (s *Store) MailPrivacyOf(ctx context.Context, msgs []OutboxMessage) ([]MailPrivacy, error) {
 	out := make([]MailPrivacy, len(msgs))
 	var confIDs, delegateIDs []string
 	for _, m := range msgs {
-		if m.ConferenceID != nil {
+		if m.ConferenceID != nil && !slices.Contains(confIDs, *m.ConferenceID) { // a batch holds a few conferences
 			confIDs = append(confIDs, *m.ConferenceID)
 		}
 		if id := DelegateOfMailKey(m.IdempotencyKey); id != "" {
@@ -53,7 +54,8 @@ func (s *Store) MailPrivacyOf(ctx context.Context, msgs []OutboxMessage) ([]Mail
 	keys := map[string]string{}
 	if len(delegateIDs) > 0 {
 		var ds []Delegate
-		err := s.read(ctx).Select("id", "openpgp_key_sealed").Where("id IN ? AND openpgp_key_sealed IS NOT NULL", delegateIDs).Find(&ds).Error
+		in, list := s.idList(delegateIDs)
+		err := s.read(ctx).Select("id", "openpgp_key_sealed").Where("id IN "+in+" AND openpgp_key_sealed IS NOT NULL", list).Find(&ds).Error
 		if err != nil {
 			return nil, fmt.Errorf("mail privacy: %w", err)
 		}

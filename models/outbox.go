@@ -121,21 +121,28 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	return rows, nil
 }
 
-// claimSQL is the statement of ClaimOutbox and its arguments. On PostgreSQL the due rows are
-// locked and picked in a CTE, which runs once, so concurrent workers skip each other's rows.
+// claimSQL is the statement of ClaimOutbox and its arguments. The due rows are picked in two
+// ordered index scans that stop at the limit — the pending rows that are due, and the leased
+// rows whose lease ran out — rather than by one OR, which would read and sort every due row at
+// each claim. On PostgreSQL the rows are locked and picked in CTEs, which run once, so concurrent
+// workers skip each other's rows.
 func (s *Store) claimSQL(owner string, now, until time.Time, limit int) (string, []any) {
 	set := []any{OutboxSending, owner, until, now}
-	due := []any{OutboxPending, now, OutboxSending, now, limit}
-	const dueSQL = `SELECT id FROM outbox_messages
-		WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until < ?)
-		ORDER BY next_attempt_at LIMIT ?`
+	due := []any{OutboxPending, now, limit, OutboxSending, now, limit, limit}
+	const (
+		pending = `SELECT id, next_attempt_at FROM outbox_messages WHERE state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`
+		expired = `SELECT id, next_attempt_at FROM outbox_messages WHERE state = ? AND lease_until < ? ORDER BY next_attempt_at LIMIT ?`
+	)
 	if s.dialect == Postgres {
-		return `WITH due AS (` + dueSQL + ` FOR UPDATE SKIP LOCKED)
+		return `WITH pending AS (` + pending + ` FOR UPDATE SKIP LOCKED),
+		expired AS (` + expired + ` FOR UPDATE SKIP LOCKED),
+		due AS (SELECT id FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS u ORDER BY next_attempt_at LIMIT ?)
 		UPDATE outbox_messages AS m SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
 		FROM due WHERE m.id = due.id RETURNING m.*`, append(due, set...)
 	}
 	return `UPDATE outbox_messages SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
-		WHERE id IN (` + dueSQL + `) RETURNING *`, append(set, due...)
+		WHERE id IN (SELECT id FROM (SELECT * FROM (` + pending + `) UNION ALL SELECT * FROM (` + expired + `))
+		ORDER BY next_attempt_at LIMIT ?) RETURNING *`, append(set, due...)
 }
 
 func (s *Store) openOutbox(m *OutboxMessage) error {

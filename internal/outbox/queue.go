@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,28 +87,30 @@ func (q *Queue) Claim(ctx context.Context, owner string, limit int, lease time.D
 	return jobs, nil
 }
 
-// hydrate fills the Subject and Body of announcement jobs from their announcement. A job whose
-// announcement is gone keeps its data as is; the worker then dead-letters it as unrenderable.
+// announcementRow is the data an announcement's outbox row stores: the announcement data
+// without subject and body, and the announcement they come from.
+type announcementRow struct {
+	mail.AnnouncementData
+	Announcement string `json:"announcement_id"`
+}
+
+// hydrate fills the Subject and Body of announcement jobs from their announcement: it decodes
+// their data once, into the Values the worker renders. A job whose announcement is gone keeps
+// its data as is; the worker then dead-letters it as unrenderable.
 func (q *Queue) hydrate(ctx context.Context, jobs []mail.Job) error {
-	refs := map[int]map[string]any{}
-	seen := map[string]bool{}
+	refs := map[int]*announcementRow{}
 	var ids []string
 	for i, j := range jobs {
 		if j.Template != mail.TemplateAnnouncement {
 			continue
 		}
-		var data map[string]any
-		if json.Unmarshal(j.Data, &data) != nil {
+		row := new(announcementRow)
+		if json.Unmarshal(j.Data, row) != nil || row.Announcement == "" {
 			continue
 		}
-		id, _ := data["announcement_id"].(string)
-		if id == "" {
-			continue
-		}
-		refs[i] = data
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+		refs[i] = row
+		if !slices.Contains(ids, row.Announcement) { // a batch holds one or a few announcements
+			ids = append(ids, row.Announcement)
 		}
 	}
 	if len(refs) == 0 {
@@ -117,19 +120,14 @@ func (q *Queue) hydrate(ctx context.Context, jobs []mail.Job) error {
 	if err != nil {
 		return fmt.Errorf("claim: %w", err)
 	}
-	for i, data := range refs {
-		t, ok := texts[data["announcement_id"].(string)]
+	for i, row := range refs {
+		t, ok := texts[row.Announcement]
 		if !ok {
 			continue
 		}
-		delete(data, "announcement_id")
 		t = t.In(jobs[i].Lang) // each recipient reads their mail language's version
-		data["Subject"], data["Body"] = t.Subject, t.Body
-		raw, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("claim: %w", err)
-		}
-		jobs[i].Data = raw
+		row.Subject, row.Body = t.Subject, t.Body
+		jobs[i].Values = &row.AnnouncementData
 	}
 	return nil
 }

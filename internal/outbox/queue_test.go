@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -107,19 +106,16 @@ func TestClaimFillsAnnouncementsFromTheirText(t *testing.T) {
 			byID[j.ID] = j
 		}
 		for _, m := range filled {
-			var data map[string]any
-			if err := json.Unmarshal(byID[m.ID].Data, &data); err != nil {
-				t.Fatal(err)
-			}
-			if data["Subject"] != "Venue" || data["Body"] != "Meet at the old station." || data["Conference"] != "ZW26" || data["announcement_id"] != nil {
-				t.Errorf("announcement job data %v: want the announcement's subject and body in place of its ID", data)
+			data, ok := byID[m.ID].Values.(*mail.AnnouncementData)
+			if !ok || data.Subject != "Venue" || data.Body != "Meet at the old station." || data.Conference != "ZW26" {
+				t.Errorf("announcement job values %#v: want the announcement's subject and body with the row's data", byID[m.ID].Values)
 			}
 		}
-		if got := string(byID[missing.ID].Data); got != gone {
-			t.Errorf("job of a deleted announcement: got data %s, want it untouched %s", got, gone)
+		if got := string(byID[missing.ID].Data); got != gone || byID[missing.ID].Values != nil {
+			t.Errorf("job of a deleted announcement: got data %s and values %v, want the data untouched %s and no values", got, byID[missing.ID].Values, gone)
 		}
-		if got := string(byID[other.ID].Data); got != ref {
-			t.Errorf("confirmation job: got data %s, want it untouched %s", got, ref)
+		if got := string(byID[other.ID].Data); got != ref || byID[other.ID].Values != nil {
+			t.Errorf("confirmation job: got data %s and values %v, want it untouched %s and no values", got, byID[other.ID].Values, ref)
 		}
 	})
 }
@@ -224,6 +220,46 @@ func TestConcurrentOutcomesAreEachRecorded(t *testing.T) {
 		}
 		if got := counts(t, st, c); got[models.OutboxSent] != n/3 || got[models.OutboxPending] != n/3 || got[models.OutboxDead] != n/3 {
 			t.Errorf("counts %v, want %d of each of sent, pending and dead", got, n/3)
+		}
+	})
+}
+
+// MarkAll records sent, retried and dead outcomes together, and answers ErrConflict for the
+// one whose lease its owner lost.
+func TestMarkAllRecordsEachOutcome(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		c := conference(t, st)
+		enqueue(t, st, c, mail.TemplateDecision, `{}`, addresses("m", 4)...)
+		clk := fakeclock.New(st.Now().Add(time.Second))
+		first := outbox.New(st, outbox.Options{Now: clk.Now})
+		jobs, err := first.Claim(ctx, "first", 3, time.Minute)
+		if err != nil || len(jobs) != 3 {
+			t.Fatalf("first claim: %d jobs (%v), want 3", len(jobs), err)
+		}
+		other, err := outbox.New(st, outbox.Options{Now: clk.Now}).Claim(ctx, "second", 1, 3*time.Hour)
+		if err != nil || len(other) != 1 {
+			t.Fatalf("second claim: %d jobs (%v), want 1", len(other), err)
+		}
+		errs := first.MarkAll(ctx, "first", []mail.Outcome{
+			{ID: jobs[0].ID, State: "sent"},
+			{ID: jobs[1].ID, State: "retry", Next: clk.Now().Add(time.Hour), Reason: "451 busy"},
+			{ID: jobs[2].ID, State: "dead", Reason: "550 no such user"},
+			{ID: other[0].ID, State: "sent"}, // leased to "second"
+		})
+		if len(errs) != 4 || errs[0] != nil || errs[1] != nil || errs[2] != nil || !errors.Is(errs[3], models.ErrConflict) {
+			t.Fatalf("results %v, want nil, nil, nil, ErrConflict", errs)
+		}
+		if n := counts(t, st, c); n[models.OutboxSent] != 1 || n[models.OutboxPending] != 1 || n[models.OutboxDead] != 1 || n[models.OutboxSending] != 1 {
+			t.Errorf("counts %v, want 1 sent, 1 pending, 1 dead and 1 still leased", n)
+		}
+		clk.Advance(time.Hour + time.Second)
+		got, err := first.Claim(ctx, "first", 10, time.Minute)
+		if err != nil || len(got) != 1 || got[0].ID != jobs[1].ID || got[0].Attempts != 1 {
+			t.Fatalf("claim after the retry time: %+v (%v), want the retried job after 1 attempt", got, err)
+		}
+		if errs := first.MarkAll(ctx, "first", []mail.Outcome{{ID: got[0].ID, State: "sent"}}); errs != nil {
+			t.Errorf("got %v, want nil when every outcome is recorded", errs)
 		}
 	})
 }
