@@ -1,10 +1,12 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/textproto"
@@ -261,13 +263,39 @@ func (c *smtpConn) send(ctx context.Context, g *gomail.Message, env envelope) er
 		}
 		c.conn = conn
 	}
-	if err := c.conn.Send(env.from.Address, []string{env.to.Address}, g); err != nil {
+	if err := c.conn.Send(env.from.Address, []string{env.to.Address}, buffered{g}); err != nil {
 		c.drop(err)
 		return classify("send", err)
 	}
 	c.lastUsed = time.Now()
 	c.armIdleTimer()
 	return nil
+}
+
+// buffered writes a go-mail message into a pooled buffer first and then to the SMTP DATA writer
+// in one call: the same bytes, without the hundreds of small writes of the MIME writer going
+// through the dot-stuffing writer one by one.
+type buffered struct{ g *gomail.Message }
+
+var messageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledMessage bounds the buffers kept for reuse.
+const maxPooledMessage = 1 << 20
+
+// WriteTo writes the message to w.
+func (b buffered) WriteTo(w io.Writer) (int64, error) {
+	buf := messageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledMessage {
+			messageBuffers.Put(buf)
+		}
+	}()
+	if _, err := b.g.WriteTo(buf); err != nil {
+		return 0, err
+	}
+	n, err := w.Write(buf.Bytes())
+	return int64(n), err
 }
 
 // dial connects and greets the server. go-mail reads the server's greeting

@@ -107,7 +107,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	err := s.relaxedTx(ctx, func(tx *Store) error {
 		// One statement of fixed text: it selects the due rows, leases them and returns them.
 		query, args := tx.claimSQL(owner, now, now.Add(lease), limit)
-		return tx.write(ctx).Raw(query, args...).Scan(&rows).Error
+		return tx.write(tx.heldCtx(ctx)).Raw(query, args...).Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
@@ -184,6 +184,17 @@ func (s *Store) MarkOutboxRetry(ctx context.Context, id, owner string, next time
 // MarkOutboxDead gives up on a message, recording the reason for organisers.
 func (s *Store) MarkOutboxDead(ctx context.Context, id, owner string, reason string) error {
 	return s.finishOutbox(ctx, id, owner, map[string]any{"state": OutboxDead, "attempts": gormExpr("attempts + 1"), "last_error": truncate(reason, 500)})
+}
+
+// heldCtx is the context of a statement of relaxedTx's fn. On SQLite fn holds the one writer
+// connection and its write lock from the start, so a statement cannot wait for anyone: it runs
+// without ctx's cancellation, which spares the driver a goroutine per row read (go-sqlite3
+// watches a cancellable context while it steps). Elsewhere it is ctx.
+func (s *Store) heldCtx(ctx context.Context) context.Context {
+	if s.dialect == SQLite && s.inTx() {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // relaxedTx runs fn in a write transaction whose commit does not wait for the disk: on SQLite it
@@ -294,10 +305,14 @@ func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[s
 	now := s.now()
 	var held []string
 	in, list := s.idList(ids)
+	state := "state" // the rows are found by their IDs
+	if s.dialect == SQLite {
+		state = "+state" // not through the index on state, which SQLite's planner prefers to a list it cannot size
+	}
 	// Sign-in mails keep coarse times (see SignInGrain).
-	if err := s.write(ctx).Raw(`UPDATE outbox_messages SET state = ?, sent_at = `+s.mailTimeSQL()+`,
+	if err := s.write(s.heldCtx(ctx)).Raw(`UPDATE outbox_messages SET state = ?, sent_at = `+s.mailTimeSQL()+`,
 		attempts = attempts + 1, last_error = '', lease_owner = NULL, lease_until = NULL,
-		updated_at = `+s.mailTimeSQL()+` WHERE id IN `+in+` AND state = ? AND lease_owner = ? RETURNING id`,
+		updated_at = `+s.mailTimeSQL()+` WHERE id IN `+in+` AND `+state+` = ? AND lease_owner = ? RETURNING id`,
 		OutboxSent, signInTemplates, coarse(now), now, signInTemplates, coarse(now), now, list, OutboxSending, owner).Scan(&held).Error; err != nil {
 		return nil, err
 	}
