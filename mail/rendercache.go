@@ -23,10 +23,70 @@ type renderCache struct {
 	m  map[AnnouncementData]*skeleton
 }
 
-// skeleton is an announcement rendered with marks, or nil parts when it failed its check.
+// skeleton is an announcement rendered with marks, split at the marks, or not ok when it failed
+// its check.
 type skeleton struct {
-	ok bool
-	r  Rendered
+	ok                  bool
+	subject, text, html []piece
+}
+
+// piece is a literal followed by a mark (markName, markLink or markNone at the end).
+type piece struct {
+	lit  string
+	mark byte
+}
+
+const (
+	markNone byte = iota
+	markName
+	markLink
+)
+
+// split cuts s at every nameMark and linkMark.
+func split(s string) []piece {
+	var out []piece
+	for {
+		i, j := strings.Index(s, nameMark), strings.Index(s, linkMark)
+		switch {
+		case i < 0 && j < 0:
+			return append(out, piece{lit: s})
+		case j < 0 || (i >= 0 && i < j):
+			out = append(out, piece{lit: s[:i], mark: markName})
+			s = s[i+len(nameMark):]
+		default:
+			out = append(out, piece{lit: s[:j], mark: markLink})
+			s = s[j+len(linkMark):]
+		}
+	}
+}
+
+// join puts name and link in place of the marks of pieces, in one allocation.
+func join(pieces []piece, name, link string) string {
+	if len(pieces) == 1 {
+		return pieces[0].lit
+	}
+	n := 0
+	for _, p := range pieces {
+		n += len(p.lit)
+		switch p.mark {
+		case markName:
+			n += len(name)
+		case markLink:
+			n += len(link)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range pieces {
+		b.WriteString(p.lit)
+		switch p.mark {
+		case markName:
+			b.WriteString(name)
+		case markLink:
+			b.WriteString(link)
+		}
+	}
+	return b.String()
 }
 
 const (
@@ -69,7 +129,7 @@ func (c *renderCache) announcement(lang string, d *AnnouncementData) (Rendered, 
 	if !s.ok {
 		return Rendered{}, false
 	}
-	return fill(s.r, d.Name, d.UnsubscribeURL), true
+	return s.fill(d.Name, d.UnsubscribeURL), true
 }
 
 // build renders the skeleton of key and checks it against a rendering of probe values.
@@ -81,24 +141,24 @@ func (c *renderCache) build(lang string, key AnnouncementData) *skeleton {
 	probe := key
 	probe.Name, probe.UnsubscribeURL = markIf(key.Name, nameProbe), markIf(key.UnsubscribeURL, linkProbe)
 	want, err := c.t.Render(TemplateAnnouncement, lang, &probe)
-	if err != nil || fill(r, probe.Name, probe.UnsubscribeURL) != want {
+	if err != nil {
 		return &skeleton{}
 	}
-	return &skeleton{ok: true, r: r}
+	s := &skeleton{ok: true, subject: split(r.Subject), text: split(r.Text), html: split(r.HTML)}
+	if s.fill(probe.Name, probe.UnsubscribeURL) != want {
+		return &skeleton{}
+	}
+	return s
 }
 
 // fill puts name and link in place of the marks: as they are in subject and text, escaped as
 // html/template escapes text in the HTML.
-func fill(r Rendered, name, link string) Rendered {
-	plain := func(s string) string {
-		return strings.ReplaceAll(strings.ReplaceAll(s, nameMark, name), linkMark, link)
-	}
+func (s *skeleton) fill(name, link string) Rendered {
 	escaped := name
 	if strings.ContainsAny(name, "<>&'\"+\x00") {
 		escaped = escapeText(name)
 	}
-	html := strings.ReplaceAll(strings.ReplaceAll(r.HTML, nameMark, escaped), linkMark, link)
-	return Rendered{Subject: plain(r.Subject), Text: plain(r.Text), HTML: html}
+	return Rendered{Subject: join(s.subject, name, link), Text: join(s.text, name, link), HTML: join(s.html, escaped, link)}
 }
 
 // escapeText escapes s exactly as html/template escapes a value in text context ("+" included).
