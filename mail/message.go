@@ -15,7 +15,8 @@ import (
 type Message struct {
 	From, To, Subject, Text, HTML, MessageID string // MessageID like "<uuid@domain>"
 
-	encrypted, boundary string // the multipart/encrypted body after Encrypt, and its boundary
+	encrypted, boundary string   // the multipart/encrypted body after Encrypt, and its boundary
+	checked             *checked // what envelope last validated, to skip validating it again
 	// ListUnsubscribe is a one-click unsubscribe link (RFC 8058): when set, the message carries
 	// List-Unsubscribe: <link> and List-Unsubscribe-Post: List-Unsubscribe=One-Click.
 	ListUnsubscribe string
@@ -66,8 +67,31 @@ type envelope struct {
 	from, to *netmail.Address
 }
 
-// envelope validates m and returns its parsed sender and recipient.
+// checked is a message's fields as envelope validated them, and its result.
+type checked struct {
+	from, to, subject, messageID string
+	body                         bool // the text or the encrypted body was not blank
+	env                          envelope
+}
+
+// envelope validates m and returns its parsed sender and recipient. The fields are exported
+// and may change after Compose, so every use validates them — unless they are the very values
+// validated last time.
 func (m *Message) envelope() (envelope, error) {
+	if c := m.checked; c != nil && c.from == m.From && c.to == m.To && c.subject == m.Subject && c.messageID == m.MessageID &&
+		c.body == (strings.TrimSpace(m.Text) != "" || m.encrypted != "") {
+		return c.env, nil
+	}
+	env, err := m.validate()
+	if err != nil {
+		return envelope{}, err
+	}
+	m.checked = &checked{from: m.From, to: m.To, subject: m.Subject, messageID: m.MessageID, body: true, env: env}
+	return env, nil
+}
+
+// validate does the work of envelope.
+func (m *Message) validate() (envelope, error) {
 	for _, h := range []struct{ name, value string }{
 		{"from", m.From}, {"to", m.To}, {"subject", m.Subject}, {"message-id", m.MessageID},
 	} {
