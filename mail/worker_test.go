@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	netmail "net/mail"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -365,5 +366,56 @@ func TestBackoff(t *testing.T) {
 	}
 	if d := Backoff(3, nil); d < time.Second || d > 2*time.Minute {
 		t.Errorf("Backoff(3, nil) = %v, want within [1s, 2m]", d)
+	}
+}
+
+// TestWorkerRunClaimsTheNextBatchWhileSending holds the last message of the first batch at the
+// server until the worker has claimed the second batch: that happens only if Run claims ahead
+// while it sends. Every job is then delivered once.
+func TestWorkerRunClaimsTheNextBatchWhileSending(t *testing.T) {
+	const batch, jobs = 4, 9
+	e := newWorkerEnv(t, WorkerConfig{Batch: batch, Concurrency: 1, PollInterval: time.Hour})
+	sent, claims := make(chan string, jobs), make(chan int, 16)
+	e.q.sent, e.q.claims = sent, claims
+	for i := range jobs {
+		e.q.add(confirmJob(t, i+1))
+	}
+	bound, stop := context.WithTimeout(context.Background(), 20*time.Second) // a bound on failure only
+	defer stop()
+	accepted, claimedAhead := 0, atomic.Bool{}
+	e.srv.AfterAccept(func(smtptest.Received) {
+		if accepted++; accepted != batch {
+			return
+		}
+		for seen := 0; seen < 2; seen++ { // the first batch's claim, then the next one
+			select {
+			case <-claims:
+			case <-bound.Done():
+				return
+			}
+		}
+		claimedAhead.Store(true)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.w.Run(ctx) }()
+	got := map[string]int{}
+	for range jobs {
+		select {
+		case id := <-sent:
+			got[id]++
+		case <-bound.Done():
+			t.Fatalf("delivered %d jobs, want %d (claimed ahead: %v)", len(got), jobs, claimedAhead.Load())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if !claimedAhead.Load() {
+		t.Error("the second batch was not claimed while the first one was being sent")
+	}
+	if len(got) != jobs || len(e.srv.Messages()) != jobs {
+		t.Errorf("recorded %d jobs and the server has %d messages, want %d each", len(got), len(e.srv.Messages()), jobs)
 	}
 }
