@@ -211,11 +211,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// claimed is one claimed batch: its jobs and the time the claim started.
+// claimed is one claimed batch: its jobs and the time after which none of them may be started.
 type claimed struct {
-	jobs  []Job
-	start time.Time
-	err   error
+	jobs   []Job
+	cutoff time.Time
+	err    error
 }
 
 // claim leases one batch.
@@ -225,15 +225,19 @@ func (w *Worker) claim(ctx context.Context) claimed {
 	if err != nil {
 		return claimed{err: fmt.Errorf("mail: claim: %w", err)}
 	}
-	return claimed{jobs: jobs, start: start}
+	// Stop starting jobs well before the lease ends, so that no other
+	// worker can claim a job this one is still sending.
+	return claimed{jobs: jobs, cutoff: start.Add(w.cfg.Lease * 3 / 4)}
 }
 
 // drain claims and processes batches until a claim comes back short of a full batch, ctx ends or
-// something fails. While the senders work through the last quarter of a full batch, the next
-// batch is claimed, so that claiming does not leave the senders idle; and outcomes are recorded
-// while the next batches are sent. It returns once every outcome is recorded.
+// something fails. The senders go from one batch to the next without waiting for the slowest
+// job of a batch; while the last quarter of a full batch is being handed out, the next batch is
+// claimed, so that claiming does not leave the senders idle; and outcomes are recorded while
+// the next batches are sent. It returns once every outcome is recorded.
 func (w *Worker) drain(ctx context.Context) error {
 	rec := w.newRecorder(ctx)
+	p := w.startSenders(ctx, rec, w.cfg.Concurrency)
 	c := w.claim(ctx)
 	for c.err == nil && len(c.jobs) > 0 && ctx.Err() == nil {
 		var next chan claimed
@@ -244,12 +248,13 @@ func (w *Worker) drain(ctx context.Context) error {
 		if len(c.jobs) < w.cfg.Batch {
 			prefetch = nil // nothing more is due now
 		}
-		w.sendBatch(ctx, c, rec, prefetch)
+		p.feed(ctx, c, prefetch)
 		if next == nil {
 			break
 		}
 		c = <-next
 	}
+	p.stop()
 	return errors.Join(c.err, rec.wait())
 }
 
@@ -262,49 +267,63 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return 0, c.err
 	}
 	rec := w.newRecorder(ctx)
-	n := w.sendBatch(ctx, c, rec, nil)
-	return n, rec.wait()
+	p := w.startSenders(ctx, rec, min(w.cfg.Concurrency, len(c.jobs)))
+	p.feed(ctx, c, nil)
+	return p.stop(), rec.wait()
 }
 
-// sendBatch processes the jobs of c with the configured number of senders and hands their
-// outcomes to rec; it returns once every job is processed (not yet recorded), with how many
-// were. When prefetch is not nil it is called once, when the last quarter of the jobs is
-// being handed out.
-func (w *Worker) sendBatch(ctx context.Context, c claimed, rec *recorder, prefetch func()) int {
-	// Stop starting jobs well before the lease ends, so that no other
-	// worker can claim a job this one is still sending.
-	cutoff := c.start.Add(w.cfg.Lease * 3 / 4)
-	var (
-		count atomic.Int64
-		wg    sync.WaitGroup
-	)
-	ch := make(chan Job)
-	for range min(w.cfg.Concurrency, len(c.jobs)) {
-		wg.Go(func() {
-			for j := range ch {
-				if o, ok := w.process(ctx, j, cutoff); ok {
+// task is a job handed to a sender, with the time after which it must not be started.
+type task struct {
+	job    Job
+	cutoff time.Time
+}
+
+// senders are the goroutines that process jobs and hand their outcomes to a recorder.
+type senders struct {
+	ch    chan task
+	wg    sync.WaitGroup
+	count atomic.Int64 // jobs processed
+}
+
+// startSenders starts n senders.
+func (w *Worker) startSenders(ctx context.Context, rec *recorder, n int) *senders {
+	p := &senders{ch: make(chan task)}
+	for range n {
+		p.wg.Go(func() {
+			for t := range p.ch {
+				if o, ok := w.process(ctx, t.job, t.cutoff); ok {
 					rec.add(o)
-					count.Add(1)
+					p.count.Add(1)
 				}
 			}
 		})
 	}
+	return p
+}
+
+// feed hands the jobs of c to the senders and returns once the last one is taken (or ctx
+// ends). When prefetch is not nil it is called once, when the last quarter of the jobs is
+// being handed out.
+func (p *senders) feed(ctx context.Context, c claimed, prefetch func()) {
 	rest := len(c.jobs) / 4
-feed:
 	for i, j := range c.jobs {
 		if prefetch != nil && len(c.jobs)-i <= rest {
 			prefetch()
 			prefetch = nil
 		}
 		select {
-		case ch <- j:
+		case p.ch <- task{job: j, cutoff: c.cutoff}:
 		case <-ctx.Done():
-			break feed
+			return
 		}
 	}
-	close(ch)
-	wg.Wait()
-	return int(count.Load())
+}
+
+// stop waits for the senders to finish their jobs and returns how many they processed.
+func (p *senders) stop() int {
+	close(p.ch)
+	p.wg.Wait()
+	return int(p.count.Load())
 }
 
 // outcome is a processed job whose result waits to be recorded.
