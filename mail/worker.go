@@ -272,10 +272,12 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return p.stop(), rec.wait()
 }
 
-// task is a job handed to a sender, with the time after which it must not be started.
+// task is a job handed to a sender, with the time after which it must not be started and the
+// count of its batch's jobs not processed yet.
 type task struct {
 	job    Job
 	cutoff time.Time
+	left   *atomic.Int64
 }
 
 // senders are the goroutines that process jobs and hand their outcomes to a recorder.
@@ -295,6 +297,9 @@ func (w *Worker) startSenders(ctx context.Context, rec *recorder, n int) *sender
 					rec.add(o)
 					p.count.Add(1)
 				}
+				if t.left.Add(-1) == 0 {
+					rec.flushPending() // the batch's outcomes are recorded within its lease
+				}
 			}
 		})
 	}
@@ -306,14 +311,17 @@ func (w *Worker) startSenders(ctx context.Context, rec *recorder, n int) *sender
 // being handed out.
 func (p *senders) feed(ctx context.Context, c claimed, prefetch func()) {
 	rest := len(c.jobs) / 4
+	left := new(atomic.Int64)
+	left.Store(int64(len(c.jobs)))
 	for i, j := range c.jobs {
 		if prefetch != nil && len(c.jobs)-i <= rest {
 			prefetch()
 			prefetch = nil
 		}
 		select {
-		case p.ch <- task{job: j, cutoff: c.cutoff}:
+		case p.ch <- task{job: j, cutoff: c.cutoff, left: left}:
 		case <-ctx.Done():
+			left.Add(int64(i - len(c.jobs))) // the jobs not handed out are left for their lease to expire
 			return
 		}
 	}
@@ -336,7 +344,9 @@ type outcome struct {
 }
 
 // recorder collects outcomes and records them in groups of markGroup, each group by one
-// goroutine while the senders go on, at most maxMarking outcomes at a time. The Mark calls run
+// goroutine while the senders go on, at most maxMarking outcomes at a time; and what is pending
+// whenever the last job of a batch is processed, so that no outcome waits for the next batch
+// (under a rate limit, past its lease). The Mark calls run
 // even after ctx is cancelled, so that a shutdown right after a send does not cause a duplicate.
 type recorder struct {
 	w       *Worker
@@ -391,13 +401,18 @@ func (r *recorder) flush(group []outcome) {
 	})
 }
 
-// wait records what is pending and returns once every outcome is recorded, with their errors.
-func (r *recorder) wait() error {
+// flushPending starts recording the outcomes pending, however few.
+func (r *recorder) flushPending() {
 	r.mu.Lock()
 	group := r.pending
 	r.pending = nil
 	r.mu.Unlock()
 	r.flush(group)
+}
+
+// wait records what is pending and returns once every outcome is recorded, with their errors.
+func (r *recorder) wait() error {
+	r.flushPending()
 	r.groups.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()

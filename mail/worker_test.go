@@ -419,3 +419,57 @@ func TestWorkerRunClaimsTheNextBatchWhileSending(t *testing.T) {
 		t.Errorf("recorded %d jobs and the server has %d messages, want %d each", len(got), len(e.srv.Messages()), jobs)
 	}
 }
+
+// TestWorkerRecordsEachBatchWhenItEnds holds the one message of the second batch at the server
+// until the first batch's outcomes are recorded: they must not wait for later outcomes to fill a
+// group, which under a rate limit could outlast their lease.
+func TestWorkerRecordsEachBatchWhenItEnds(t *testing.T) {
+	const batch = 4
+	e := newWorkerEnv(t, WorkerConfig{Batch: batch, Concurrency: 2, PollInterval: time.Hour})
+	sent := make(chan string, batch+1)
+	e.q.sent = sent
+	for i := range batch + 1 {
+		e.q.add(confirmJob(t, i+1))
+	}
+	bound, stop := context.WithTimeout(context.Background(), 20*time.Second) // a bound on failure only
+	defer stop()
+	var recordedFirst atomic.Bool
+	held := make(chan struct{})
+	e.srv.AfterAccept(func(r smtptest.Received) {
+		if r.To[0] != "delegate005@example.net" {
+			return
+		}
+		defer close(held)
+		for range batch {
+			select {
+			case <-sent:
+			case <-bound.Done():
+				return
+			}
+		}
+		recordedFirst.Store(true)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.w.Run(ctx) }()
+	select {
+	case <-held:
+	case <-bound.Done():
+		t.Fatal("the second batch never reached the server")
+	}
+	select {
+	case id := <-sent:
+		if id != "job-005" {
+			t.Errorf("recorded %s, want job-005 last", id)
+		}
+	case <-bound.Done():
+		t.Fatal("the second batch was not recorded")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if !recordedFirst.Load() {
+		t.Error("the first batch was not recorded before the second one was delivered")
+	}
+}
