@@ -232,9 +232,9 @@ func (w *Worker) claim(ctx context.Context) claimed {
 
 // drain claims and processes batches until a claim comes back short of a full batch, ctx ends or
 // something fails. The senders go from one batch to the next without waiting for the slowest
-// job of a batch; while the last quarter of a full batch is being handed out, the next batch is
-// claimed, so that claiming does not leave the senders idle; and outcomes are recorded while
-// the next batches are sent. It returns once every outcome is recorded.
+// job of a batch; once they have taken half of a full batch, the next batch
+// is claimed, so that claiming does not leave them idle; and outcomes are recorded while the
+// next batches are sent. It returns once every outcome is recorded.
 func (w *Worker) drain(ctx context.Context) error {
 	rec := w.newRecorder(ctx)
 	p := w.startSenders(ctx, rec, w.cfg.Concurrency)
@@ -280,19 +280,31 @@ type task struct {
 	left   *atomic.Int64
 }
 
-// senders are the goroutines that process jobs and hand their outcomes to a recorder.
+// senders are the goroutines that process jobs and hand their outcomes to a recorder. They take
+// their jobs from a queue that receives whole batches, so that a sender waits only when the
+// queue is empty, not for each job.
 type senders struct {
-	ch    chan task
-	wg    sync.WaitGroup
-	count atomic.Int64 // jobs processed
+	mu     sync.Mutex
+	more   sync.Cond // signalled when tasks arrive or the queue closes
+	tasks  []task
+	closed bool
+	lowAt  int           // when the queue falls to this length (if > 0), low receives
+	low    chan struct{} // capacity 1
+	wg     sync.WaitGroup
+	count  atomic.Int64 // jobs processed
 }
 
 // startSenders starts n senders.
 func (w *Worker) startSenders(ctx context.Context, rec *recorder, n int) *senders {
-	p := &senders{ch: make(chan task)}
+	p := &senders{low: make(chan struct{}, 1)}
+	p.more.L = &p.mu
 	for range n {
 		p.wg.Go(func() {
-			for t := range p.ch {
+			for {
+				t, ok := p.next()
+				if !ok {
+					return
+				}
 				if o, ok := w.process(ctx, t.job, t.cutoff); ok {
 					rec.add(o)
 					p.count.Add(1)
@@ -306,30 +318,64 @@ func (w *Worker) startSenders(ctx context.Context, rec *recorder, n int) *sender
 	return p
 }
 
-// feed hands the jobs of c to the senders and returns once the last one is taken (or ctx
-// ends). When prefetch is not nil it is called once, when the last quarter of the jobs is
-// being handed out.
-func (p *senders) feed(ctx context.Context, c claimed, prefetch func()) {
-	rest := len(c.jobs) / 4
-	left := new(atomic.Int64)
-	left.Store(int64(len(c.jobs)))
-	for i, j := range c.jobs {
-		if prefetch != nil && len(c.jobs)-i <= rest {
-			prefetch()
-			prefetch = nil
-		}
+// next takes the next task, waiting while the queue is empty; false once it is closed and empty.
+func (p *senders) next() (task, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.tasks) == 0 && !p.closed {
+		p.more.Wait()
+	}
+	if len(p.tasks) == 0 {
+		return task{}, false
+	}
+	t := p.tasks[0]
+	p.tasks[0] = task{}
+	p.tasks = p.tasks[1:]
+	if p.lowAt > 0 && len(p.tasks) <= p.lowAt {
+		p.lowAt = 0
 		select {
-		case p.ch <- task{job: j, cutoff: c.cutoff, left: left}:
-		case <-ctx.Done():
-			left.Add(int64(i - len(c.jobs))) // the jobs not handed out are left for their lease to expire
-			return
+		case p.low <- struct{}{}:
+		default: // a signal nobody took is still there
 		}
 	}
+	return t, true
 }
 
-// stop waits for the senders to finish their jobs and returns how many they processed.
+// feed queues the jobs of c for the senders. When prefetch is not nil, feed calls it once the
+// senders have taken half of the jobs (or ctx ends), and returns then; else
+// it returns at once.
+func (p *senders) feed(ctx context.Context, c claimed, prefetch func()) {
+	left := new(atomic.Int64)
+	left.Store(int64(len(c.jobs)))
+	rest := len(c.jobs) / 2
+	p.mu.Lock()
+	for _, j := range c.jobs {
+		p.tasks = append(p.tasks, task{job: j, cutoff: c.cutoff, left: left})
+	}
+	if prefetch != nil && rest > 0 {
+		p.lowAt = rest
+	}
+	p.mu.Unlock()
+	p.more.Broadcast()
+	if prefetch == nil {
+		return
+	}
+	if rest > 0 {
+		select {
+		case <-p.low:
+		case <-ctx.Done():
+			return // the senders leave the jobs not started for their lease to expire
+		}
+	}
+	prefetch()
+}
+
+// stop waits for the senders to finish the queued jobs and returns how many they processed.
 func (p *senders) stop() int {
-	close(p.ch)
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.more.Broadcast()
 	p.wg.Wait()
 	return int(p.count.Load())
 }
