@@ -34,6 +34,7 @@ RUN --mount=type=cache,target=/root/go/pkg/mod,id=zw-gomod \
         -o /out/zimmerwald ./cmd/zimmerwald
 
 FROM ${RUNTIME_IMAGE}
+ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 zimmerwald \
