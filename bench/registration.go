@@ -99,19 +99,27 @@ func benchRegistrationPostgres(scale float64) error {
 		return err
 	}
 	defer c.close()
-	client := newClient(clients)
-	cpu0 := c.cpu()
-	res := load(client, n, clients, func(i int) *http.Request {
-		base := c.bases[i%len(c.bases)]
-		req, _ := http.NewRequest("POST", base+"/api/v1/conferences/"+c.conf.Slug+"/delegates", bytes.NewReader(registrationBody(i, c.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	targets := make([]string, len(c.bases))
+	for i, base := range c.bases {
+		targets[i] = base + "/api/v1/conferences/" + c.conf.Slug + "/delegates"
+	}
+	cpu0, self0 := c.cpu(), cpuTime()
+	pg0, _ := backendCPU(c.dbURL)
+	res, err := loadJSON(targets, n, clients, func(i int) []byte { return registrationBody(i, c.org.ID) })
+	if err != nil {
+		return err
+	}
 	cpu := (c.cpu() - cpu0) / time.Duration(n)
+	self := (cpuTime() - self0) / time.Duration(n)
+	pg1, pgOK := backendCPU(c.dbURL)
 	rss := c.peakRSS()
 	fmt.Printf("  2 serve processes on PostgreSQL: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v, peak RSS %.0f and %.0f MB\n",
 		n, res.Elapsed.Round(time.Millisecond), res.Status, res.Errors, res.P50, res.P99, rss[0], rss[1])
-	fmt.Printf("  CPU of the serve processes per registration (mail workers included, %d confirmations sent meanwhile): %v\n", sink.count.Load(), cpu.Round(time.Microsecond))
+	fmt.Printf("  CPU per registration: serve processes %v (mail workers included, %d confirmations sent meanwhile), load generator %v\n",
+		cpu.Round(time.Microsecond), sink.count.Load(), self.Round(time.Microsecond))
+	if pgOK {
+		fmt.Printf("  CPU per registration of their PostgreSQL backends: %v\n", (cpuSince(pg0, pg1) / time.Duration(n)).Round(time.Microsecond))
+	}
 	accepted := float64(res.Status[http.StatusAccepted]) / res.Elapsed.Seconds()
 	verdict("registrations/s, 2 processes", fmt.Sprintf("%.0f/s", accepted), "≥ 2500/s", accepted >= 2500)
 	verdict("p99 latency", res.P99.Round(100*time.Microsecond).String(), "≤ 100ms", res.P99 <= 100*time.Millisecond)

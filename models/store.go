@@ -79,6 +79,11 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	}
 	if opts.DatabaseURL != "" {
 		pg := *cfg
+		// pgx prepares each statement once per connection and keeps it (its statement cache).
+		// GORM's own preparation would add nothing outside transactions and, inside one,
+		// prepare, execute and close every statement again: a round trip and a parse more per
+		// statement.
+		pg.PrepareStmt = false
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: opts.DatabaseURL}), &pg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
