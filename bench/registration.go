@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -27,13 +26,11 @@ func benchRegistration(scale float64) error {
 		return err
 	}
 	defer in.close()
-	client := newClient(clients)
-	path := in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")
-	ours := load(client, n, clients, func(i int) *http.Request {
-		req, _ := http.NewRequest("POST", path, bytes.NewReader(registrationBody(i, in.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	body := func(i int) []byte { return registrationBody(i, in.org.ID) }
+	ours, err := loadJSON([]string{in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")}, n, clients, body)
+	if err != nil {
+		return err
+	}
 	peak, _ := rssMB()
 
 	naive, err := startNaive()
@@ -41,11 +38,10 @@ func benchRegistration(scale float64) error {
 		return err
 	}
 	defer naive.close()
-	base := load(client, n, clients, func(i int) *http.Request {
-		req, _ := http.NewRequest("POST", naive.base+"/register", bytes.NewReader(registrationBody(i, in.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	base, err := loadJSON([]string{naive.base + "/register"}, n, clients, body)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("  zimmerwald: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, ours.Elapsed.Round(time.Millisecond), ours.Status, ours.Errors, ours.P50, ours.P99)
 	fmt.Printf("  naive gin+gorm: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, base.Elapsed.Round(time.Millisecond), base.Status, base.Errors, base.P50, base.P99)
 	accepted := float64(ours.Status[http.StatusAccepted]) / ours.Elapsed.Seconds()
@@ -89,7 +85,7 @@ func fsyncRate(dir string) (float64, error) {
 // confirmations to a local SMTP server as a deployment sends them to its relay.
 func benchRegistrationPostgres(scale float64) error {
 	n, clients := int(10000*scale), 64
-	sink, err := startSink()
+	sink, err := startRelay()
 	if err != nil {
 		return err
 	}
