@@ -1,9 +1,11 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -197,6 +199,9 @@ func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []
 	if len(fresh) == 0 {
 		return nil
 	}
+	// Rows in the order of their unique key: two batches that share an address (two processes, or
+	// two batches of one process on PostgreSQL) then wait for each other rather than deadlock.
+	slices.SortFunc(fresh, func(a, b *Delegate) int { return bytes.Compare(a.EmailIndex, b.EmailIndex) })
 	res := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "email_index"}}, DoNothing: true}).
 		CreateInBatches(fresh, 100)
 	if res.Error != nil {

@@ -62,6 +62,10 @@ type Store struct {
 	voters *batch.Group[*VoteCast]
 }
 
+// postgresRegistrationBatches is how many batches of registrations a process commits at once on
+// PostgreSQL: while one batch waits for its commit, the next is written. (SQLite has one writer.)
+const postgresRegistrationBatches = 2
+
 // Open connects to the database described by opts. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	cfg := &gorm.Config{
@@ -96,6 +100,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		s.w, s.r, s.dialect, s.closers = db, db, Postgres, []*sql.DB{sqlDB}
+		s.registrar.Parallel(postgresRegistrationBatches)
 		return s, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.SQLitePath), 0o700); err != nil {
