@@ -16,6 +16,14 @@ type result struct {
 	Status   map[int]int
 	Errors   int // transport errors
 	P50, P99 time.Duration
+	P90, Max time.Duration
+}
+
+// setLatencies sorts the latencies of a run and keeps its percentiles.
+func (r *result) setLatencies(lat []time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	n := len(lat)
+	r.P50, r.P90, r.P99, r.Max = lat[n/2], lat[n*9/10], lat[n*99/100], lat[n-1]
 }
 
 // PerSecond is the throughput of the run.
@@ -86,9 +94,7 @@ func load(client *http.Client, n, clients int, mk func(i int) *http.Request) res
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	res.P50 = lat[n/2]
-	res.P99 = lat[n*99/100]
+	res.setLatencies(lat)
 	return res
 }
 

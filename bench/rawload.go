@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -98,9 +97,7 @@ func loadJSON(targets []string, n, clients int, body func(i int) []byte) (result
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	res.P50 = lat[n/2]
-	res.P99 = lat[n*99/100]
+	res.setLatencies(lat)
 	return res, nil
 }
 

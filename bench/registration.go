@@ -109,8 +109,10 @@ func benchRegistrationPostgres(scale float64) error {
 	self := (cpuTime() - self0) / time.Duration(n)
 	pg1, pgOK := backendCPU(c.dbURL)
 	rss := c.peakRSS()
-	fmt.Printf("  2 serve processes on PostgreSQL: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v, peak RSS %.0f and %.0f MB\n",
-		n, res.Elapsed.Round(time.Millisecond), res.Status, res.Errors, res.P50, res.P99, rss[0], rss[1])
+	fmt.Printf("  2 serve processes on PostgreSQL: %d requests in %v, statuses %v, transport errors %d, peak RSS %.0f and %.0f MB\n",
+		n, res.Elapsed.Round(time.Millisecond), res.Status, res.Errors, rss[0], rss[1])
+	fmt.Printf("  latency: p50 %v, p90 %v, p99 %v, max %v\n", res.P50.Round(100*time.Microsecond), res.P90.Round(100*time.Microsecond),
+		res.P99.Round(100*time.Microsecond), res.Max.Round(100*time.Microsecond))
 	fmt.Printf("  CPU per registration: serve processes %v (mail workers included, %d confirmations sent meanwhile), load generator %v\n",
 		cpu.Round(time.Microsecond), sink.count.Load(), self.Round(time.Microsecond))
 	if pgOK {
