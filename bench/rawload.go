@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/url"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -32,73 +30,43 @@ func loadJSON(targets []string, n, clients int, body func(i int) []byte) (result
 		}
 		ts[i] = target{u.Host, u.RequestURI()}
 	}
-	lat := make([]time.Duration, n)
-	var next atomic.Int64
-	var mu sync.Mutex
-	res := result{N: n, Status: map[int]int{}}
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range clients {
-		wg.Go(func() {
-			conns := make([]*rawConn, len(ts))
-			defer func() {
-				for _, c := range conns {
-					if c != nil {
-						c.Close()
-					}
+	return closedLoop(n, clients, func() (func(int) (int, error), func()) {
+		conns := make([]*rawConn, len(ts))
+		var req []byte
+		do := func(i int) (int, error) {
+			k := i % len(ts)
+			b := body(i)
+			req = append(req[:0], "POST "...)
+			req = append(req, ts[k].path...)
+			req = append(req, " HTTP/1.1\r\nHost: "...)
+			req = append(req, ts[k].host...)
+			req = append(req, "\r\nContent-Type: application/json\r\nContent-Length: "...)
+			req = strconv.AppendInt(req, int64(len(b)), 10)
+			req = append(req, "\r\n\r\n"...)
+			req = append(req, b...)
+			if conns[k] == nil {
+				c, err := dialRaw(ts[k].host)
+				if err != nil {
+					return 0, err
 				}
-			}()
-			local, errs := map[int]int{}, 0
-			var req []byte
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					break
-				}
-				k := i % len(ts)
-				b := body(i)
-				req = append(req[:0], "POST "...)
-				req = append(req, ts[k].path...)
-				req = append(req, " HTTP/1.1\r\nHost: "...)
-				req = append(req, ts[k].host...)
-				req = append(req, "\r\nContent-Type: application/json\r\nContent-Length: "...)
-				req = strconv.AppendInt(req, int64(len(b)), 10)
-				req = append(req, "\r\n\r\n"...)
-				req = append(req, b...)
-				t0 := time.Now()
-				if conns[k] == nil {
-					c, err := dialRaw(ts[k].host)
-					if err != nil {
-						errs++
-						lat[i] = time.Since(t0)
-						continue
-					}
-					conns[k] = c
-				}
-				status, keep, err := conns[k].roundTrip(req)
-				lat[i] = time.Since(t0)
-				if err == nil {
-					local[status]++
-				} else {
-					errs++
-				}
-				if err != nil || !keep {
-					conns[k].Close()
-					conns[k] = nil
+				conns[k] = c
+			}
+			status, keep, err := conns[k].roundTrip(req)
+			if err != nil || !keep {
+				conns[k].Close()
+				conns[k] = nil
+			}
+			return status, err
+		}
+		done := func() {
+			for _, c := range conns {
+				if c != nil {
+					c.Close()
 				}
 			}
-			mu.Lock()
-			for k, v := range local {
-				res.Status[k] += v
-			}
-			res.Errors += errs
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	res.Elapsed = time.Since(start)
-	res.setLatencies(lat)
-	return res, nil
+		}
+		return do, done
+	}), nil
 }
 
 // rawConn is one kept-alive HTTP/1.1 connection of loadJSON.
