@@ -27,10 +27,12 @@ func benchRegistration(scale float64) error {
 	}
 	defer in.close()
 	body := func(i int) []byte { return registrationBody(i, in.org.ID) }
+	cpu0 := cpuTime()
 	ours, err := loadJSON([]string{in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")}, n, clients, body)
 	if err != nil {
 		return err
 	}
+	cpu := (cpuTime() - cpu0) / time.Duration(n)
 	peak, _ := rssMB()
 
 	naive, err := startNaive()
@@ -43,6 +45,7 @@ func benchRegistration(scale float64) error {
 		return err
 	}
 	fmt.Printf("  zimmerwald: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, ours.Elapsed.Round(time.Millisecond), ours.Status, ours.Errors, ours.P50, ours.P99)
+	fmt.Printf("  CPU per registration, server and load generator (one process): %v\n", cpu.Round(time.Microsecond))
 	fmt.Printf("  naive gin+gorm: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, base.Elapsed.Round(time.Millisecond), base.Status, base.Errors, base.P50, base.P99)
 	accepted := float64(ours.Status[http.StatusAccepted]) / ours.Elapsed.Seconds()
 	ratio := accepted / (float64(base.Status[http.StatusAccepted]) / base.Elapsed.Seconds())
