@@ -107,12 +107,21 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	}
 	var rows []OutboxMessage
 	err := s.relaxedTx(ctx, func(tx *Store) error {
-		var ids []string
-		err := tx.write(ctx).Raw(`SELECT id FROM outbox_messages
-			WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until < ?)
-			ORDER BY next_attempt_at LIMIT ?`+lock, OutboxPending, now, OutboxSending, now, limit).Scan(&ids).Error
-		if err != nil || len(ids) == 0 {
+		// Two plain queries rather than one with OR: each walks the index (state, next_attempt_at)
+		// in order and stops at its limit, where an OR made PostgreSQL read every row of both
+		// states, the delivered ones' dead versions included, and sort them.
+		var ids, due []string
+		err := tx.write(ctx).Raw(`SELECT id FROM outbox_messages WHERE state = ? AND lease_until < ?
+			ORDER BY next_attempt_at LIMIT ?`+lock, OutboxSending, now, limit).Scan(&ids).Error
+		if err != nil {
 			return err
+		}
+		if len(ids) < limit {
+			err = tx.write(ctx).Raw(`SELECT id FROM outbox_messages WHERE state = ? AND next_attempt_at <= ?
+				ORDER BY next_attempt_at LIMIT ?`+lock, OutboxPending, now, limit-len(ids)).Scan(&due).Error
+			if ids = append(ids, due...); err != nil || len(ids) == 0 {
+				return err
+			}
 		}
 		until := now.Add(lease)
 		if err := tx.write(ctx).Model(&OutboxMessage{}).Where("id IN ?", ids).
