@@ -16,6 +16,14 @@ type result struct {
 	Status   map[int]int
 	Errors   int // transport errors
 	P50, P99 time.Duration
+	P90, Max time.Duration
+}
+
+// setLatencies sorts the latencies of a run and keeps its percentiles.
+func (r *result) setLatencies(lat []time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	n := len(lat)
+	r.P50, r.P90, r.P99, r.Max = lat[n/2], lat[n*9/10], lat[n*99/100], lat[n-1]
 }
 
 // PerSecond is the throughput of the run.
@@ -46,35 +54,48 @@ func (r result) Unexpected(want int) int {
 
 // load sends n requests from `clients` concurrent clients (closed loop) and records latencies.
 func load(client *http.Client, n, clients int, mk func(i int) *http.Request) result {
+	return closedLoop(n, clients, func() (func(int) (int, error), func()) {
+		return func(i int) (int, error) {
+			resp, err := client.Do(mk(i))
+			if err != nil {
+				return 0, err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, nil
+		}, func() {}
+	})
+}
+
+// closedLoop runs n requests from `clients` concurrent clients, each sending its next request as
+// soon as the last one is answered, and records their statuses and latencies. newClient makes a
+// client: do sends request i and returns its status (an error is a transport error), and done
+// releases what the client holds.
+func closedLoop(n, clients int, newClient func() (do func(i int) (int, error), done func())) result {
 	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var mu sync.Mutex
 	res := result{N: n, Status: map[int]int{}}
 	var wg sync.WaitGroup
 	start := time.Now()
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := map[int]int{}
-			errs := 0
+	for range clients {
+		wg.Go(func() {
+			do, done := newClient()
+			defer done()
+			local, errs := map[int]int{}, 0
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					break
 				}
-				req := mk(i)
 				t0 := time.Now()
-				resp, err := client.Do(req)
+				status, err := do(i)
+				lat[i] = time.Since(t0)
 				if err != nil {
 					errs++
-					lat[i] = time.Since(t0)
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				lat[i] = time.Since(t0)
-				local[resp.StatusCode]++
+				local[status]++
 			}
 			mu.Lock()
 			for k, v := range local {
@@ -82,13 +103,11 @@ func load(client *http.Client, n, clients int, mk func(i int) *http.Request) res
 			}
 			res.Errors += errs
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	res.P50 = lat[n/2]
-	res.P99 = lat[n*99/100]
+	res.setLatencies(lat)
 	return res
 }
 

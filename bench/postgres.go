@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to create and drop the schema
 
@@ -33,10 +34,55 @@ func freshSchema(base string) (string, func(), error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema) // names the schema's backends for backendCPU
 	u.RawQuery = q.Encode()
+	backends[u.String()] = schema
 	drop := func() {
 		db.Exec("DROP SCHEMA " + schema + " CASCADE")
 		db.Close()
 	}
 	return u.String(), drop, nil
+}
+
+// backends maps the URLs made by freshSchema to their schema, which is also the
+// application_name of their connections.
+var backends = map[string]string{}
+
+// backendCPU returns the CPU time (user and system) used so far by the PostgreSQL backends
+// serving dbURL (a URL from freshSchema), by process ID, and false when they cannot be read:
+// PostgreSQL runs on another machine or in another PID namespace. A backend that ends between
+// two readings is missed; the bench's pools keep theirs open for the whole run.
+func backendCPU(dbURL string) (map[int]time.Duration, bool) {
+	db, err := sql.Open("pgx", postgresURL)
+	if err != nil {
+		return nil, false
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", backends[dbURL])
+	if err != nil {
+		return nil, false
+	}
+	defer rows.Close()
+	out := map[int]time.Duration{}
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) != nil {
+			return nil, false
+		}
+		cpu, ok := processCPU(pid)
+		if !ok {
+			return nil, false
+		}
+		out[pid] = cpu
+	}
+	return out, rows.Err() == nil && len(out) > 0
+}
+
+// cpuSince sums what the backends of now used since before (a backend new since then counts whole).
+func cpuSince(before, now map[int]time.Duration) time.Duration {
+	var total time.Duration
+	for pid, cpu := range now {
+		total += cpu - before[pid]
+	}
+	return total
 }

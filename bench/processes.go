@@ -22,6 +22,7 @@ import (
 // behind a load balancer runs them.
 type cluster struct {
 	dir   string
+	dbURL string
 	drop  func()
 	procs []*exec.Cmd
 	bases []string
@@ -49,7 +50,7 @@ func startCluster(n int, env ...string) (*cluster, error) {
 		c.close()
 		return nil, err
 	}
-	c.drop = drop
+	c.drop, c.dbURL = drop, dbURL
 	key := seal.NewKey()
 	box, _ := seal.New(key)
 	ctx := context.Background()
@@ -139,25 +140,35 @@ func (c *cluster) peakRSS() []float64 {
 func (c *cluster) cpu() time.Duration {
 	var total time.Duration
 	for _, p := range c.procs {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.Process.Pid))
-		if err != nil {
-			continue
-		}
-		// Fields after the command name, which is in parentheses: state is field 3, utime 14, stime 15.
-		fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
-		if len(fields) < 13 {
-			continue
-		}
-		ut, _ := strconv.ParseInt(fields[11], 10, 64)
-		st, _ := strconv.ParseInt(fields[12], 10, 64)
-		total += time.Duration(ut+st) * time.Second / 100 // clock ticks (USER_HZ = 100 on Linux)
+		cpu, _ := processCPU(p.Process.Pid)
+		total += cpu
 	}
 	return total
+}
+
+// processCPU reads the CPU time (user and system) process pid has used so far from /proc.
+func processCPU(pid int) (time.Duration, bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// Fields after the command name, which is in parentheses: state is field 3, utime 14, stime 15.
+	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	ut, _ := strconv.ParseInt(fields[11], 10, 64)
+	st, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100, true // clock ticks (USER_HZ = 100 on Linux)
 }
 
 // close stops the processes (SIGTERM, then SIGKILL after 10 s), drops the schema and removes
 // the directory.
 func (c *cluster) close() {
+	for _, p := range c.procs {
+		p.Process.Signal(syscall.SIGUSR1)
+	}
+	time.Sleep(300 * time.Millisecond)
 	for _, p := range c.procs {
 		p.Process.Signal(syscall.SIGTERM)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -27,13 +26,13 @@ func benchRegistration(scale float64) error {
 		return err
 	}
 	defer in.close()
-	client := newClient(clients)
-	path := in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")
-	ours := load(client, n, clients, func(i int) *http.Request {
-		req, _ := http.NewRequest("POST", path, bytes.NewReader(registrationBody(i, in.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	body := func(i int) []byte { return registrationBody(i, in.org.ID) }
+	cpu0 := cpuTime()
+	ours, err := loadJSON([]string{in.url("/api/v1/conferences/" + in.conf.Slug + "/delegates")}, n, clients, body)
+	if err != nil {
+		return err
+	}
+	cpu := (cpuTime() - cpu0) / time.Duration(n)
 	peak, _ := rssMB()
 
 	naive, err := startNaive()
@@ -41,12 +40,12 @@ func benchRegistration(scale float64) error {
 		return err
 	}
 	defer naive.close()
-	base := load(client, n, clients, func(i int) *http.Request {
-		req, _ := http.NewRequest("POST", naive.base+"/register", bytes.NewReader(registrationBody(i, in.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	base, err := loadJSON([]string{naive.base + "/register"}, n, clients, body)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("  zimmerwald: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, ours.Elapsed.Round(time.Millisecond), ours.Status, ours.Errors, ours.P50, ours.P99)
+	fmt.Printf("  CPU per registration, server and load generator (one process): %v\n", cpu.Round(time.Microsecond))
 	fmt.Printf("  naive gin+gorm: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v\n", n, base.Elapsed.Round(time.Millisecond), base.Status, base.Errors, base.P50, base.P99)
 	accepted := float64(ours.Status[http.StatusAccepted]) / ours.Elapsed.Seconds()
 	ratio := accepted / (float64(base.Status[http.StatusAccepted]) / base.Elapsed.Seconds())
@@ -89,7 +88,7 @@ func fsyncRate(dir string) (float64, error) {
 // confirmations to a local SMTP server as a deployment sends them to its relay.
 func benchRegistrationPostgres(scale float64) error {
 	n, clients := int(10000*scale), 64
-	sink, err := startSink()
+	sink, err := startRelay()
 	if err != nil {
 		return err
 	}
@@ -99,19 +98,29 @@ func benchRegistrationPostgres(scale float64) error {
 		return err
 	}
 	defer c.close()
-	client := newClient(clients)
-	cpu0 := c.cpu()
-	res := load(client, n, clients, func(i int) *http.Request {
-		base := c.bases[i%len(c.bases)]
-		req, _ := http.NewRequest("POST", base+"/api/v1/conferences/"+c.conf.Slug+"/delegates", bytes.NewReader(registrationBody(i, c.org.ID)))
-		req.Header.Set("Content-Type", "application/json")
-		return req
-	})
+	targets := make([]string, len(c.bases))
+	for i, base := range c.bases {
+		targets[i] = base + "/api/v1/conferences/" + c.conf.Slug + "/delegates"
+	}
+	cpu0, self0 := c.cpu(), cpuTime()
+	pg0, _ := backendCPU(c.dbURL)
+	res, err := loadJSON(targets, n, clients, func(i int) []byte { return registrationBody(i, c.org.ID) })
+	if err != nil {
+		return err
+	}
 	cpu := (c.cpu() - cpu0) / time.Duration(n)
+	self := (cpuTime() - self0) / time.Duration(n)
+	pg1, pgOK := backendCPU(c.dbURL)
 	rss := c.peakRSS()
-	fmt.Printf("  2 serve processes on PostgreSQL: %d requests in %v, statuses %v, transport errors %d, p50 %v, p99 %v, peak RSS %.0f and %.0f MB\n",
-		n, res.Elapsed.Round(time.Millisecond), res.Status, res.Errors, res.P50, res.P99, rss[0], rss[1])
-	fmt.Printf("  CPU of the serve processes per registration (mail workers included, %d confirmations sent meanwhile): %v\n", sink.count.Load(), cpu.Round(time.Microsecond))
+	fmt.Printf("  2 serve processes on PostgreSQL: %d requests in %v, statuses %v, transport errors %d, peak RSS %.0f and %.0f MB\n",
+		n, res.Elapsed.Round(time.Millisecond), res.Status, res.Errors, rss[0], rss[1])
+	fmt.Printf("  latency: p50 %v, p90 %v, p99 %v, max %v\n", res.P50.Round(100*time.Microsecond), res.P90.Round(100*time.Microsecond),
+		res.P99.Round(100*time.Microsecond), res.Max.Round(100*time.Microsecond))
+	fmt.Printf("  CPU per registration: serve processes %v (mail workers included, %d confirmations sent meanwhile), load generator %v\n",
+		cpu.Round(time.Microsecond), sink.count.Load(), self.Round(time.Microsecond))
+	if pgOK {
+		fmt.Printf("  CPU per registration of their PostgreSQL backends: %v\n", (cpuSince(pg0, pg1) / time.Duration(n)).Round(time.Microsecond))
+	}
 	accepted := float64(res.Status[http.StatusAccepted]) / res.Elapsed.Seconds()
 	verdict("registrations/s, 2 processes", fmt.Sprintf("%.0f/s", accepted), "≥ 2500/s", accepted >= 2500)
 	verdict("p99 latency", res.P99.Round(100*time.Microsecond).String(), "≤ 100ms", res.P99 <= 100*time.Millisecond)

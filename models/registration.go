@@ -1,9 +1,11 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -197,6 +199,9 @@ func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []
 	if len(fresh) == 0 {
 		return nil
 	}
+	// Rows in the order of their unique key: two batches that share an address (two processes, or
+	// two batches of one process on PostgreSQL) then wait for each other rather than deadlock.
+	slices.SortFunc(fresh, func(a, b *Delegate) int { return bytes.Compare(a.EmailIndex, b.EmailIndex) })
 	res := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "email_index"}}, DoNothing: true}).
 		CreateInBatches(fresh, 100)
 	if res.Error != nil {
@@ -241,25 +246,21 @@ func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []
 }
 
 // addressHolders returns the stored delegates holding the addresses of a batch, keyed by
-// holderKey. Only the fields a "known address" mail needs are loaded.
+// holderKey. Only the fields a "known address" mail needs are loaded. The lookup is by blind index
+// alone, which only the unique index (email_index, conference_id) can answer (migration 00017);
+// a blind index is keyed per conference, and holderKey keeps conferences apart all the same.
 func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[string]*Delegate, error) {
 	out := map[string]*Delegate{}
 	if len(batch) == 0 {
 		return out, nil
 	}
-	confs := map[string]bool{}
-	var confIDs []string
 	idx := make([][]byte, 0, len(batch))
 	for _, r := range batch {
-		if !confs[r.Delegate.ConferenceID] {
-			confs[r.Delegate.ConferenceID] = true
-			confIDs = append(confIDs, r.Delegate.ConferenceID)
-		}
 		idx = append(idx, r.Delegate.EmailIndex)
 	}
 	var found []Delegate
 	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "mail_language", "status").
-		Where("conference_id IN ? AND email_index IN ?", confIDs, idx).Find(&found).Error
+		Where("email_index IN ?", idx).Find(&found).Error
 	if err != nil {
 		return nil, fmt.Errorf("register: lookup: %w", err)
 	}

@@ -147,3 +147,32 @@ func TestRequestLoginAndRedeem(t *testing.T) {
 		}
 	})
 }
+
+// An address is registered once per conference: the same address in two conferences, even in
+// one batch, makes two delegates, and a second registration in either finds its own holder.
+func TestRegisterKeepsConferencesApart(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		a, b := newConference(t, st), newConference(t, st)
+		first := make([]models.RegistrationResult, 2)
+		var wg sync.WaitGroup
+		for i, c := range []*models.Conference{a, b} {
+			wg.Go(func() {
+				var err error
+				if first[i], err = st.Register(ctx, registration(c, "both@example.org", nil)); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if first[0].Known || first[1].Known || first[0].DelegateID == first[1].DelegateID {
+			t.Fatalf("first registrations %+v, want two new delegates", first)
+		}
+		for i, c := range []*models.Conference{a, b} {
+			again, err := st.Register(ctx, registration(c, "Both@Example.org", nil))
+			if err != nil || !again.Known || again.DelegateID != first[i].DelegateID {
+				t.Errorf("again in conference %d: %+v (%v), want known, held by %s", i, again, err, first[i].DelegateID)
+			}
+		}
+	})
+}

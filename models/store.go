@@ -62,6 +62,10 @@ type Store struct {
 	voters *batch.Group[*VoteCast]
 }
 
+// postgresRegistrationBatches is how many batches of registrations a process commits at once on
+// PostgreSQL: while one batch waits for its commit, the next is written. (SQLite has one writer.)
+const postgresRegistrationBatches = 2
+
 // Open connects to the database described by opts. It does not migrate; call Migrate.
 func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	cfg := &gorm.Config{
@@ -79,6 +83,11 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	}
 	if opts.DatabaseURL != "" {
 		pg := *cfg
+		// pgx prepares each statement once per connection and keeps it (its statement cache).
+		// GORM's own preparation would add nothing outside transactions and, inside one,
+		// prepare, execute and close every statement again: a round trip and a parse more per
+		// statement.
+		pg.PrepareStmt = false
 		db, err := gorm.Open(postgres.New(postgres.Config{DSN: opts.DatabaseURL}), &pg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -91,6 +100,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		s.w, s.r, s.dialect, s.closers = db, db, Postgres, []*sql.DB{sqlDB}
+		s.registrar.Parallel(postgresRegistrationBatches)
 		return s, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.SQLitePath), 0o700); err != nil {

@@ -150,12 +150,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool) 
 	defer sender.Close()
 	worker := mail.NewWorker(outbox.New(st, outbox.Options{From: cfg.MailFrom}), sender, templates,
 		mail.WorkerConfig{From: cfg.MailFrom, RatePerSecond: cfg.MailRate, Concurrency: cfg.MailConcurrency, Batch: 200}, log)
-	dom := domain.New(domain.Options{Store: st, Config: cfg, NotifyMail: worker.Notify, ReadFreshness: time.Second})
+	wakeMail := coalesce(worker.Notify, mailWakeDelay, afterDelay)
+	dom := domain.New(domain.Options{Store: st, Config: cfg, NotifyMail: wakeMail, ReadFreshness: time.Second})
 	pages, err := web.New(web.Options{Domain: dom, Store: st, Config: cfg, Logger: log})
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
 	}
-	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, NotifyMail: worker.Notify, Web: pages, ReadFreshness: time.Second})
+	srv := api.NewServer(api.Options{Domain: dom, Store: st, Config: cfg, Logger: log, NotifyMail: wakeMail, Web: pages, ReadFreshness: time.Second})
 	httpSrv := &http.Server{
 		Addr: cfg.Addr, Handler: srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,

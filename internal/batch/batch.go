@@ -7,18 +7,20 @@ import (
 )
 
 // Group collects the items submitted by concurrent callers into batches and hands each batch to
-// its flush function. At most one batch is being flushed at a time, by a goroutine of the Group;
-// while it runs, new items queue, and the next batch takes all of them (up to the Group's limit).
-// Each caller waits for the batch that holds its item and gets its own error back.
+// its flush function. At most one batch is being flushed at a time (or as many as Parallel
+// allows), by goroutines of the Group; while they run, new items queue, and the next batch takes
+// all of them (up to the Group's limit). Each caller waits for the batch that holds its item and
+// gets its own error back.
 //
 // The zero Group is not usable; create one with New.
 type Group[T any] struct {
-	flush func(items []T) []error
-	limit int
+	flush    func(items []T) []error
+	limit    int
+	parallel int // how many batches may be flushed at once (at least 1)
 
 	mu      sync.Mutex
 	queue   []*call[T]
-	running bool // a goroutine is flushing; queue is non-empty only while running
+	running int // goroutines flushing; queue is non-empty only while one runs
 
 	queued func() // called after each item has joined the queue; tests use it to order calls
 }
@@ -34,7 +36,16 @@ type call[T any] struct {
 // succeeded; it runs on one of the Group's goroutines, never on a caller's, so it must not depend
 // on any caller's context.
 func New[T any](limit int, flush func(items []T) []error) *Group[T] {
-	return &Group[T]{flush: flush, limit: limit}
+	return &Group[T]{flush: flush, limit: limit, parallel: 1}
+}
+
+// Parallel lets up to n batches be flushed at once (1 if n < 1) and returns g; call it before
+// the first Submit. A database that runs concurrent write transactions (PostgreSQL) then
+// commits one batch while it writes the next, where a single writer (SQLite) would only make
+// them wait for each other.
+func (g *Group[T]) Parallel(n int) *Group[T] {
+	g.parallel = max(n, 1)
+	return g
 }
 
 // Submit queues item for the next batch and waits until that batch has been flushed, returning
@@ -45,8 +56,10 @@ func (g *Group[T]) Submit(ctx context.Context, item T) error {
 	c := &call[T]{item: item, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, c)
-	start := !g.running
-	g.running = true
+	start := g.running < g.parallel
+	if start {
+		g.running++
+	}
 	g.mu.Unlock()
 	if start {
 		go g.run()
@@ -76,8 +89,10 @@ func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
 		calls[i] = &call[T]{item: item, done: make(chan error, 1)}
 		g.queue = append(g.queue, calls[i])
 	}
-	start := !g.running
-	g.running = true
+	start := g.running < g.parallel
+	if start {
+		g.running++
+	}
 	g.mu.Unlock()
 	if start {
 		go g.run()
@@ -109,7 +124,7 @@ func (g *Group[T]) run() {
 		g.mu.Lock()
 		n := len(g.queue)
 		if n == 0 {
-			g.running = false
+			g.running--
 			g.mu.Unlock()
 			return
 		}

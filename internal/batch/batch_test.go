@@ -274,3 +274,42 @@ func TestSubmitAllRespectsTheLimit(t *testing.T) {
 		t.Errorf("batch sizes %v, want [3 3 1]", sizes)
 	}
 }
+
+// With Parallel(2) a second batch is flushed while the first is still being flushed, and a third
+// waits for one of them; each caller gets its own outcome.
+func TestParallelFlushesTwoBatchesAtOnce(t *testing.T) {
+	f := newGated()
+	g, queued := counted(0, f.flush)
+	g.Parallel(2)
+	out := make(chan outcome, 10)
+	ctx := context.Background()
+	submit(ctx, g, 1, out)
+	if got := recv(t, f.batches); !slices.Equal(got, []int{1}) {
+		t.Fatalf("first batch %v, want [1]", got)
+	}
+	submit(ctx, g, 2, out)
+	if got := recv(t, f.batches); !slices.Equal(got, []int{2}) {
+		t.Fatalf("second batch %v, want [2] while the first is still being flushed", got)
+	}
+	wait(t, queued, 2)
+	submit(ctx, g, 3, out)
+	submit(ctx, g, 4, out)
+	wait(t, queued, 2)
+	select {
+	case b := <-f.batches:
+		t.Fatalf("batch %v started while two were being flushed", b)
+	default:
+	}
+	f.release <- struct{}{} // one of the two ends; its goroutine takes 3 and 4 together
+	if got := recv(t, f.batches); !slices.Equal(slices.Sorted(slices.Values(got)), []int{3, 4}) {
+		t.Fatalf("third batch %v, want 3 and 4", got)
+	}
+	f.release <- struct{}{}
+	f.release <- struct{}{}
+	for range 4 {
+		o := recv(t, out)
+		if want := failOdd(o.item); fmt.Sprint(o.err) != fmt.Sprint(want) {
+			t.Errorf("item %d: got %v, want %v", o.item, o.err, want)
+		}
+	}
+}
