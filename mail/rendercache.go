@@ -6,24 +6,42 @@ import (
 	"sync"
 )
 
-// renderCache renders an announcement once per language and text, and then only puts each
-// recipient's name and unsubscribe link into the result: a fan-out to thousands of delegates
-// executes the templates a few times instead of three times per mail.
+// renderCache renders mail whose only personal fields are a name and a link — announcements,
+// registration confirmations, sign-in links — once per language and text, and then only puts
+// each recipient's name and link into the result: a fan-out to thousands of delegates, or a rush
+// of registrations, executes the templates a few times instead of three times per mail.
 //
-// A skeleton is the announcement rendered with marks in place of the two personal fields. It is
-// used only after a check: the skeleton filled with probe values (markup, quotes, '+', non-ASCII,
-// a different length) must equal the templates' own rendering of those values, byte for byte,
-// in subject, text and HTML. A template that transforms, wraps or tests a personal field beyond
-// being empty, or puts it where HTML escapes it differently from text, fails the check, and its
-// mails are rendered in full. Links are filled in only when they consist of characters that no
-// context escapes; any other link is rendered in full too.
+// A skeleton is the mail rendered with marks in place of the two personal fields. It is used
+// only after a check: the skeleton filled with probe values (markup, quotes, '+', non-ASCII, a
+// different length, a query string) must equal the templates' own rendering of those values,
+// byte for byte, in subject, text and HTML. A template that transforms, wraps or tests a personal
+// field beyond being empty, or puts it where HTML escapes it differently from text, fails the
+// check, and its mails are rendered in full. Links are filled in only when they consist of
+// characters that no context escapes but for '&' (which HTML writes as "&amp;" in text and in
+// attributes alike); any other link is rendered in full too.
 type renderCache struct {
 	t  *Templates
 	mu sync.Mutex
-	m  map[AnnouncementData]*skeleton
+	m  map[skeletonKey]*skeleton
 }
 
-// skeleton is an announcement rendered with marks, split at the marks, or not ok when it failed
+// personalised is template data whose only per-recipient fields are a name and a link.
+type personalised interface {
+	Data
+	// personal returns the recipient's name and link.
+	personal() (name, link string)
+	// withPersonal returns a copy with name and link replaced: as a comparable value (the
+	// cache key) and as data to render.
+	withPersonal(name, link string) (key any, d Data)
+}
+
+// skeletonKey is a language and the data of a mail with marks for its personal fields.
+type skeletonKey struct {
+	lang string
+	data any
+}
+
+// skeleton is a mail rendered with marks, split at the marks, or not ok when it failed
 // its check.
 type skeleton struct {
 	ok                  bool
@@ -93,32 +111,36 @@ const (
 	nameMark  = "\uE000zw-name\uE001"
 	linkMark  = "https://zw-link.invalid/u/zw-link-mark"
 	nameProbe = `Ω <b>&"probe"'+</b> Delegate Name Long Enough`
-	linkProbe = "https://probe.example/u/Probe-123_x.y~z"
+	linkProbe = "https://probe.example/u/Probe-123_x.y~z?token=AB-c_9&lang=uk"
 )
 
 // maxSkeletons bounds the cache: it is emptied when full.
 const maxSkeletons = 64
 
 func newRenderCache(t *Templates) *renderCache {
-	return &renderCache{t: t, m: map[AnnouncementData]*skeleton{}}
+	return &renderCache{t: t, m: map[skeletonKey]*skeleton{}}
 }
 
-// announcement renders d in lang, from a skeleton when it can. ok is false when the caller must
+// render renders d in lang, from a skeleton when it can. ok is false when the caller must
 // render d in full.
-func (c *renderCache) announcement(lang string, d *AnnouncementData) (Rendered, bool) {
-	if !linkSafe(d.UnsubscribeURL) || strings.Contains(d.Name, nameMark) || d.Validate() != nil {
+func (c *renderCache) render(lang string, d personalised) (Rendered, bool) {
+	name, link := d.personal()
+	if !linkSafe(link) || strings.Contains(name, nameMark) {
+		return Rendered{}, false
+	}
+	if v, ok := d.(interface{ Validate() error }); ok && v.Validate() != nil {
 		return Rendered{}, false // the full rendering says why d is invalid
 	}
-	key := *d // the personal fields become marks, or stay empty: emptiness changes the text
-	key.Name, key.UnsubscribeURL = markIf(d.Name, nameMark), markIf(d.UnsubscribeURL, linkMark)
+	// The personal fields become marks, or stay empty: emptiness changes the text.
+	key, marked := d.withPersonal(markIf(name, nameMark), markIf(link, linkMark))
 	lang = c.t.Language(lang)
-	k := key
-	k.Conference = lang + "\x00" + k.Conference // one skeleton per language
+	k := skeletonKey{lang: lang, data: key}
 	c.mu.Lock()
 	s, found := c.m[k]
 	c.mu.Unlock()
 	if !found {
-		s = c.build(lang, key)
+		_, probe := d.withPersonal(markIf(name, nameProbe), markIf(link, linkProbe))
+		s = c.build(lang, marked, probe)
 		c.mu.Lock()
 		if len(c.m) >= maxSkeletons {
 			clear(c.m)
@@ -129,36 +151,37 @@ func (c *renderCache) announcement(lang string, d *AnnouncementData) (Rendered, 
 	if !s.ok {
 		return Rendered{}, false
 	}
-	return s.fill(d.Name, d.UnsubscribeURL), true
+	return s.fill(name, link), true
 }
 
-// build renders the skeleton of key and checks it against a rendering of probe values.
-func (c *renderCache) build(lang string, key AnnouncementData) *skeleton {
-	r, err := c.t.Render(TemplateAnnouncement, lang, &key)
+// build renders the skeleton of marked and checks it against a rendering of probe (the same
+// data with the probe values for the personal fields that are not empty).
+func (c *renderCache) build(lang string, marked, probe Data) *skeleton {
+	r, err := c.t.Render(marked.Template(), lang, marked)
 	if err != nil {
 		return &skeleton{}
 	}
-	probe := key
-	probe.Name, probe.UnsubscribeURL = markIf(key.Name, nameProbe), markIf(key.UnsubscribeURL, linkProbe)
-	want, err := c.t.Render(TemplateAnnouncement, lang, &probe)
+	want, err := c.t.Render(probe.Template(), lang, probe)
 	if err != nil {
 		return &skeleton{}
 	}
+	name, link := probe.(personalised).personal()
 	s := &skeleton{ok: true, subject: split(r.Subject), text: split(r.Text), html: split(r.HTML)}
-	if s.fill(probe.Name, probe.UnsubscribeURL) != want {
+	if s.fill(name, link) != want {
 		return &skeleton{}
 	}
 	return s
 }
 
 // fill puts name and link in place of the marks: as they are in subject and text, escaped as
-// html/template escapes text in the HTML.
+// html/template escapes them in the HTML.
 func (s *skeleton) fill(name, link string) Rendered {
 	escaped := name
 	if strings.ContainsAny(name, "<>&'\"+\x00") {
 		escaped = escapeText(name)
 	}
-	return Rendered{Subject: join(s.subject, name, link), Text: join(s.text, name, link), HTML: join(s.html, escaped, link)}
+	return Rendered{Subject: join(s.subject, name, link), Text: join(s.text, name, link),
+		HTML: join(s.html, escaped, strings.ReplaceAll(link, "&", "&amp;"))}
 }
 
 // escapeText escapes s exactly as html/template escapes a value in text context ("+" included).
@@ -178,12 +201,12 @@ func markIf(v, mark string) string {
 }
 
 // linkSafe reports whether link is empty or made only of characters that neither HTML nor URL
-// escaping changes.
+// escaping changes, but for '&' (see fill).
 func linkSafe(link string) bool {
 	for _, r := range link {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case strings.ContainsRune("-._~:/", r):
+		case strings.ContainsRune("-._~:/?=&", r):
 		default:
 			return false
 		}

@@ -30,7 +30,7 @@ func TestRenderCacheMatchesFullRendering(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						got, ok := c.announcement(lang, d)
+						got, ok := c.render(lang, d)
 						if !ok {
 							if linkSafe(link) {
 								t.Errorf("%s: name %q link %q: rendered in full, want the skeleton", lang, name, link)
@@ -45,7 +45,7 @@ func TestRenderCacheMatchesFullRendering(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := c.announcement("en", &AnnouncementData{Conference: "C", Name: "A", Subject: "S"}); ok {
+	if _, ok := c.render("en", &AnnouncementData{Conference: "C", Name: "A", Subject: "S"}); ok {
 		t.Error("an announcement without body came from the cache instead of failing validation in full")
 	}
 }
@@ -75,10 +75,51 @@ func TestRenderCacheRefusesTransformedFields(t *testing.T) {
 	}
 	c := newRenderCache(tmpl)
 	d := &AnnouncementData{Conference: "C", Name: "Anna Karenina", Subject: "S", Body: "Body"}
-	if _, ok := c.announcement("en", d); ok {
+	if _, ok := c.render("en", d); ok {
 		t.Fatal("skeleton used although the template cuts the name")
 	}
-	if _, ok := c.announcement("de", d); !ok {
+	if _, ok := c.render("de", d); !ok {
 		t.Error("the other languages' plain templates should use the skeleton")
+	}
+}
+
+// TestRenderCacheServesLinkMail: confirmations, sign-in links and "already registered" notes
+// filled into their skeletons are byte for byte what the templates render, in every language,
+// with links as the service makes them (a query string with '&'), and their skeletons are used.
+func TestRenderCacheServesLinkMail(t *testing.T) {
+	tmpl, err := LoadTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newRenderCache(tmpl)
+	names := []string{"Anna K.", "", `<b>"Olha"</b> & co + 1`, "Ольга Петренко"}
+	links := []string{"https://zw.example/confirm?token=ABCDEF234567&lang=uk", "https://zw.example/login?token=x-Y_z.9", "https://zw.example/a b?<x>"}
+	for _, lang := range tmpl.Languages() {
+		for _, minutes := range []int{1, 30} {
+			for _, name := range names {
+				for _, link := range links {
+					for _, d := range []personalised{
+						&ConfirmData{Conference: "Zimmerwald", Name: name, Link: link, ExpiresMinutes: minutes},
+						&LoginData{Discretion: Discretion{NamesConference: true}, Conference: "Zimmerwald", Name: name, Link: link, ExpiresMinutes: minutes},
+						&AlreadyRegisteredData{Conference: "Zimmerwald", Name: name, Link: link, ExpiresMinutes: minutes},
+					} {
+						want, err := tmpl.Render(d.Template(), lang, d)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, ok := c.render(lang, d)
+						if !ok {
+							if linkSafe(link) {
+								t.Errorf("%s %s: name %q link %q: rendered in full, want the skeleton", lang, d.Template(), name, link)
+							}
+							continue
+						}
+						if got != want {
+							t.Fatalf("%s %s: name %q link %q:\n got %+v\nwant %+v", lang, d.Template(), name, link, got, want)
+						}
+					}
+				}
+			}
+		}
 	}
 }

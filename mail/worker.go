@@ -109,7 +109,7 @@ type Worker struct {
 	limiter *rate.Limiter
 	wake    chan struct{}
 	marking chan struct{} // one token per outcome being recorded
-	// skeletons renders announcements once per language and text (see renderCache).
+	// skeletons renders mail with a name and a link once per language and text (see renderCache).
 	skeletons *renderCache
 }
 
@@ -534,8 +534,8 @@ func (w *Worker) prepare(j Job) (*Message, string) {
 	}
 	var r Rendered
 	cached := false
-	if a, ok := data.(*AnnouncementData); ok {
-		r, cached = w.skeletons.announcement(j.Lang, a)
+	if p, ok := data.(personalised); ok {
+		r, cached = w.skeletons.render(j.Lang, p)
 	}
 	if !cached {
 		var err error
