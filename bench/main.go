@@ -13,6 +13,7 @@ func main() {
 	figure := flag.String("figure", "all", "which figure: all, registration, agenda, pages, fanout, conflicts, ratelimit, votes, live, oracle, markdown")
 	scale := flag.Float64("scale", 1, "multiply the work sizes (use 0.1 for a quick look)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memProfile := flag.String("memprofile", "", "write a profile of the allocations of the whole run to this file")
 	flag.StringVar(&postgresURL, "postgres", "", "run the figures on a fresh schema of this PostgreSQL database (postgres://…) instead of SQLite")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -23,6 +24,10 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 4096
+		defer writeAllocs(*memProfile)
 	}
 	fmt.Printf("zimmerwald bench — %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	figures := []struct {
@@ -91,4 +96,15 @@ func statusMB(status, field string) float64 {
 		}
 	}
 	return 0
+}
+
+// writeAllocs writes the allocation profile of the run so far to path.
+func writeAllocs(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	defer f.Close()
+	pprof.Lookup("allocs").WriteTo(f, 0)
 }
