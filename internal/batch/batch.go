@@ -54,19 +54,7 @@ func (g *Group[T]) Parallel(n int) *Group[T] {
 // when the caller must learn the outcome.
 func (g *Group[T]) Submit(ctx context.Context, item T) error {
 	c := &call[T]{item: item, done: make(chan error, 1)}
-	g.mu.Lock()
-	g.queue = append(g.queue, c)
-	start := g.running < g.parallel
-	if start {
-		g.running++
-	}
-	g.mu.Unlock()
-	if start {
-		go g.run()
-	}
-	if g.queued != nil {
-		g.queued()
-	}
+	g.enqueue(c)
 	select {
 	case err := <-c.done:
 		return err
@@ -84,22 +72,10 @@ func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
 		return nil
 	}
 	calls := make([]*call[T], len(items))
-	g.mu.Lock()
 	for i, item := range items {
 		calls[i] = &call[T]{item: item, done: make(chan error, 1)}
-		g.queue = append(g.queue, calls[i])
 	}
-	start := g.running < g.parallel
-	if start {
-		g.running++
-	}
-	g.mu.Unlock()
-	if start {
-		go g.run()
-	}
-	if g.queued != nil {
-		g.queued()
-	}
+	g.enqueue(calls...)
 	var errs []error
 	for i, c := range calls {
 		var err error
@@ -116,6 +92,24 @@ func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
 		}
 	}
 	return errs
+}
+
+// enqueue appends calls to the queue together and starts a flushing goroutine if fewer than
+// Parallel are running.
+func (g *Group[T]) enqueue(calls ...*call[T]) {
+	g.mu.Lock()
+	g.queue = append(g.queue, calls...)
+	start := g.running < g.parallel
+	if start {
+		g.running++
+	}
+	g.mu.Unlock()
+	if start {
+		go g.run()
+	}
+	if g.queued != nil {
+		g.queued()
+	}
 }
 
 // run flushes batches until the queue is empty.
