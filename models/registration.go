@@ -97,8 +97,13 @@ func (s *Store) commitRegistrations(regs []*Registration) []error {
 }
 
 // registerBatch stores a batch inside the current transaction.
+//
+// A known address and a new one cost the same work (T3): the first lookup reads the index alone,
+// so that a held address costs no row read; the new delegates and the decoys are inserted; then
+// every registration's holder is read by one query — the delegate who held the address, or the
+// one just inserted — so that both read and scan one row.
 func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error {
-	holders, err := s.addressHolders(ctx, batch)
+	held, err := s.heldAddresses(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -106,8 +111,8 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 	for _, r := range batch {
 		r.result = RegistrationResult{}
 		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
-		if h, ok := holders[key]; ok {
-			r.result = RegistrationResult{DelegateID: h.ID, Known: true}
+		if held[key] {
+			r.result.Known = true
 			decoys = append(decoys, decoyOf(r.Delegate))
 			continue
 		}
@@ -118,21 +123,28 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 			}
 			r.Delegate.OrganisationID = &id
 		}
-		holders[key] = r.Delegate
-		r.result = RegistrationResult{DelegateID: r.Delegate.ID}
+		held[key] = true
 		fresh = append(fresh, r.Delegate)
 	}
-	if err := s.insertFresh(ctx, batch, fresh, holders); err != nil {
+	if err := s.insertFresh(ctx, batch, fresh); err != nil {
 		return err
 	}
 	if err := s.insertDecoys(ctx, decoys); err != nil {
+		return err
+	}
+	holders, err := s.addressHolders(ctx, batch)
+	if err != nil {
 		return err
 	}
 	now := s.now()
 	tokens := make([]*AuthToken, 0, len(batch))
 	msgs := make([]*OutboxMessage, 0, len(batch))
 	for _, r := range batch {
-		holder := holders[holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)]
+		holder, ok := holders[holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)]
+		if !ok {
+			return fmt.Errorf("register: delegate %s was not stored: %w", r.Delegate.ID, ErrConflict)
+		}
+		r.result.DelegateID = holder.ID
 		t := &AuthToken{ID: NewRowID(), TokenHash: r.hash, Kind: TokenConfirm, DelegateID: &r.result.DelegateID, ExpiresAt: now.Add(ConfirmTTL), CreatedAt: now}
 		if r.result.Known {
 			t.Kind, t.ExpiresAt = TokenMagicLink, now.Add(LoginTTL)
@@ -195,7 +207,7 @@ func (s *Store) insertDecoys(ctx context.Context, decoys []*Delegate) error {
 
 // insertFresh inserts the new delegates of a batch. An address taken between the lookup and the
 // insert (another process on PostgreSQL) turns that registration into a known one.
-func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []*Delegate, holders map[string]*Delegate) error {
+func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []*Delegate) error {
 	if len(fresh) == 0 {
 		return nil
 	}
@@ -222,52 +234,54 @@ func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []
 	for _, id := range stored {
 		in[id] = true
 	}
-	var lost []*Registration
 	for _, r := range batch {
-		if !r.result.Known && !in[r.result.DelegateID] {
-			delete(holders, holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex))
-			lost = append(lost, r)
+		if !r.result.Known && !in[r.Delegate.ID] {
+			r.result.Known = true // addressHolders finds the delegate who took the address
 		}
-	}
-	again, err := s.addressHolders(ctx, lost)
-	if err != nil {
-		return err
-	}
-	for _, r := range lost {
-		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
-		h, ok := again[key]
-		if !ok {
-			return fmt.Errorf("register: delegate %s was not stored: %w", r.Delegate.ID, ErrConflict)
-		}
-		holders[key] = h
-		r.result = RegistrationResult{DelegateID: h.ID, Known: true}
 	}
 	return nil
 }
 
-// addressHolders returns the stored delegates holding the addresses of a batch, keyed by
-// holderKey. Only the fields a "known address" mail needs are loaded. The lookup is by blind index
-// alone, which only the unique index (email_index, conference_id) can answer (migration 00017);
-// a blind index is keyed per conference, and holderKey keeps conferences apart all the same.
-func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[string]*Delegate, error) {
-	out := map[string]*Delegate{}
-	if len(batch) == 0 {
-		return out, nil
-	}
-	idx := make([][]byte, 0, len(batch))
-	for _, r := range batch {
-		idx = append(idx, r.Delegate.EmailIndex)
-	}
+// heldAddresses returns the addresses of a batch already held in their conference, keyed by
+// holderKey. It reads the unique index (email_index, conference_id) alone, no row.
+func (s *Store) heldAddresses(ctx context.Context, batch []*Registration) (map[string]bool, error) {
+	held := map[string]bool{}
 	var found []Delegate
-	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "mail_language", "status").
-		Where("email_index IN ?", idx).Find(&found).Error
-	if err != nil {
+	if err := s.write(ctx).Select("conference_id", "email_index").Where("email_index IN ?", batchIndexes(batch)).Find(&found).Error; err != nil {
 		return nil, fmt.Errorf("register: lookup: %w", err)
 	}
+	for _, d := range found {
+		held[holderKey(d.ConferenceID, d.EmailIndex)] = true
+	}
+	return held, nil
+}
+
+// addressHolders returns the stored delegates holding the addresses of a batch, keyed by
+// holderKey: after registerBatch's inserts, every registration's address has one. Only the
+// fields a mail needs are loaded. The lookup is by blind index alone, which only the unique index
+// (email_index, conference_id) can answer (migration 00017); a blind index is keyed per
+// conference, and holderKey keeps conferences apart all the same.
+func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[string]*Delegate, error) {
+	var found []Delegate
+	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "mail_language", "status").
+		Where("email_index IN ?", batchIndexes(batch)).Find(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("register: holders: %w", err)
+	}
+	out := make(map[string]*Delegate, len(found))
 	for i := range found {
 		out[holderKey(found[i].ConferenceID, found[i].EmailIndex)] = &found[i]
 	}
 	return out, nil
+}
+
+// batchIndexes lists the blind indexes of a batch's addresses.
+func batchIndexes(batch []*Registration) [][]byte {
+	idx := make([][]byte, len(batch))
+	for i, r := range batch {
+		idx[i] = r.Delegate.EmailIndex
+	}
+	return idx
 }
 
 func holderKey(conferenceID string, index []byte) string {
