@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -163,18 +164,29 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 	return s.Enqueue(ctx, msgs...)
 }
 
-// decoyOf is a copy of a registration for an address already held, with its own ID and a random
-// blind index: registerBatch inserts it into registration_decoys and deletes it in the same
-// transaction, so that a known address costs the same insert as a new one and leaves no row (T3).
+// decoyOf is a copy of a registration for an address already held, with its own ID and noise in
+// place of everything the registration said: registerBatch inserts it into registration_decoys
+// where a new address would insert a delegate, so that a known address costs the same insert (T3).
+// Decoys are never deleted in the request's transaction (an unknown address would delete nothing,
+// and the difference showed in the timing); SweepDecoys deletes them later, apart from any request.
+// Until then a decoy row holds nothing the registration said but the organisation it named (a
+// reference its foreign key checks, as for a delegate): random blind index and sealed fields,
+// placeholder text of the same lengths, its creation time to the hour.
 func decoyOf(d *Delegate) *Delegate {
 	c := *d
 	c.ID = NewID()
 	for _, b := range []*[]byte{&c.EmailIndex, &c.EmailSealed, &c.LegalNameSealed, &c.InterpretationNeedsSealed, &c.AccessibilityNeedsSealed, &c.OpenPGPKeySealed} {
-		if *b != nil { // noise of the same length: the decoy holds nothing of the registration
+		if *b != nil { // noise of the same length
 			*b = make([]byte, len(*b))
 			rand.Read(*b)
 		}
 	}
+	c.DisplayName, c.Country = strings.Repeat("x", len(c.DisplayName)), strings.Repeat("X", len(c.Country))
+	c.Languages = make(StringList, len(d.Languages))
+	for i, l := range d.Languages {
+		c.Languages[i] = strings.Repeat("x", len(l))
+	}
+	c.Role, c.Attendance, c.Visibility, c.NeedsVisaLetter, c.MailLanguage = RoleDelegate, AttendInPerson, VisibilityOrganisers, false, ""
 	return &c
 }
 
@@ -185,24 +197,31 @@ type RegistrationDecoy struct{ Delegate }
 // TableName is registration_decoys.
 func (RegistrationDecoy) TableName() string { return "registration_decoys" }
 
-// insertDecoys inserts the decoys of a batch's known addresses and deletes them again; a batch
-// without decoys runs the same delete on no row.
+// insertDecoys inserts the decoys of a batch's known addresses (see decoyOf).
 func (s *Store) insertDecoys(ctx context.Context, decoys []*Delegate) error {
-	ids := []string{NewID()}
-	if len(decoys) > 0 {
-		rows := make([]*RegistrationDecoy, len(decoys))
-		for i, d := range decoys {
-			rows[i] = &RegistrationDecoy{*d}
-			ids = append(ids, d.ID)
-		}
-		if err := s.write(ctx).CreateInBatches(rows, 100).Error; err != nil {
-			return fmt.Errorf("register: decoys: %w", err)
-		}
+	if len(decoys) == 0 {
+		return nil
 	}
-	if err := s.write(ctx).Where("id IN ?", ids).Delete(&RegistrationDecoy{}).Error; err != nil {
+	hour := coarse(s.now())
+	rows := make([]*RegistrationDecoy, len(decoys))
+	for i, d := range decoys {
+		d.CreatedAt, d.UpdatedAt, d.ConsentAt = hour, hour, &hour
+		rows[i] = &RegistrationDecoy{*d}
+	}
+	if err := s.write(ctx).CreateInBatches(rows, 100).Error; err != nil {
 		return fmt.Errorf("register: decoys: %w", err)
 	}
 	return nil
+}
+
+// SweepDecoys deletes every decoy row left by registrations for known addresses (see decoyOf);
+// serve runs it with its hourly housekeeping, apart from any request.
+func (s *Store) SweepDecoys(ctx context.Context) (int64, error) {
+	res := s.write(ctx).Where("1 = 1").Delete(&RegistrationDecoy{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("sweep decoys: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // insertFresh inserts the new delegates of a batch. An address taken between the lookup and the

@@ -209,9 +209,9 @@ func mailMode(cfg config.Config) string {
 // its sealed recipient and contents are deleted.
 const sentMailKept = 14 * 24 * time.Hour
 
-// housekeeping deletes expired login links and sessions, and delivered mail older than
-// sentMailKept, once an hour; and once a day (purgeEvery) erases the personal data of conferences
-// past their retention period.
+// housekeeping deletes expired login links and sessions, registration decoys (see
+// models.SweepDecoys) and delivered mail older than sentMailKept, once an hour; and once a day
+// (purgeEvery) erases the personal data of conferences past their retention period.
 func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -229,6 +229,9 @@ func housekeeping(ctx context.Context, st *models.Store, log *slog.Logger) {
 			log.Warn("deleting expired tokens failed", "err", err)
 		} else if n > 0 {
 			log.Info("deleted expired tokens", "count", n)
+		}
+		if _, err := st.SweepDecoys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping registration decoys failed", "err", err)
 		}
 		if n, err := st.DeleteSentOutbox(ctx, time.Now().Add(-sentMailKept)); err != nil && ctx.Err() == nil {
 			log.Warn("deleting delivered mail failed", "err", err)
