@@ -264,13 +264,22 @@ func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []
 // heldAddresses returns the addresses of a batch already held in their conference, keyed by
 // holderKey. It reads the unique index (email_index, conference_id) alone, no row.
 func (s *Store) heldAddresses(ctx context.Context, batch []*Registration) (map[string]bool, error) {
-	held := map[string]bool{}
-	var found []Delegate
-	if err := s.write(ctx).Select("conference_id", "email_index").Where("email_index IN ?", batchIndexes(batch)).Find(&found).Error; err != nil {
+	rows, err := s.write(ctx).Raw(`SELECT conference_id, email_index FROM delegates WHERE email_index IN ?`, batchIndexes(batch)).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("register: lookup: %w", err)
 	}
-	for _, d := range found {
-		held[holderKey(d.ConferenceID, d.EmailIndex)] = true
+	defer rows.Close()
+	held := map[string]bool{}
+	for rows.Next() {
+		var conf string
+		var idx []byte
+		if err := rows.Scan(&conf, &idx); err != nil {
+			return nil, fmt.Errorf("register: lookup: %w", err)
+		}
+		held[holderKey(conf, idx)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("register: lookup: %w", err)
 	}
 	return held, nil
 }
@@ -281,15 +290,22 @@ func (s *Store) heldAddresses(ctx context.Context, batch []*Registration) (map[s
 // (email_index, conference_id) can answer (migration 00017); a blind index is keyed per
 // conference, and holderKey keeps conferences apart all the same.
 func (s *Store) addressHolders(ctx context.Context, batch []*Registration) (map[string]*Delegate, error) {
-	var found []Delegate
-	err := s.write(ctx).Select("id", "conference_id", "email_index", "display_name", "languages", "mail_language", "status").
-		Where("email_index IN ?", batchIndexes(batch)).Find(&found).Error
+	rows, err := s.write(ctx).Raw(`SELECT id, conference_id, email_index, display_name, languages, mail_language FROM delegates
+		WHERE email_index IN ?`, batchIndexes(batch)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("register: holders: %w", err)
 	}
-	out := make(map[string]*Delegate, len(found))
-	for i := range found {
-		out[holderKey(found[i].ConferenceID, found[i].EmailIndex)] = &found[i]
+	defer rows.Close()
+	out := make(map[string]*Delegate, len(batch))
+	for rows.Next() { // scanned by hand: every registration of a rush reads one
+		d := &Delegate{}
+		if err := rows.Scan(&d.ID, &d.ConferenceID, &d.EmailIndex, &d.DisplayName, &d.Languages, &d.MailLanguage); err != nil {
+			return nil, fmt.Errorf("register: holders: %w", err)
+		}
+		out[holderKey(d.ConferenceID, d.EmailIndex)] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("register: holders: %w", err)
 	}
 	return out, nil
 }
