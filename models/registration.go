@@ -110,10 +110,8 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 	}
 	var fresh, decoys []*Delegate
 	for _, r := range batch {
-		r.result = RegistrationResult{}
 		key := holderKey(r.Delegate.ConferenceID, r.Delegate.EmailIndex)
 		if held[key] {
-			r.result.Known = true
 			decoys = append(decoys, decoyOf(r.Delegate))
 			continue
 		}
@@ -127,7 +125,7 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 		held[key] = true
 		fresh = append(fresh, r.Delegate)
 	}
-	if err := s.insertFresh(ctx, batch, fresh); err != nil {
+	if err := s.insertFresh(ctx, fresh); err != nil {
 		return err
 	}
 	if err := s.insertDecoys(ctx, decoys); err != nil {
@@ -145,7 +143,8 @@ func (s *Store) registerBatch(ctx context.Context, batch []*Registration) error 
 		if !ok {
 			return fmt.Errorf("register: delegate %s was not stored: %w", r.Delegate.ID, ErrConflict)
 		}
-		r.result.DelegateID = holder.ID
+		// Known also when another process took the address between the lookup and the insert.
+		r.result = RegistrationResult{DelegateID: holder.ID, Known: holder.ID != r.Delegate.ID}
 		t := &AuthToken{ID: NewRowID(), TokenHash: r.hash, Kind: TokenConfirm, DelegateID: &r.result.DelegateID, ExpiresAt: now.Add(ConfirmTTL), CreatedAt: now}
 		if r.result.Known {
 			t.Kind, t.ExpiresAt = TokenMagicLink, now.Add(LoginTTL)
@@ -225,38 +224,19 @@ func (s *Store) SweepDecoys(ctx context.Context) (int64, error) {
 }
 
 // insertFresh inserts the new delegates of a batch. An address taken between the lookup and the
-// insert (another process on PostgreSQL) turns that registration into a known one.
-func (s *Store) insertFresh(ctx context.Context, batch []*Registration, fresh []*Delegate) error {
+// insert (another process on PostgreSQL) is skipped: registerBatch then finds it held by the
+// delegate who took it.
+func (s *Store) insertFresh(ctx context.Context, fresh []*Delegate) error {
 	if len(fresh) == 0 {
 		return nil
 	}
 	// Rows in the order of their unique key: two batches that share an address (two processes, or
 	// two batches of one process on PostgreSQL) then wait for each other rather than deadlock.
 	slices.SortFunc(fresh, func(a, b *Delegate) int { return bytes.Compare(a.EmailIndex, b.EmailIndex) })
-	res := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "email_index"}}, DoNothing: true}).
-		CreateInBatches(fresh, 100)
-	if res.Error != nil {
-		return fmt.Errorf("register: insert: %w", res.Error)
-	}
-	if int(res.RowsAffected) == len(fresh) {
-		return nil
-	}
-	ids := make([]string, len(fresh))
-	for i, d := range fresh {
-		ids[i] = d.ID
-	}
-	var stored []string
-	if err := s.write(ctx).Model(&Delegate{}).Where("id IN ?", ids).Pluck("id", &stored).Error; err != nil {
-		return fmt.Errorf("register: %w", err)
-	}
-	in := map[string]bool{}
-	for _, id := range stored {
-		in[id] = true
-	}
-	for _, r := range batch {
-		if !r.result.Known && !in[r.Delegate.ID] {
-			r.result.Known = true // addressHolders finds the delegate who took the address
-		}
+	err := s.write(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "conference_id"}, {Name: "email_index"}}, DoNothing: true}).
+		CreateInBatches(fresh, 100).Error
+	if err != nil {
+		return fmt.Errorf("register: insert: %w", err)
 	}
 	return nil
 }
