@@ -36,17 +36,12 @@ func freshSchema(base string) (string, func(), error) {
 	q.Set("search_path", schema)
 	q.Set("application_name", schema) // names the schema's backends for backendCPU
 	u.RawQuery = q.Encode()
-	backends[u.String()] = schema
 	drop := func() {
 		db.Exec("DROP SCHEMA " + schema + " CASCADE")
 		db.Close()
 	}
 	return u.String(), drop, nil
 }
-
-// backends maps the URLs made by freshSchema to their schema, which is also the
-// application_name of their connections.
-var backends = map[string]string{}
 
 // backendCPU returns the CPU time (user and system) used so far by the PostgreSQL backends
 // serving dbURL (a URL from freshSchema), by process ID, and false when they cannot be read:
@@ -58,7 +53,11 @@ func backendCPU(dbURL string) (map[int]time.Duration, bool) {
 		return nil, false
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", backends[dbURL])
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return nil, false
+	}
+	rows, err := db.Query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", u.Query().Get("application_name"))
 	if err != nil {
 		return nil, false
 	}
