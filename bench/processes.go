@@ -166,10 +166,6 @@ func processCPU(pid int) (time.Duration, bool) {
 // the directory.
 func (c *cluster) close() {
 	for _, p := range c.procs {
-		p.Process.Signal(syscall.SIGUSR1)
-	}
-	time.Sleep(300 * time.Millisecond)
-	for _, p := range c.procs {
 		p.Process.Signal(syscall.SIGTERM)
 	}
 	for _, p := range c.procs {
