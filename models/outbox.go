@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -103,10 +104,11 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 // each other's rows (FOR UPDATE SKIP LOCKED); on SQLite the single writer serialises claims.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	now := s.now()
+	until := now.Add(lease)
 	var rows []OutboxMessage
 	err := s.relaxedTx(ctx, func(tx *Store) error {
 		// One statement of fixed text: it selects the due rows, leases them and returns them.
-		query, args := tx.claimSQL(owner, now, now.Add(lease), limit)
+		query, args := tx.claimSQL(owner, now, until, limit)
 		return tx.write(tx.heldCtx(ctx)).Raw(query, args...).Scan(&rows).Error
 	})
 	if err != nil {
@@ -114,12 +116,20 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, limit int, lease 
 	}
 	slices.SortStableFunc(rows, func(a, b OutboxMessage) int { return a.NextAttemptAt.Compare(b.NextAttemptAt) }) // RETURNING has no order
 	for i := range rows {
-		if err := s.openOutbox(&rows[i]); err != nil {
+		m := &rows[i]
+		m.State, m.LeaseOwner, m.LeaseUntil, m.UpdatedAt = OutboxSending, &owner, &until, now // as the claim set them
+		if err := s.openOutbox(m); err != nil {
 			return nil, err
 		}
 	}
 	return rows, nil
 }
+
+// claimedColumns are the columns a claim reads back: those the worker needs. The lease columns
+// it has just set are filled in by ClaimOutbox, and the outcome columns (last_error, sent_at) are
+// not read: on SQLite every timestamp read back is parsed from text, and reading all columns
+// cost a third of the claim.
+const claimedColumns = `id, conference_id, idempotency_key, template, lang, recipient_sealed, data_sealed, attempts, next_attempt_at, created_at`
 
 // claimSQL is the statement of ClaimOutbox and its arguments. The due rows are picked in two
 // ordered index scans that stop at the limit — the pending rows that are due, and the leased
@@ -138,11 +148,11 @@ func (s *Store) claimSQL(owner string, now, until time.Time, limit int) (string,
 		expired AS (` + expired + ` FOR UPDATE SKIP LOCKED),
 		due AS (SELECT id FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS u ORDER BY next_attempt_at LIMIT ?)
 		UPDATE outbox_messages AS m SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
-		FROM due WHERE m.id = due.id RETURNING m.*`, append(due, set...)
+		FROM due WHERE m.id = due.id RETURNING m.`+strings.ReplaceAll(claimedColumns, ", ", ", m."), append(due, set...)
 	}
 	return `UPDATE outbox_messages SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
 		WHERE id IN (SELECT id FROM (SELECT * FROM (` + pending + `) UNION ALL SELECT * FROM (` + expired + `))
-		ORDER BY next_attempt_at LIMIT ?) RETURNING *`, append(set, due...)
+		ORDER BY next_attempt_at LIMIT ?) RETURNING `+claimedColumns, append(set, due...)
 }
 
 func (s *Store) openOutbox(m *OutboxMessage) error {
