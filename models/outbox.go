@@ -148,11 +148,11 @@ func (s *Store) claimSQL(owner string, now, until time.Time, limit int) (string,
 		expired AS (` + expired + ` FOR UPDATE SKIP LOCKED),
 		due AS (SELECT id FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS u ORDER BY next_attempt_at LIMIT ?)
 		UPDATE outbox_messages AS m SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
-		FROM due WHERE m.id = due.id RETURNING m.`+strings.ReplaceAll(claimedColumns, ", ", ", m."), append(due, set...)
+		FROM due WHERE m.id = due.id RETURNING m.` + strings.ReplaceAll(claimedColumns, ", ", ", m."), append(due, set...)
 	}
 	return `UPDATE outbox_messages SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
 		WHERE id IN (SELECT id FROM (SELECT * FROM (` + pending + `) UNION ALL SELECT * FROM (` + expired + `))
-		ORDER BY next_attempt_at LIMIT ?) RETURNING `+claimedColumns, append(set, due...)
+		ORDER BY next_attempt_at LIMIT ?) RETURNING ` + claimedColumns, append(set, due...)
 }
 
 func (s *Store) openOutbox(m *OutboxMessage) error {
