@@ -297,6 +297,17 @@ func TestWorkerCrashBeforeCommitDeliversAtMostTwice(t *testing.T) {
 	}
 }
 
+// start runs the worker in the background; stop cancels it and returns what Run returned.
+func (e *workerEnv) start() (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.w.Run(ctx) }()
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
 func TestWorkerRunStopsOnCancelAndWakesOnNotify(t *testing.T) {
 	e := newWorkerEnv(t, WorkerConfig{PollInterval: time.Hour})
 	sent, claims := make(chan string, 1), make(chan int, 1)
@@ -396,9 +407,7 @@ func TestWorkerRunClaimsTheNextBatchWhileSending(t *testing.T) {
 		}
 		claimedAhead.Store(true)
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.w.Run(ctx) }()
+	halt := e.start()
 	got := map[string]int{}
 	for range jobs {
 		select {
@@ -408,8 +417,7 @@ func TestWorkerRunClaimsTheNextBatchWhileSending(t *testing.T) {
 			t.Fatalf("delivered %d jobs, want %d (claimed ahead: %v)", len(got), jobs, claimedAhead.Load())
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := halt(); err != nil {
 		t.Errorf("Run: %v", err)
 	}
 	if !claimedAhead.Load() {
@@ -449,9 +457,7 @@ func TestWorkerRecordsEachBatchWhenItEnds(t *testing.T) {
 		}
 		recordedFirst.Store(true)
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.w.Run(ctx) }()
+	halt := e.start()
 	select {
 	case <-held:
 	case <-bound.Done():
@@ -465,8 +471,7 @@ func TestWorkerRecordsEachBatchWhenItEnds(t *testing.T) {
 	case <-bound.Done():
 		t.Fatal("the second batch was not recorded")
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := halt(); err != nil {
 		t.Errorf("Run: %v", err)
 	}
 	if !recordedFirst.Load() {

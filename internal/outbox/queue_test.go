@@ -42,6 +42,15 @@ func enqueue(t *testing.T, st *models.Store, c *models.Conference, template mail
 	return msgs
 }
 
+// decisionsDue enqueues decision mails to n addresses in a new conference — not sign-in mails,
+// which keep hour-coarse times (models.SignInGrain) — and returns the conference and a clock a
+// second later, for Queues to follow.
+func decisionsDue(t *testing.T, st *models.Store, prefix string, n int) (*models.Conference, *fakeclock.Clock) {
+	c := conference(t, st)
+	enqueue(t, st, c, mail.TemplateDecision, `{}`, addresses(prefix, n)...)
+	return c, fakeclock.New(st.Now().Add(time.Second))
+}
+
 func addresses(prefix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -124,10 +133,7 @@ func TestClaimFillsAnnouncementsFromTheirText(t *testing.T) {
 func TestLeasesAndRetriesFollowTheClock(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		c := conference(t, st)
-		// Not a sign-in mail: those keep hour-coarse times (models.SignInGrain).
-		enqueue(t, st, c, mail.TemplateDecision, `{}`, addresses("d", 3)...)
-		clk := fakeclock.New(st.Now().Add(time.Second))
+		c, clk := decisionsDue(t, st, "d", 3)
 		first := outbox.New(st, outbox.Options{Now: clk.Now})
 		second := outbox.New(st, outbox.Options{Now: clk.Now})
 
@@ -229,9 +235,7 @@ func TestConcurrentOutcomesAreEachRecorded(t *testing.T) {
 func TestMarkAllRecordsEachOutcome(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, st *models.Store) {
 		ctx := context.Background()
-		c := conference(t, st)
-		enqueue(t, st, c, mail.TemplateDecision, `{}`, addresses("m", 4)...)
-		clk := fakeclock.New(st.Now().Add(time.Second))
+		c, clk := decisionsDue(t, st, "m", 4)
 		first := outbox.New(st, outbox.Options{Now: clk.Now})
 		jobs, err := first.Claim(ctx, "first", 3, time.Minute)
 		if err != nil || len(jobs) != 3 {
