@@ -53,14 +53,10 @@ func (g *Group[T]) Parallel(n int) *Group[T] {
 // queued and is flushed all the same: pass a context without cancellation (context.WithoutCancel)
 // when the caller must learn the outcome.
 func (g *Group[T]) Submit(ctx context.Context, item T) error {
-	c := &call[T]{item: item, done: make(chan error, 1)}
-	g.enqueue(c)
-	select {
-	case err := <-c.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	if errs := g.SubmitAll(ctx, []T{item}); errs != nil {
+		return errs[0]
 	}
+	return nil
 }
 
 // SubmitAll queues items together, so that they go into the same batch when the limit allows,
@@ -75,7 +71,7 @@ func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
 	for i, item := range items {
 		calls[i] = &call[T]{item: item, done: make(chan error, 1)}
 	}
-	g.enqueue(calls...)
+	g.enqueue(calls)
 	var errs []error
 	for i, c := range calls {
 		var err error
@@ -96,7 +92,7 @@ func (g *Group[T]) SubmitAll(ctx context.Context, items []T) []error {
 
 // enqueue appends calls to the queue together and starts a flushing goroutine if fewer than
 // Parallel are running.
-func (g *Group[T]) enqueue(calls ...*call[T]) {
+func (g *Group[T]) enqueue(calls []*call[T]) {
 	g.mu.Lock()
 	g.queue = append(g.queue, calls...)
 	start := g.running < g.parallel
