@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 )
@@ -51,6 +52,7 @@ func main() {
 			continue
 		}
 		ran = true
+		resetPeakRSS()
 		fmt.Printf("## %s\n", f.name)
 		if err := f.run(*scale); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", f.name, err)
@@ -81,6 +83,16 @@ func rssMB() (peak, now float64) {
 		return 0, 0
 	}
 	return vmHWM(string(raw)), statusMB(string(raw), "VmRSS:")
+}
+
+// resetPeakRSS returns the memory the earlier figures freed to the kernel and restarts the
+// process's peak resident set size, so that each figure's peak is its own in a run of all of
+// them (Linux: writing 5 to /proc/PID/clear_refs resets VmHWM).
+func resetPeakRSS() {
+	debug.FreeOSMemory()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: peak RSS not reset (%v): a figure's peak may include earlier figures'\n", err)
+	}
 }
 
 // vmHWM is the peak resident set size in MB from the text of /proc/PID/status.

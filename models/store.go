@@ -71,9 +71,12 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 	cfg := &gorm.Config{
 		Logger:                 queryLogger(opts.Logger),
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-		TranslateError:         true,
+		// Statements are prepared once per connection below GORM: by pgx's statement cache on
+		// PostgreSQL, by stmtCacheDriver on SQLite. GORM's own preparation would, inside a
+		// transaction, prepare every statement again.
+		PrepareStmt:    false,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		TranslateError: true,
 	}
 	s := &Store{box: box, now: func() time.Time { return time.Now().UTC() }}
 	s.registrar = newRegistrar(s)
@@ -82,13 +85,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		opts.ReadConns = 8
 	}
 	if opts.DatabaseURL != "" {
-		pg := *cfg
-		// pgx prepares each statement once per connection and keeps it (its statement cache).
-		// GORM's own preparation would add nothing outside transactions and, inside one,
-		// prepare, execute and close every statement again: a round trip and a parse more per
-		// statement.
-		pg.PrepareStmt = false
-		db, err := gorm.Open(postgres.New(postgres.Config{DSN: opts.DatabaseURL}), &pg)
+		db, err := gorm.Open(postgres.New(postgres.Config{DSN: opts.DatabaseURL}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -107,7 +104,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	wcfg, rcfg := *cfg, *cfg
-	w, err := gorm.Open(sqlite.Open(sqliteDSN(opts.SQLitePath, false)), &wcfg)
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriverName, DSN: sqliteDSN(opts.SQLitePath, false)}), &wcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
 	}
@@ -119,7 +116,7 @@ func Open(ctx context.Context, opts Options, box *seal.Box) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
 	}
-	r, err := gorm.Open(sqlite.Open(sqliteDSN(opts.SQLitePath, true)), &rcfg)
+	r, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriverName, DSN: sqliteDSN(opts.SQLitePath, true)}), &rcfg)
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
