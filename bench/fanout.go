@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -54,22 +55,34 @@ func benchFanout(scale float64) error {
 	}
 	defer sink.close()
 
-	enqueued, err := fanoutAnnounce(in, token, n)
-	if err != nil {
-		return err
-	}
 	serve := zmail.WorkerConfig{From: in.cfg.MailFrom, RatePerSecond: in.cfg.MailRate, Concurrency: in.cfg.MailConcurrency, Batch: 200} // as cmd/zimmerwald builds it
-	cpu0 := cpuTime()
-	delivered, err := fanoutDeliver(ctx, in, sink, n, serve)
-	if err != nil {
-		return err
+	var enqueued time.Duration
+	var ratios, rates []float64
+	var workerCPU, bareCPU time.Duration
+	for round := range fanoutRounds {
+		took, err := fanoutAnnounce(in, token, n)
+		if err != nil {
+			return err
+		}
+		if round == 0 {
+			enqueued = took
+		}
+		cpu0 := cpuTime()
+		delivered, err := fanoutDeliver(ctx, in, sink, n, serve)
+		if err != nil {
+			return err
+		}
+		cpu1 := cpuTime()
+		bare, err := bareSendLoops(sink, n, 1)
+		if err != nil {
+			return err
+		}
+		workerCPU, bareCPU = workerCPU+cpu1-cpu0, bareCPU+cpuTime()-cpu1
+		ours, base := float64(n)/delivered.Seconds(), float64(n)/bare.Seconds()
+		ratios, rates = append(ratios, ours/base), append(rates, ours)
+		fmt.Printf("  round %d: worker as serve runs it (%d senders, batches of 200, up to %d SMTP connections) %.0f/s; bare go-mail loop over one connection %.0f/s; %.0f%%\n",
+			round+1, serve.Concurrency, zmail.DefaultSMTPConns, ours, base, 100*ours/base)
 	}
-	cpu1 := cpuTime()
-	bare, err := bareSendLoops(sink, n, 1)
-	if err != nil {
-		return err
-	}
-	cpu2 := cpuTime()
 	barePool, err := bareSendLoops(sink, n, zmail.DefaultSMTPConns)
 	if err != nil {
 		return err
@@ -83,23 +96,33 @@ func benchFanout(scale float64) error {
 	if err != nil {
 		return err
 	}
-	base := float64(n) / bare.Seconds()
-	ours := float64(n) / delivered.Seconds()
-	oursTuned := float64(n) / deliveredTuned.Seconds()
+	mails := time.Duration(n * fanoutRounds)
 	fmt.Printf("  announcement to %d delegates: 202 after %v\n", n, enqueued.Round(time.Millisecond))
-	fmt.Printf("  worker as serve runs it (%d senders, batches of 200, up to %d SMTP connections): %d mails claimed, rendered, sent and recorded in %v (%.0f/s)\n",
-		serve.Concurrency, zmail.DefaultSMTPConns, n, delivered.Round(time.Millisecond), ours)
-	fmt.Printf("  worker with 16 senders, batches of 200: %v (%.0f/s)\n", deliveredTuned.Round(time.Millisecond), oursTuned)
-	fmt.Printf("  bare go-mail loop: %d pre-built mails over one connection in %v (%.0f/s)\n", n, bare.Round(time.Millisecond), base)
+	fmt.Printf("  worker with 16 senders, batches of 200: %v (%.0f/s)\n", deliveredTuned.Round(time.Millisecond), float64(n)/deliveredTuned.Seconds())
 	pool := float64(n) / barePool.Seconds()
-	fmt.Printf("  bare go-mail loops on %d connections at once: %v (%.0f/s); the worker as serve runs it reaches %.0f%% of that\n",
-		zmail.DefaultSMTPConns, barePool.Round(time.Millisecond), pool, 100*ours/pool)
-	fmt.Printf("  CPU per mail, SMTP server included: worker %v, bare loop %v\n",
-		((cpu1 - cpu0) / time.Duration(n)).Round(time.Microsecond), ((cpu2 - cpu1) / time.Duration(n)).Round(time.Microsecond))
+	fmt.Printf("  bare go-mail loops on %d connections at once: %v (%.0f/s); the worker's median rate is %.0f%% of that\n",
+		zmail.DefaultSMTPConns, barePool.Round(time.Millisecond), pool, 100*median(rates)/pool)
+	fmt.Printf("  CPU per mail, SMTP server included: worker %v, bare loop %v\n", (workerCPU / mails).Round(time.Microsecond), (bareCPU / mails).Round(time.Microsecond))
+	ratio := median(ratios)
 	verdict("announcement enqueued", enqueued.Round(time.Millisecond).String(), "≤ 2s", enqueued <= 2*time.Second)
-	verdict("delivery / bare loop (serve)", fmt.Sprintf("%.0f%% (%.0f/s vs %.0f/s)", 100*ours/base, ours, base), "≥ 80%", ours >= 0.8*base)
-	verdict("delivery / bare loop (16 senders)", fmt.Sprintf("%.0f%% (%.0f/s vs %.0f/s)", 100*oursTuned/base, oursTuned, base), "≥ 80%", oursTuned >= 0.8*base)
+	verdict("delivery / bare loop (serve)", fmt.Sprintf("%.0f%%, median of %d rounds", 100*ratio, fanoutRounds), "≥ 80%", ratio >= 0.8)
 	return nil
+}
+
+// fanoutRounds is how many times the fan-out figure delivers an announcement and runs the bare
+// loop after it. Either rate varies by a tenth from one run to the next on a small VM, so the
+// figure is the median of the rounds' ratios, each taken from a worker run and the bare loop
+// right after it.
+const fanoutRounds = 3
+
+// median returns the median of xs (the mean of the middle two for an even count).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // cpuTime is the CPU time (user and system) the process has used so far.

@@ -94,10 +94,14 @@ func (c *stmtCacheConn) evictOne() {
 	}
 }
 
-// ExecContext runs a write through its kept statement when it cannot return rows.
+// ExecContext runs a write through its kept statement when it cannot return rows; anything
+// else takes go-sqlite3's own path, without being prepared twice.
 func (c *stmtCacheConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if s, ok := c.cached(ctx, query, len(args)); ok && s.execable {
-		return s.ExecContext(ctx, args)
+	known, kept := c.stmts[query]
+	if kept && known.execable || !kept && returnsNoRows(query) {
+		if s, ok := c.cached(ctx, query, len(args)); ok {
+			return s.ExecContext(ctx, args)
+		}
 	}
 	return c.SQLiteConn.ExecContext(ctx, query, args)
 }
@@ -139,20 +143,25 @@ func (r *cachedRows) Close() error {
 	return err
 }
 
-// returnsNoRows reports whether query is an INSERT, UPDATE, DELETE or REPLACE without RETURNING.
+// returnsNoRows reports whether query is an INSERT, UPDATE, DELETE or REPLACE without
+// RETURNING, or sets PRAGMA synchronous (relaxedTx does, twice a transaction): statements that
+// run to completion in one step.
 func returnsNoRows(query string) bool {
 	q := strings.TrimLeft(query, " \t\r\n")
-	if len(q) < 7 {
-		return false
+	if hasPrefixFold(q, "pragma synchronous") {
+		return strings.Contains(q, "=")
 	}
-	switch strings.ToUpper(q[:6]) {
-	case "INSERT", "UPDATE", "DELETE":
-	default:
-		if !strings.EqualFold(q[:7], "REPLACE") {
-			return false
+	for _, verb := range []string{"insert", "update", "delete", "replace"} {
+		if hasPrefixFold(q, verb) {
+			return !containsFold(q, "returning")
 		}
 	}
-	return !containsFold(q, "returning")
+	return false
+}
+
+// hasPrefixFold reports whether s begins with prefix (lower case ASCII), ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // containsFold reports whether sub (lower case ASCII) is in s, ignoring ASCII case.

@@ -159,3 +159,22 @@ func TestSQLiteStatementCacheBounded(t *testing.T) {
 		t.Fatalf("%d statements kept, bound %d", n, maxCachedStmts)
 	}
 }
+
+func TestReturnsNoRows(t *testing.T) {
+	for q, want := range map[string]bool{
+		`INSERT INTO t (id) VALUES (?)`:                true,
+		"\n\t update t SET v = ? WHERE id = ?":         true,
+		`DELETE FROM t WHERE id = ?`:                   true,
+		`REPLACE INTO t (id, v) VALUES (?, ?)`:         true,
+		`PRAGMA synchronous = NORMAL`:                  true,
+		`PRAGMA synchronous`:                           false,
+		`PRAGMA journal_mode = WAL`:                    false, // answers with the new mode
+		`UPDATE t SET v = ? WHERE id = ? returning id`: false,
+		`SELECT 1`:                           false,
+		`WITH x AS (SELECT 1) DELETE FROM t`: false,
+	} {
+		if got := returnsNoRows(q); got != want {
+			t.Errorf("returnsNoRows(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
