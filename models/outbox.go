@@ -334,8 +334,9 @@ func (s *Store) markSent(ctx context.Context, owner string, ids []string) (map[s
 }
 
 // idList returns the SQL of "IN <list of ids>" and its one argument. On SQLite the IDs go as one
-// JSON array, so that the statement's text is the same for any number of IDs: SQLite prepares
-// every statement anew, and a list of hundreds of placeholders costs more to prepare than to run.
+// JSON array, so that the statement's text is the same for any number of IDs: one kept statement
+// serves every count, where a list of placeholders would be prepared again for each new length
+// (and hundreds of placeholders cost more to prepare than to run).
 func (s *Store) idList(ids []string) (string, any) {
 	if s.dialect != SQLite {
 		return "?", ids
