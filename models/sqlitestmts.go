@@ -48,39 +48,38 @@ type stmtCacheConn struct {
 	stmts map[string]*cachedStmt
 }
 
-// cachedStmt is a kept statement; busy while rows read from it are open.
+// cachedStmt is a kept statement.
 type cachedStmt struct {
 	*sqlite3.SQLiteStmt
-	busy bool
+	inputs int  // its number of parameters
+	busy   bool // rows read from it are open
 	// execable: the statement cannot return rows, so Exec may keep it. One stopped at its
 	// first row would hold its transaction open until its next use.
 	execable bool
 }
 
-// cached returns the kept statement for query, preparing it on first use, or false when the
-// plain path must run it: several statements in one string (go-sqlite3 runs the rest itself),
-// a statement still busy with open rows, an argument count that does not match (the plain path
-// reports it), or a statement that does not prepare (the plain path reports the error).
-func (c *stmtCacheConn) cached(ctx context.Context, query string, args int) (*cachedStmt, bool) {
+// usable reports whether s (nil: none kept) may run now with args arguments: it is not busy
+// with open rows, and it has as many parameters (the plain path reports a mismatch).
+func (s *cachedStmt) usable(args int) bool { return s != nil && !s.busy && s.inputs == args }
+
+// prepare prepares query and keeps it, or returns nil when the plain path must run it: several
+// statements in one string (go-sqlite3 runs the rest itself), or a statement that does not
+// prepare (the plain path reports the error).
+func (c *stmtCacheConn) prepare(ctx context.Context, query string) *cachedStmt {
 	if strings.IndexByte(query, ';') >= 0 {
-		return nil, false
+		return nil
 	}
-	s := c.stmts[query]
-	if s == nil {
-		ds, err := c.SQLiteConn.PrepareContext(ctx, query)
-		if err != nil {
-			return nil, false
-		}
-		if len(c.stmts) >= maxCachedStmts {
-			c.evictOne()
-		}
-		s = &cachedStmt{SQLiteStmt: ds.(*sqlite3.SQLiteStmt), execable: returnsNoRows(query)}
-		c.stmts[query] = s
+	ds, err := c.SQLiteConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
 	}
-	if s.busy || s.NumInput() != args {
-		return nil, false
+	if len(c.stmts) >= maxCachedStmts {
+		c.evictOne()
 	}
-	return s, true
+	st := ds.(*sqlite3.SQLiteStmt)
+	s := &cachedStmt{SQLiteStmt: st, inputs: st.NumInput(), execable: returnsNoRows(query)}
+	c.stmts[query] = s
+	return s
 }
 
 // evictOne finalizes and forgets one statement that is not busy.
@@ -97,11 +96,12 @@ func (c *stmtCacheConn) evictOne() {
 // ExecContext runs a write through its kept statement when it cannot return rows; anything
 // else takes go-sqlite3's own path, without being prepared twice.
 func (c *stmtCacheConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	known, kept := c.stmts[query]
-	if kept && known.execable || !kept && returnsNoRows(query) {
-		if s, ok := c.cached(ctx, query, len(args)); ok {
-			return s.ExecContext(ctx, args)
-		}
+	s := c.stmts[query]
+	if s == nil && returnsNoRows(query) {
+		s = c.prepare(ctx, query)
+	}
+	if s.usable(len(args)) && s.execable {
+		return s.ExecContext(ctx, args)
 	}
 	return c.SQLiteConn.ExecContext(ctx, query, args)
 }
@@ -109,8 +109,11 @@ func (c *stmtCacheConn) ExecContext(ctx context.Context, query string, args []dr
 // QueryContext runs a query through its kept statement; the statement is busy until its rows
 // close.
 func (c *stmtCacheConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	s, ok := c.cached(ctx, query, len(args))
-	if !ok {
+	s := c.stmts[query]
+	if s == nil {
+		s = c.prepare(ctx, query)
+	}
+	if !s.usable(len(args)) {
 		return c.SQLiteConn.QueryContext(ctx, query, args)
 	}
 	rows, err := s.QueryContext(ctx, args)
