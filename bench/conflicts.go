@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"sort"
 	"time"
 
 	"github.com/zimmerwald/zimmerwald/models"
@@ -63,8 +62,7 @@ func timeConflicts(n, runs int) (time.Duration, int) {
 		models.FindConflicts(sessions, rules)
 		ds[i] = time.Since(t)
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[runs/2], found
+	return median(ds), found
 }
 
 // benchConflicts: conflict detection over 10,000 sessions (200 rooms, 2,000 speakers), and the

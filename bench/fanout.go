@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -31,7 +30,8 @@ import (
 // against a bare go-mail loop that dials once and sends 10,000 pre-built messages to the same
 // server in the same run (target ≥ 80% of its rate). The worker runs first with the
 // configuration `serve` gives it (the SMTP URL without options, so the sender's default pool of
-// connections), then with more concurrent senders, to show what that knob buys. For comparison
+// connections), in fanoutRounds rounds each followed by the bare loop, then once with more
+// concurrent senders, to show what that knob buys. For comparison
 // it also prints bare go-mail loops on as many connections as the worker's pool, which shows the
 // cost of the worker's own work (claims, rendering, records) at the same parallelism.
 func benchFanout(scale float64) error {
@@ -114,16 +114,6 @@ func benchFanout(scale float64) error {
 // figure is the median of the rounds' ratios, each taken from a worker run and the bare loop
 // right after it.
 const fanoutRounds = 3
-
-// median returns the median of xs (the mean of the middle two for an even count).
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
 
 // cpuTime is the CPU time (user and system) the process has used so far.
 func cpuTime() time.Duration {

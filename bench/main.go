@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strings"
 )
 
@@ -65,6 +67,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "unknown figure %q\n", *figure)
 		os.Exit(2)
 	}
+}
+
+// median returns the middle of xs (the upper of the two middle ones for an even count).
+func median[T cmp.Ordered](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // verdict prints one figure line with its target.

@@ -118,5 +118,5 @@ func classify(s []sample) (known, unknown time.Duration, accuracy float64) {
 		}
 		best = max(best, right, len(s)-right)
 	}
-	return ks[len(ks)/2], us[len(us)/2], float64(best) / float64(len(s))
+	return median(ks), median(us), float64(best) / float64(len(s))
 }
